@@ -1,0 +1,1 @@
+"""Dated price books (data; ships inside the package)."""

@@ -1,0 +1,1 @@
+"""Rule catalog and limit tables (data; ships inside the package)."""

@@ -1,0 +1,1 @@
+"""Check modules, one per rule family; each registers its functions with @check."""

@@ -1,0 +1,1 @@
+"""The rule engine: a registry of pure check functions, run over a resolved design."""

@@ -1,0 +1,69 @@
+"""Input errors: one clear, located line each; the CLI turns them into exit code 2."""
+from __future__ import annotations
+
+from typing import Iterable, NamedTuple
+
+
+class Loc(NamedTuple):
+    """A place in a source file; line and column are 1-based."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+class InputError(Exception):
+    """One problem with the user's input, at a known place."""
+
+    def __init__(self, message: str, loc: Loc | None = None, file: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.loc = loc
+        self.file = file or (loc.file if loc else None)
+
+    def __str__(self) -> str:
+        if self.loc is not None:
+            return f"{self.loc}: {self.message}"
+        if self.file:
+            return f"{self.file}: {self.message}"
+        return self.message
+
+    def sort_key(self):
+        if self.loc is not None:
+            return (self.loc.file, self.loc.line, self.loc.col, self.message)
+        return (self.file or "", 0, 0, self.message)
+
+
+class InputErrors(Exception):
+    """Several input errors found in one pass, reported together."""
+
+    def __init__(self, errors: Iterable[InputError]):
+        self.errors = sorted(errors, key=InputError.sort_key)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    @classmethod
+    def raise_if_any(cls, errors: list[InputError]) -> None:
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise cls(errors)
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to `word`, for 'did you mean' hints."""
+    import difflib
+
+    cands = list(candidates)
+    lowered = {c.lower(): c for c in cands}
+    if word.lower() in lowered:
+        return lowered[word.lower()]
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    guess = closest(word, candidates)
+    return f" (did you mean '{guess}'?)" if guess and guess != word else ""

@@ -1,0 +1,356 @@
+"""Load a design from one or more files (or folders) with exact source locations.
+
+YAML designs are validated against :mod:`erdesign.model`; JSON inputs (az CLI
+dumps, ARM templates, Terraform plans) go through :mod:`erdesign.importers`.
+Every problem becomes an :class:`~erdesign.errors.InputError` that names the
+file, line and column.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path as FsPath
+from typing import Any, Iterable, Optional, Sequence
+
+from pydantic import BaseModel, ValidationError
+
+from . import model as m
+from .errors import InputError, InputErrors, Loc, did_you_mean
+from .yamlsource import LocMap, load_yaml
+
+DESIGN_SUFFIXES = (".yaml", ".yml")
+IMPORT_SUFFIXES = (".json",)
+
+_LIST_SECTIONS = [
+    name
+    for name, field in m.Design.model_fields.items()
+    if name not in ("version", "name", "description", "traffic")
+]
+
+
+# --------------------------------------------------------------------------- entry points
+
+def expand_paths(paths: Sequence[str | os.PathLike]) -> list[str]:
+    """Files as given; a folder means every design or JSON file in it (sorted, not recursive)."""
+    files: list[str] = []
+    for raw in paths:
+        p = FsPath(raw)
+        if p.is_dir():
+            found = sorted(
+                str(c) for c in p.iterdir()
+                if c.is_file() and c.suffix.lower() in DESIGN_SUFFIXES + IMPORT_SUFFIXES
+            )
+            if not found:
+                raise InputError("folder holds no .yaml, .yml or .json file", file=str(raw))
+            files.extend(found)
+        elif p.exists():
+            files.append(str(raw))
+        else:
+            raise InputError("no such file", file=str(raw))
+    return files
+
+
+def read_text(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=path) from None
+
+
+def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import_options: Any) -> m.Design:
+    """Load and check a design made of one or more files or folders.
+
+    Raises InputError / InputErrors for any problem with the input.
+    ``import_options`` go to the JSON importers (e.g. ``parameters=`` for ARM).
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    files = expand_paths(paths)
+    fragments: list[m.Design] = []
+    errors: list[InputError] = []
+    for path in files:
+        try:
+            text = read_text(path)
+            if path.lower().endswith(IMPORT_SUFFIXES):
+                from .importers import import_json
+
+                fragment = import_json(text, path, **import_options)
+            else:
+                fragment = parse_design_text(text, path)
+            fragments.append(fragment)
+        except InputErrors as many:
+            errors.extend(many.errors)
+        except InputError as one:
+            errors.append(one)
+    InputErrors.raise_if_any(errors)
+    design = merge(fragments)
+    resolve(design)
+    return design
+
+
+def load_design_text(text: str, file: str = "<design>") -> m.Design:
+    """Parse and check a single YAML design given as text."""
+    design = parse_design_text(text, file)
+    resolve(design)
+    return design
+
+
+# --------------------------------------------------------------------------- YAML -> model
+
+def parse_design_text(text: str, file: str) -> m.Design:
+    data, locs = load_yaml(text, file)
+    if data is None:
+        raise InputError("empty design file: expected a mapping with sections such as circuits, vnets, gateways",
+                         Loc(file, 1, 1))
+    if not isinstance(data, dict):
+        raise InputError(f"a design file is a mapping of sections (circuits:, vnets:, …), not a {type(data).__name__}",
+                         locs.get((), Loc(file, 1, 1)))
+    try:
+        design = m.Design.model_validate(data)
+    except ValidationError as exc:
+        raise InputErrors([_validation_error(err, locs, file) for err in _dedupe(exc.errors())]) from None
+    attach_locations(design, locs, ())
+    design._sources[file] = text
+    return design
+
+
+def _dedupe(errors: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for err in errors:
+        key = tuple(err["loc"])
+        if key not in seen:
+            seen.add(key)
+            out.append(err)
+    return out
+
+
+def _validation_error(err: dict, locs: LocMap, file: str) -> InputError:
+    path = tuple(err["loc"])
+    kind = err["type"]
+    data_path = path
+    if kind == "extra_forbidden":
+        key = path[-1]
+        parent = path[:-1]
+        where = locs.get(parent + ("<key>", key)) or _nearest(locs, path, file)
+        valid = _fields_at(m.Design, parent)
+        hint = did_you_mean(str(key), valid) if valid else ""
+        return InputError(f"{_where(parent)}unknown key '{key}'{hint}", where)
+    if kind == "missing":
+        where = _nearest(locs, path[:-1], file)
+        return InputError(f"{_where(path[:-1])}missing required key '{path[-1]}'", where)
+    where = _nearest(locs, data_path, file)
+    return InputError(f"{m.format_path(path)}: {_message(err)}", where)
+
+
+def _where(path: tuple) -> str:
+    return f"{m.format_path(path)}: " if path else ""
+
+
+def _nearest(locs: LocMap, path: tuple, file: str) -> Loc:
+    while path:
+        if path in locs:
+            return locs[path]
+        path = path[:-1]
+    return locs.get((), Loc(file, 1, 1))
+
+
+def _message(err: dict) -> str:
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    shown = _show(value)
+    if kind == "literal_error":
+        return f"{shown} is not one of {ctx.get('expected', '')}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"expected a whole number, got {shown}"
+    if kind in ("float_parsing", "float_type"):
+        return f"expected a number, got {shown}"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"expected true or false, got {shown}"
+    if kind in ("string_type",):
+        return f"expected text, got {shown}"
+    if kind in ("list_type",):
+        return f"expected a list, got {shown}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping, got {shown}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{shown}: {err['msg'].lower()}"
+    if kind in ("date_parsing", "date_type", "date_from_datetime_parsing"):
+        return f"expected a date like 2026-12-31, got {shown}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    return msg
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return f"a {'mapping' if isinstance(value, dict) else 'list'}"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _fields_at(cls: type[BaseModel], path: tuple) -> list[str]:
+    """Field names of the model found by following `path` from `cls`."""
+    import typing
+
+    current: Any = cls
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(part)
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def attach_locations(node: m.Node, locs: LocMap, path: tuple) -> None:
+    """Give every Node of a freshly validated design its path and source locations."""
+    node._path = path
+    if path in locs:
+        node._locs[()] = locs[path]
+    for name in type(node).model_fields:
+        sub = path + (name,)
+        if sub not in locs:
+            continue
+        node._locs[(name,)] = locs[sub]
+        value = getattr(node, name)
+        if isinstance(value, m.Node):
+            attach_locations(value, locs, sub)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, m.Node):
+                    attach_locations(item, locs, sub + (i,))
+                elif isinstance(item, m.Suppression):
+                    item._loc = locs.get(sub + (i,))
+                elif sub + (i,) in locs:
+                    node._locs[(name, i)] = locs[sub + (i,)]
+
+
+# --------------------------------------------------------------------------- merging and references
+
+def merge(fragments: list[m.Design]) -> m.Design:
+    """One design from several files: list sections are concatenated in file order."""
+    if len(fragments) == 1:
+        return fragments[0]
+    design = m.Design()
+    for frag in fragments:
+        for section in _LIST_SECTIONS:
+            getattr(design, section).extend(getattr(frag, section))
+        for section in m.Traffic.model_fields:
+            getattr(design.traffic, section).extend(getattr(frag.traffic, section))
+        design.name = design.name or frag.name
+        design.description = design.description or frag.description
+        design._sources.update(frag._sources)
+        design._notes.extend(frag._notes)
+        if not design._locs and frag._locs.get(()):
+            design._locs[()] = frag._locs[()]
+    return design
+
+
+# (referring section, attribute, target kind, target label)
+_REFERENCES: list[tuple[str, str, str, str]] = [
+    ("circuits", "express_route_port", "express_route_ports", "ExpressRoute Direct port"),
+    ("gateways", "vnet", "vnets", "VNet"),
+    ("gateways", "public_ip", "public_ips", "public IP"),
+    ("connections", "gateway", "gateways", "gateway"),
+    ("connections", "circuit", "circuits", "circuit"),
+    ("vnet_peerings", "vnet", "vnets", "VNet"),
+    ("vnet_peerings", "remote_vnet", "vnets", "VNet"),
+]
+
+_KIND_LABEL = {
+    "sites": "site", "routers": "router", "providers": "provider", "express_route_ports": "ExpressRoute Direct port",
+    "circuits": "circuit", "vnets": "VNet", "route_tables": "route table", "nsgs": "NSG", "public_ips": "public IP",
+    "route_filters": "route filter", "gateways": "gateway", "connections": "connection", "vnet_peerings": "VNet peering",
+}
+
+
+def _named(design: m.Design) -> dict[str, list[m.Node]]:
+    kinds = {section: list(getattr(design, section)) for section in _LIST_SECTIONS}
+    kinds["routers"] = design.routers
+    return kinds
+
+
+def resolve(design: m.Design) -> None:
+    """Index objects by name and check that every reference names exactly one object."""
+    errors: list[InputError] = []
+    index: dict[str, dict[str, m.Node]] = {}
+    for kind, nodes in _named(design).items():
+        table: dict[str, m.Node] = {}
+        for node in nodes:
+            name = node.name
+            if name in table:
+                first = table[name]
+                errors.append(InputError(
+                    f"{_KIND_LABEL[kind]} name '{name}' is defined twice (first at {first.loc('name') or first.loc()}); "
+                    "references to it would be ambiguous",
+                    node.loc("name"),
+                ))
+            else:
+                table[name] = node
+        index[kind] = table
+    design._index = index
+
+    def ref(src: m.Node, attr: str, kind: str, label: str, owner: str) -> None:
+        target = getattr(src, attr)
+        if target is None or target in index[kind]:
+            return
+        hint = did_you_mean(target, index[kind])
+        defined = "" if index[kind] else f" (the design defines no {label})"
+        errors.append(InputError(f"{owner} refers to {label} '{target}', which is not defined{hint}{defined}",
+                                 src.loc(attr)))
+
+    for section, attr, kind, label in _REFERENCES:
+        for obj in getattr(design, section):
+            ref(obj, attr, kind, label, f"{_KIND_LABEL[section]} '{obj.name}' {attr}")
+    for circuit in design.circuits:
+        for peering in circuit.peerings:
+            owner = f"circuit '{circuit.name}' peering {peering.type}"
+            ref(peering, "route_filter", "route_filters", "route filter", owner)
+            for link_name in ("primary_link", "secondary_link"):
+                link = getattr(peering, link_name)
+                if link is not None:
+                    ref(link, "router", "routers", "router", f"{owner} {link_name}")
+        for gr in circuit.global_reach:
+            ref(gr, "peer_circuit", "circuits", "circuit", f"circuit '{circuit.name}' global_reach")
+    for vnet in design.vnets:
+        for subnet in vnet.subnets:
+            owner = f"VNet '{vnet.name}' subnet '{subnet.name}'"
+            ref(subnet, "route_table", "route_tables", "route table", owner)
+            ref(subnet, "nsg", "nsgs", "NSG", owner)
+    for provider in design.providers:
+        for vc in provider.virtual_circuits:
+            ref(vc, "circuit", "circuits", "circuit", f"provider '{provider.name}' virtual circuit '{vc.name}'")
+        for xc in provider.cross_connects:
+            ref(xc, "site", "sites", "site", f"provider '{provider.name}' cross-connect '{xc.name}'")
+    traffic = design.traffic
+    for t in traffic.circuits:
+        ref(t, "circuit", "circuits", "circuit", "traffic.circuits entry")
+    for t in traffic.vnet_peerings:
+        ref(t, "vnet_peering", "vnet_peerings", "VNet peering", "traffic.vnet_peerings entry")
+    for t in traffic.global_reach:
+        ref(t, "circuit", "circuits", "circuit", "traffic.global_reach entry")
+        ref(t, "peer_circuit", "circuits", "circuit", "traffic.global_reach entry")
+    for t in traffic.vpn:
+        ref(t, "gateway", "gateways", "gateway", "traffic.vpn entry")
+    InputErrors.raise_if_any(errors)

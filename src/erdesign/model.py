@@ -1,0 +1,652 @@
+"""The erdesign design model: the one source of truth for the design format.
+
+Every object derives from :class:`Node`, which remembers where it and each of
+its fields came from (``node.loc('bandwidth')``), so that every input error and
+every lint finding can point at an exact ``file:line:col``.
+
+Objects refer to each other by name; :mod:`erdesign.loader` checks that every
+reference resolves to exactly one object.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import re
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from .errors import Loc
+
+FORMAT_VERSION = 1
+
+
+# --------------------------------------------------------------------------- value types
+
+def _case_insensitive(*values: str):
+    canonical = {v.lower(): v for v in values}
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str):
+            return canonical.get(value.strip().lower(), value)
+        return value
+
+    return BeforeValidator(fix)
+
+
+def _ci_literal(*values: str):
+    return Annotated[Literal[values], _case_insensitive(*values)]  # type: ignore[valid-type]
+
+
+_BANDWIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:bps|b/s|bit/s)?\s*$", re.IGNORECASE)
+_UNIT_TO_MBPS = {"": 1, "k": 0.001, "m": 1, "g": 1000, "t": 1_000_000}
+
+
+def parse_bandwidth(value: Any) -> int:
+    """'50Mbps', '1Gbps', '1 Gbps', 1000 (Mbps) -> Mbps as int."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("bandwidth", "expected a bandwidth such as 1Gbps or 500Mbps")
+    if isinstance(value, (int, float)):
+        mbps = float(value)
+    elif isinstance(value, str) and (m := _BANDWIDTH_RE.match(value)):
+        unit = m.group(2).lower()
+        if not m.group(2) and not value.strip().replace(".", "").isdigit():
+            unit = ""
+        mbps = float(m.group(1)) * _UNIT_TO_MBPS[unit]
+    else:
+        raise PydanticCustomError(
+            "bandwidth", "{value!r} is not a bandwidth; write it like 1Gbps, 500Mbps or 1000 (Mbps)", {"value": value}
+        )
+    if mbps <= 0 or mbps != int(mbps):
+        raise PydanticCustomError("bandwidth", "{value!r} is not a whole, positive number of Mbps", {"value": value})
+    return int(mbps)
+
+
+def format_bandwidth(mbps: int) -> str:
+    if mbps >= 1000 and mbps % 1000 == 0:
+        return f"{mbps // 1000}Gbps"
+    return f"{mbps}Mbps"
+
+
+Bandwidth = Annotated[int, BeforeValidator(parse_bandwidth)]
+
+
+def _check_network(value: Any, version: int | None = None) -> Any:
+    if not isinstance(value, str):
+        raise PydanticCustomError("prefix", "expected a prefix in CIDR notation such as 192.0.2.0/30, got {value!r}", {"value": value})
+    try:
+        net = ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        raise PydanticCustomError("prefix", "{value!r} is not a prefix in CIDR notation (like 192.0.2.0/30)", {"value": value}) from None
+    if "/" not in value:
+        raise PydanticCustomError("prefix", "{value!r} has no prefix length; write it like {value}/30", {"value": value})
+    if version and net.version != version:
+        raise PydanticCustomError("prefix", "{value!r} is not an IPv{version} prefix", {"value": value, "version": version})
+    return value.strip()
+
+
+def _check_address(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise PydanticCustomError("address", "expected an IP address, got {value!r}", {"value": value})
+    text = value.strip()
+    try:
+        ipaddress.ip_address(text.split("/")[0])
+    except ValueError:
+        raise PydanticCustomError("address", "{value!r} is not an IP address", {"value": value}) from None
+    return text
+
+
+Prefix = Annotated[str, BeforeValidator(_check_network)]
+IPv4Prefix = Annotated[str, BeforeValidator(lambda v: _check_network(v, 4))]
+IPv6Prefix = Annotated[str, BeforeValidator(lambda v: _check_network(v, 6))]
+IPAddress = Annotated[str, BeforeValidator(_check_address)]
+Asn = Annotated[int, Field(ge=0, le=4294967295)]
+Money = Annotated[float, Field(ge=0)]
+Volume = Annotated[float, Field(ge=0, description="GB per month")]
+
+
+# --------------------------------------------------------------------------- base node
+
+class Suppression(BaseModel):
+    """Accept a finding on this object on purpose; a reason is required."""
+
+    model_config = ConfigDict(extra="forbid")
+    rule: str = Field(description="Rule ID or prefix, e.g. BGP001 or RES")
+    reason: str = Field(min_length=1)
+    expires: Optional[_dt.date] = None
+    _loc: Optional[Loc] = PrivateAttr(default=None)
+
+
+class Node(BaseModel):
+    """Base of every design object: strict keys, and a memory of source locations."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    _path: tuple = PrivateAttr(default=())
+    _locs: dict = PrivateAttr(default_factory=dict)
+
+    def loc(self, *sub) -> Optional[Loc]:
+        """Location of this object, or of one of its fields/items: loc('peer_asn'), loc('address_space', 1)."""
+        while True:
+            found = self._locs.get(tuple(sub))
+            if found is not None or not sub:
+                return found
+            sub = sub[:-1]
+
+    def set_loc(self, loc: Optional[Loc], *sub) -> None:
+        if loc is not None:
+            self._locs[tuple(sub)] = loc
+
+    @property
+    def path(self) -> str:
+        return format_path(self._path)
+
+    def field_path(self, *sub) -> str:
+        return format_path(self._path + tuple(sub))
+
+
+def format_path(path: tuple) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class Named(Node):
+    name: str = Field(min_length=1)
+    description: Optional[str] = None
+    suppress: list[Suppression] = Field(default_factory=list, description="Findings accepted on purpose")
+
+
+# --------------------------------------------------------------------------- on-premises
+
+class RouterInterface(Node):
+    name: str
+    ip: Optional[IPAddress] = Field(default=None, description="Address on this (sub)interface, with or without /len")
+    s_tag: Optional[int] = Field(default=None, ge=0, le=4095, description="Outer (service) VLAN tag, Q-in-Q")
+    vlan_id: Optional[int] = Field(default=None, ge=0, le=4095, description="Inner (customer) VLAN tag")
+    description: Optional[str] = None
+
+
+class Router(Named):
+    asn: Optional[Asn] = None
+    vendor: Optional[str] = None
+    platform: Optional[str] = None
+    interfaces: list[RouterInterface] = Field(default_factory=list)
+
+
+class Site(Named):
+    kind: _ci_literal("datacenter", "colocation", "office", "pop") = "datacenter"  # type: ignore[valid-type]
+    city: Optional[str] = None
+    routers: list[Router] = Field(default_factory=list)
+    advertised_prefixes: list[Prefix] = Field(default_factory=list, description="Prefixes this site advertises to Azure")
+    advertised_prefix_count: Optional[int] = Field(default=None, ge=0, description="Use where a list is impractical")
+
+
+# --------------------------------------------------------------------------- carriers / exchanges
+
+class VirtualCircuit(Named):
+    """A carrier layer-2 virtual circuit (VXC, Fabric connection) towards one MSEE link."""
+
+    circuit: str = Field(description="ExpressRoute circuit this virtual circuit carries")
+    link: _ci_literal("primary", "secondary") = "primary"  # type: ignore[valid-type]
+    bandwidth: Optional[Bandwidth] = None
+    s_tag: Optional[int] = Field(default=None, ge=0, le=4095)
+    monthly_fee: Optional[Money] = Field(default=None, description="Quoted monthly fee (overrides the typical price)")
+    one_time_fee: Optional[Money] = None
+    currency: str = "USD"
+
+
+class CrossConnect(Named):
+    site: Optional[str] = None
+    count: int = Field(default=1, ge=1)
+    monthly_fee: Optional[Money] = Field(default=None, description="Quoted monthly fee per cross-connect")
+    one_time_fee: Optional[Money] = Field(default=None, description="Quoted one-time fee per cross-connect")
+    currency: str = "USD"
+
+
+class Provider(Named):
+    kind: _ci_literal("cloud_exchange", "carrier", "direct") = "cloud_exchange"  # type: ignore[valid-type]
+    virtual_circuits: list[VirtualCircuit] = Field(default_factory=list)
+    cross_connects: list[CrossConnect] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- circuits
+
+PEERING_TYPES = ("AzurePrivatePeering", "MicrosoftPeering", "AzurePublicPeering")
+
+
+class PeeringLink(Node):
+    """Which on-prem router terminates one link of a peering."""
+
+    router: Optional[str] = None
+    interface: Optional[str] = None
+    ip: Optional[IPAddress] = Field(default=None, description="Router's address on the link (must be the first usable)")
+    ipv6: Optional[IPAddress] = None
+    s_tag: Optional[int] = Field(default=None, ge=0, le=4095)
+
+
+class Ipv6PeeringConfig(Node):
+    prefix: Optional[IPv6Prefix] = Field(default=None, description="A /125 split into two /126")
+    primary_prefix: Optional[IPv6Prefix] = None
+    secondary_prefix: Optional[IPv6Prefix] = None
+    advertised_prefixes: list[IPv6Prefix] = Field(default_factory=list)
+    advertised_prefix_count: Optional[int] = Field(default=None, ge=0)
+
+
+class Peering(Node):
+    type: _ci_literal(*PEERING_TYPES) = "AzurePrivatePeering"  # type: ignore[valid-type]
+    peer_asn: Optional[Asn] = None
+    azure_asn: Optional[Asn] = Field(default=None, description="Microsoft side, 12076 (as az shows it)")
+    prefix: Optional[IPv4Prefix] = Field(default=None, description="A /29 split into two /30")
+    primary_prefix: Optional[IPv4Prefix] = None
+    secondary_prefix: Optional[IPv4Prefix] = None
+    vlan_id: Optional[int] = None
+    md5: bool = Field(default=False, description="An MD5 key is set (never put the key itself here)")
+    bfd: Optional[bool] = None
+    state: _ci_literal("Enabled", "Disabled") = "Enabled"  # type: ignore[valid-type]
+    primary_link: Optional[PeeringLink] = None
+    secondary_link: Optional[PeeringLink] = None
+    advertised_prefixes: list[IPv4Prefix] = Field(default_factory=list)
+    advertised_prefix_count: Optional[int] = Field(default=None, ge=0)
+    ipv6: Optional[Ipv6PeeringConfig] = None
+    route_filter: Optional[str] = None
+    advertised_public_prefixes: list[Prefix] = Field(default_factory=list, description="Microsoft peering")
+    customer_asn: Optional[Asn] = Field(default=None, description="Microsoft peering")
+    routing_registry: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _one_addressing_style(self):
+        if self.prefix and (self.primary_prefix or self.secondary_prefix):
+            raise PydanticCustomError(
+                "peering_prefix", "give either prefix (a /29) or primary_prefix and secondary_prefix, not both"
+            )
+        return self
+
+    def link_prefixes(self) -> tuple[Optional[str], Optional[str]]:
+        """(primary, secondary) IPv4 link prefixes, splitting a whole /29 if that is what was given."""
+        if self.prefix:
+            net = ipaddress.ip_network(self.prefix, strict=False)
+            if net.prefixlen == 29:
+                a, b = net.subnets(new_prefix=30)
+                return str(a), str(b)
+            return self.prefix, None
+        return self.primary_prefix, self.secondary_prefix
+
+    def link_prefixes_v6(self) -> tuple[Optional[str], Optional[str]]:
+        if not self.ipv6:
+            return None, None
+        if self.ipv6.prefix:
+            net = ipaddress.ip_network(self.ipv6.prefix, strict=False)
+            if net.prefixlen == 125:
+                a, b = net.subnets(new_prefix=126)
+                return str(a), str(b)
+            return self.ipv6.prefix, None
+        return self.ipv6.primary_prefix, self.ipv6.secondary_prefix
+
+
+class CircuitSku(Node):
+    tier: _ci_literal("Local", "Standard", "Premium") = "Standard"  # type: ignore[valid-type]
+    family: _ci_literal("MeteredData", "UnlimitedData") = "MeteredData"  # type: ignore[valid-type]
+
+
+class GlobalReachLink(Node):
+    name: Optional[str] = None
+    peer_circuit: str
+    address_prefix: Optional[IPv4Prefix] = Field(default=None, description="/29 not used in Azure or on-prem")
+    address_prefix_v6: Optional[IPv6Prefix] = None
+
+
+class Authorization(Node):
+    name: str
+    used_by: Optional[str] = Field(default=None, description="Connection that redeems it")
+
+
+class Circuit(Named):
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = Field(default=None, description="Azure region of the circuit resource")
+    peering_location: Optional[str] = None
+    provider: Optional[str] = Field(default=None, description="Connectivity provider, as Azure names it")
+    express_route_port: Optional[str] = Field(default=None, description="ExpressRoute Direct port pair (instead of a provider)")
+    bandwidth: Bandwidth
+    sku: CircuitSku = Field(default_factory=CircuitSku)
+    peerings: list[Peering] = Field(default_factory=list)
+    global_reach: list[GlobalReachLink] = Field(default_factory=list)
+    authorizations: list[Authorization] = Field(default_factory=list)
+    provisioning_state: Optional[str] = Field(default=None, description="serviceProviderProvisioningState, from a live estate")
+    s_tag: Optional[int] = Field(default=None, ge=0, le=4095, description="Azure-assigned S-tag (stag)")
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("bandwidth")
+    @classmethod
+    def _offered(cls, mbps: int, info) -> int:
+        from .data import table
+
+        bw = table("bandwidths")
+        if info.data.get("express_route_port"):
+            offered = sorted({v for vs in bw["direct_circuit_mbps_by_port"].values() if isinstance(vs, list) for v in vs})
+        else:
+            offered = bw["provider_circuit_mbps"]["values"]
+        if mbps not in offered:
+            raise PydanticCustomError(
+                "bandwidth_offered",
+                "{given} is not an offered bandwidth ({offered})",
+                {"given": format_bandwidth(mbps), "offered": ", ".join(format_bandwidth(v) for v in offered)},
+            )
+        return mbps
+
+    @model_validator(mode="after")
+    def _provider_or_port(self):
+        if self.provider and self.express_route_port:
+            raise PydanticCustomError(
+                "circuit_kind", "a circuit has either a provider or an express_route_port (ExpressRoute Direct), not both"
+            )
+        return self
+
+    @property
+    def is_direct(self) -> bool:
+        return bool(self.express_route_port)
+
+    def peering(self, peering_type: str) -> Optional[Peering]:
+        return next((p for p in self.peerings if p.type == peering_type), None)
+
+
+class ExpressRoutePort(Named):
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = None
+    peering_location: Optional[str] = None
+    bandwidth: Bandwidth = Field(description="Port speed: 10Gbps, 100Gbps or 400Gbps")
+    encapsulation: _ci_literal("Dot1Q", "QinQ") = "QinQ"  # type: ignore[valid-type]
+    billing_type: _ci_literal("MeteredData", "UnlimitedData") = "MeteredData"  # type: ignore[valid-type]
+
+    @field_validator("bandwidth")
+    @classmethod
+    def _offered(cls, mbps: int) -> int:
+        from .data import table
+
+        offered = table("bandwidths")["direct_port_mbps"]["values"]
+        if mbps not in offered:
+            raise PydanticCustomError(
+                "bandwidth_offered",
+                "{given} is not an offered ExpressRoute Direct port speed ({offered})",
+                {"given": format_bandwidth(mbps), "offered": ", ".join(format_bandwidth(v) for v in offered)},
+            )
+        return mbps
+
+
+# --------------------------------------------------------------------------- Azure networking
+
+class Subnet(Node):
+    name: str
+    prefix: Optional[Prefix] = None
+    prefixes: list[Prefix] = Field(default_factory=list, description="Extra prefixes (dual-stack)")
+    route_table: Optional[str] = None
+    nsg: Optional[str] = None
+    private_endpoints: int = Field(default=0, ge=0)
+    load_balancer_sku: Optional[_ci_literal("Basic", "Standard", "Gateway")] = None  # type: ignore[valid-type]
+    service_endpoint_policy: bool = False
+    suppress: list[Suppression] = Field(default_factory=list)
+
+    def all_prefixes(self) -> list[str]:
+        return ([self.prefix] if self.prefix else []) + list(self.prefixes)
+
+
+class VNet(Named):
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = None
+    address_space: list[Prefix] = Field(default_factory=list)
+    subnets: list[Subnet] = Field(default_factory=list)
+    dns_servers: list[IPAddress] = Field(default_factory=list)
+    summarized_gateway_prefixes: list[Prefix] = Field(default_factory=list)
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    def subnet(self, name: str) -> Optional[Subnet]:
+        return next((s for s in self.subnets if s.name == name), None)
+
+    @property
+    def gateway_subnet(self) -> Optional[Subnet]:
+        return next((s for s in self.subnets if s.name.lower() == "gatewaysubnet"), None)
+
+
+class Route(Node):
+    name: str
+    prefix: str = Field(description="Destination prefix or service tag")
+    next_hop_type: _ci_literal("VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None") = "VirtualAppliance"  # type: ignore[valid-type]
+    next_hop_ip: Optional[IPAddress] = None
+
+
+class RouteTable(Named):
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = None
+    bgp_route_propagation: bool = True
+    routes: list[Route] = Field(default_factory=list)
+
+
+class NsgRule(Node):
+    name: str
+    direction: _ci_literal("Inbound", "Outbound") = "Inbound"  # type: ignore[valid-type]
+    access: _ci_literal("Allow", "Deny") = "Allow"  # type: ignore[valid-type]
+    priority: Optional[int] = Field(default=None, ge=100, le=4096)
+    protocol: str = "*"
+    source: str = "*"
+    destination: str = "*"
+    destination_ports: str = "*"
+
+
+class Nsg(Named):
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = None
+    rules: list[NsgRule] = Field(default_factory=list)
+
+
+class PublicIp(Named):
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = None
+    sku: _ci_literal("Basic", "Standard") = "Standard"  # type: ignore[valid-type]
+    allocation: _ci_literal("Static", "Dynamic") = "Static"  # type: ignore[valid-type]
+    zones: list[str] = Field(default_factory=list)
+
+    @field_validator("zones", mode="before")
+    @classmethod
+    def _zones_as_text(cls, v):
+        return [str(z) for z in v] if isinstance(v, list) else v
+
+
+class RouteFilter(Named):
+    region: Optional[str] = None
+    communities: list[str] = Field(default_factory=list)
+
+
+class ScaleUnits(Node):
+    min: int = Field(ge=1)
+    max: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.max < self.min:
+            raise PydanticCustomError("scale_units", "max ({max}) is smaller than min ({min})", {"max": self.max, "min": self.min})
+        return self
+
+
+class Gateway(Named):
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    vnet: str
+    region: Optional[str] = Field(default=None, description="Defaults to the VNet's region")
+    type: _ci_literal("ExpressRoute", "Vpn") = "ExpressRoute"  # type: ignore[valid-type]
+    sku: str = Field(description="e.g. ErGw1AZ, ErGwScale, Standard; VpnGw2AZ for a VPN gateway")
+    scale_units: Optional[ScaleUnits] = Field(default=None, description="ErGwScale only")
+    public_ip: Optional[str] = None
+    vpn_type: Optional[_ci_literal("RouteBased", "PolicyBased")] = None  # type: ignore[valid-type]
+    active_active: Optional[bool] = None
+    asn: Optional[Asn] = Field(default=None, description="BGP ASN (VPN gateways)")
+    maintenance_configuration: Optional[bool] = None
+
+
+class Connection(Named):
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    gateway: str
+    circuit: Optional[str] = None
+    type: _ci_literal("ExpressRoute", "IPsec", "Vnet2Vnet") = "ExpressRoute"  # type: ignore[valid-type]
+    routing_weight: int = 0
+    fastpath: bool = False
+    authorization: Optional[str] = None
+    ipsec_over_expressroute: bool = Field(default=False, description="IPsec tunnel carried over private peering")
+
+
+class VNetPeering(Named):
+    vnet: str
+    remote_vnet: str
+    allow_virtual_network_access: bool = True
+    allow_forwarded_traffic: bool = False
+    allow_gateway_transit: bool = False
+    use_remote_gateways: bool = False
+    state: Optional[str] = Field(default=None, description="peeringState from a live estate")
+
+
+# --------------------------------------------------------------------------- traffic (for costing)
+
+class CircuitTraffic(Node):
+    circuit: str
+    egress_gb_month: Volume = Field(default=0, description="Azure -> on-prem, GB per month")
+    ingress_gb_month: Volume = Field(default=0, description="on-prem -> Azure (free), GB per month")
+
+
+class PeeringTraffic(Node):
+    vnet_peering: str
+    outbound_gb_month: Volume = Field(default=0, description="Leaving the peering's own VNet, GB per month")
+    inbound_gb_month: Volume = Field(default=0, description="Entering the peering's own VNet, GB per month")
+
+
+class GlobalReachTraffic(Node):
+    circuit: str
+    peer_circuit: str
+    gb_month: Volume = Field(default=0, description="Each direction summed, GB per month")
+
+
+class VpnTraffic(Node):
+    gateway: str
+    egress_gb_month: Volume = 0
+
+
+class Traffic(Node):
+    circuits: list[CircuitTraffic] = Field(default_factory=list)
+    vnet_peerings: list[PeeringTraffic] = Field(default_factory=list)
+    global_reach: list[GlobalReachTraffic] = Field(default_factory=list)
+    vpn: list[VpnTraffic] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- the design
+
+class Design(Node):
+    """An ExpressRoute deployment: sites, carriers, circuits, VNets, gateways, connections, peerings."""
+
+    model_config = ConfigDict(extra="forbid", title="erdesign design")
+
+    version: Literal[1] = FORMAT_VERSION
+    name: Optional[str] = None
+    description: Optional[str] = None
+    sites: list[Site] = Field(default_factory=list)
+    providers: list[Provider] = Field(default_factory=list)
+    express_route_ports: list[ExpressRoutePort] = Field(default_factory=list)
+    circuits: list[Circuit] = Field(default_factory=list)
+    vnets: list[VNet] = Field(default_factory=list)
+    route_tables: list[RouteTable] = Field(default_factory=list)
+    nsgs: list[Nsg] = Field(default_factory=list)
+    public_ips: list[PublicIp] = Field(default_factory=list)
+    route_filters: list[RouteFilter] = Field(default_factory=list)
+    gateways: list[Gateway] = Field(default_factory=list)
+    connections: list[Connection] = Field(default_factory=list)
+    vnet_peerings: list[VNetPeering] = Field(default_factory=list)
+    traffic: Traffic = Field(default_factory=Traffic)
+
+    _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
+    _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)
+    _index: dict = PrivateAttr(default_factory=dict)
+
+    # ---- lookups (valid after loader.resolve)
+    def _lookup(self, kind: str, name: Optional[str]):
+        if name is None:
+            return None
+        return self._index.get(kind, {}).get(name)
+
+    def circuit(self, name):
+        return self._lookup("circuits", name)
+
+    def vnet(self, name):
+        return self._lookup("vnets", name)
+
+    def gateway(self, name):
+        return self._lookup("gateways", name)
+
+    def router(self, name):
+        return self._lookup("routers", name)
+
+    def site(self, name):
+        return self._lookup("sites", name)
+
+    def public_ip(self, name):
+        return self._lookup("public_ips", name)
+
+    def route_table(self, name):
+        return self._lookup("route_tables", name)
+
+    def nsg(self, name):
+        return self._lookup("nsgs", name)
+
+    def port(self, name):
+        return self._lookup("express_route_ports", name)
+
+    def route_filter(self, name):
+        return self._lookup("route_filters", name)
+
+    def vnet_peering(self, name):
+        return self._lookup("vnet_peerings", name)
+
+    @property
+    def routers(self) -> list[Router]:
+        return [r for s in self.sites for r in s.routers]
+
+    def gateway_of_vnet(self, vnet_name: str, gateway_type: str = "ExpressRoute") -> Optional[Gateway]:
+        return next((g for g in self.gateways if g.vnet == vnet_name and g.type == gateway_type), None)
+
+    def connections_of_gateway(self, gateway_name: str) -> list[Connection]:
+        return [c for c in self.connections if c.gateway == gateway_name]
+
+    def connections_of_circuit(self, circuit_name: str) -> list[Connection]:
+        return [c for c in self.connections if c.circuit == circuit_name]
+
+    def peerings_of_vnet(self, vnet_name: str) -> list[VNetPeering]:
+        return [p for p in self.vnet_peerings if p.vnet == vnet_name]
+
+    def gateway_region(self, gw: Gateway) -> Optional[str]:
+        if gw.region:
+            return gw.region
+        vnet = self.vnet(gw.vnet)
+        return vnet.region if vnet else None
+
+    def iter_nodes(self):
+        """Every Node in the design, depth first, in file order."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            children = []
+            for name in type(node).model_fields:
+                value = getattr(node, name)
+                if isinstance(value, Node):
+                    children.append(value)
+                elif isinstance(value, list):
+                    children.extend(v for v in value if isinstance(v, Node))
+            stack.extend(reversed(children))
