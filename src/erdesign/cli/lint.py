@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import click
 
+from ._inputs import input_options, load_inputs
+
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def lint(paths):
+@input_options
+def lint(paths, parameters, verbose):
     """Check a design (YAML, or az/ARM/Terraform JSON) for ExpressRoute limits and mistakes."""
-    from ..loader import load_design
-
-    design = load_design(paths)
+    design = load_inputs(paths, parameters, verbose)
     click.echo(f"{len(design.circuits)} circuit(s), {len(design.gateways)} gateway(s): design is valid")
