@@ -14,7 +14,7 @@ import ipaddress
 import re
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .errors import Loc
@@ -69,7 +69,17 @@ def format_bandwidth(mbps: int) -> str:
     return f"{mbps}Mbps"
 
 
-Bandwidth = Annotated[int, BeforeValidator(parse_bandwidth)]
+Bandwidth = Annotated[
+    int,
+    BeforeValidator(parse_bandwidth),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "integer", "minimum": 1, "description": "Mbps"},
+            {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*([kKmMgGtT]?)([bB]ps|b/s|bit/s)?\s*$"},
+        ],
+        "description": "Bandwidth: 50Mbps, 1Gbps, or a number of Mbps",
+    }),
+]
 
 
 def _check_network(value: Any, version: int | None = None) -> Any:

@@ -29,6 +29,7 @@ _PLAIN_SCALAR_TAGS = {
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
 def _loc(file: str, node) -> Loc:
@@ -76,6 +77,8 @@ class _Builder:
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         if node.tag not in _PLAIN_SCALAR_TAGS:
             raise self._bad_tag(node)
+        if node.tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
+            return node.value  # YAML 1.2: yes/no/on/off are text (country codes, names), not booleans
         try:
             return self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
