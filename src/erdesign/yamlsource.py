@@ -30,11 +30,15 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+_new_loc = tuple.__new__
 
 
 def _loc(file: str, node) -> Loc:
     mark = node.start_mark
-    return Loc(file, mark.line + 1, mark.column + 1)
+    return _new_loc(Loc, (file, mark.line + 1, mark.column + 1))
 
 
 def load_yaml(text: str, file: str) -> tuple[Any, LocMap]:
@@ -75,13 +79,18 @@ class _Builder:
             if node.tag != _SEQ_TAG:
                 raise self._bad_tag(node)
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node):
         if node.tag not in _PLAIN_SCALAR_TAGS:
             raise self._bad_tag(node)
         if node.tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
             return node.value  # YAML 1.2: yes/no/on/off are text (country codes, names), not booleans
+        if node.tag == _STR_TAG:
+            return node.value
         try:
-            return self._constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
+            return self._constructor.yaml_constructors[node.tag](self._constructor, node)
+        except (yaml.YAMLError, ValueError) as exc:
             raise InputError(f"bad value: {exc}", _loc(self.file, node)) from None
 
     def _bad_tag(self, node) -> InputError:
@@ -112,7 +121,7 @@ class _Builder:
         for key_node, value_node in self._pairs(node):
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError("a mapping key must be a plain value", _loc(self.file, key_node))
-            key = self.build(key_node, path + ("<key>",))
+            key = key_node.value if key_node.tag == _STR_TAG else self._scalar(key_node)
             if isinstance(key, (int, float, bool)) or key is None:
                 key = str(key) if key is not None else "null"
             if key in first_seen:
@@ -125,5 +134,4 @@ class _Builder:
             first_seen[key] = _loc(self.file, key_node)
             result[key] = self.build(value_node, path + (key,))
             self.locs[path + ("<key>", key)] = first_seen[key]
-        self.locs.pop(path + ("<key>",), None)
         return result
