@@ -5,12 +5,13 @@ Library API (for notebooks and scripts)::
     import erdesign
     design = erdesign.load("design.yaml")          # or several files / folders / az JSON
     report = erdesign.lint(design)                  # findings; report.to_frame() with pandas
+    erdesign.assert_clean(report)                   # AssertionError if an error-level finding is active
     tco = erdesign.cost(design, months=36)          # cost lines and totals; tco.to_frame()
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["load", "lint", "cost", "__version__"]
+__all__ = ["load", "lint", "cost", "assert_clean", "__version__"]
 
 
 def load(*paths, **import_options):
@@ -35,6 +36,13 @@ def lint(design_or_paths, **options):
     from .engine.runner import lint as run_lint
 
     return run_lint(_as_design(design_or_paths), **options)
+
+
+def assert_clean(report, soft: bool = False, fail_on: str = "error") -> bool:
+    """Raise AssertionError (or warn with soft=True) if a LintReport has findings at or above fail_on."""
+    from .engine.report import assert_clean as check_clean
+
+    return check_clean(report, soft=soft, fail_on=fail_on)
 
 
 def cost(design_or_paths, **options):

@@ -70,16 +70,23 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
     files = expand_paths(paths)
     fragments: list[m.Design] = []
     errors: list[InputError] = []
+    json_inputs: list[tuple[str, str]] = []  # imported together, so resources link across files
     for path in files:
         try:
             text = read_text(path)
             if path.lower().endswith(IMPORT_SUFFIXES):
-                from .importers import import_json
-
-                fragment = import_json(text, path, **import_options)
+                json_inputs.append((text, path))
             else:
-                fragment = parse_design_text(text, path)
-            fragments.append(fragment)
+                fragments.append(parse_design_text(text, path))
+        except InputErrors as many:
+            errors.extend(many.errors)
+        except InputError as one:
+            errors.append(one)
+    if json_inputs:
+        from .importers import import_json_many
+
+        try:
+            fragments.append(import_json_many(json_inputs, **import_options))
         except InputErrors as many:
             errors.extend(many.errors)
         except InputError as one:

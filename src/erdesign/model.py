@@ -137,7 +137,16 @@ class Node(BaseModel):
     _locs: dict = PrivateAttr(default_factory=dict)
 
     def loc(self, *sub) -> Optional[Loc]:
-        """Location of this object, or of one of its fields/items: loc('peer_asn'), loc('address_space', 1)."""
+        """Location of this object, or of one of its fields/items: loc('peer_asn'), loc('address_space', 1),
+        or of a field of a child object: loc('sku', 'tier')."""
+        if len(sub) > 1 and isinstance(sub[0], str) and sub[0] in type(self).model_fields:
+            child = getattr(self, sub[0])
+            if isinstance(child, list) and isinstance(sub[1], int) and 0 <= sub[1] < len(child):
+                child, rest = child[sub[1]], sub[2:]
+            else:
+                rest = sub[1:]
+            if isinstance(child, Node) and rest and (found := child._locs.get(tuple(rest))) is not None:
+                return found
         while True:
             found = self._locs.get(tuple(sub))
             if found is not None or not sub:

@@ -14,11 +14,38 @@ def input_options(fn):
     return fn
 
 
-def load_inputs(paths, parameters=None, verbose=False):
-    """Load a design from YAML / JSON paths; InputError propagates (exit 2 in main())."""
+def load_inputs(paths, parameters=None, verbose=False, summary=True):
+    """Load a design from YAML / JSON paths; InputError propagates (exit 2 in main()).
+
+    For JSON inputs, says on stderr how many resources of other types were
+    skipped (listing them with --verbose).
+    """
     from ..loader import load_design
 
     options = {}
     if parameters:
         options["parameters"] = parameters
-    return load_design(list(paths), **options)
+    design = load_design(list(paths), **options)
+    if summary:
+        skipped = [n for n in design._notes if n.rule == "IMP003"]
+        count = sum(_skipped_count(n) for n in skipped)
+        if count:
+            more = "" if verbose else " (--verbose lists them)"
+            click.echo(f"erdesign: skipped {count} resource{'s' if count != 1 else ''} of other types{more}", err=True)
+            if verbose:
+                report_notes(skipped)
+    return design
+
+
+def _skipped_count(note) -> int:
+    for ev in note.evidence:
+        if ev.label == "resources skipped":
+            return int(ev.value)
+    return 1
+
+
+def report_notes(notes) -> None:
+    """Importer notes on stderr, one located line each."""
+    for note in notes:
+        where = f"{note.loc}: " if note.loc else ""
+        click.echo(f"{where}{note.rule} {note.message}", err=True)

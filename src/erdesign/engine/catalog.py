@@ -123,11 +123,6 @@ class Catalog(Mapping):
             return True
         return bool(SELECTOR_RE.match(selector)) and any(rid.startswith(selector) for rid in self._pages)
 
-    def merged(self, other: "Catalog | Mapping") -> "Catalog":
-        pages = dict(self._pages)
-        pages.update({k: other[k] for k in other})
-        return Catalog(pages.values())
-
 
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
@@ -143,7 +138,10 @@ def load_catalog() -> Catalog:
         try:
             data = read_resource_yaml(resource)
         except Exception as exc:  # yaml.YAMLError: keep the one-line contract
-            raise CatalogError(f"{source}: not valid YAML: {exc}".splitlines()[0]) from None
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+            what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise CatalogError(f"{where}: not valid YAML: {what}") from None
         page = parse_page(data, source)
         if page.id != stem:
             raise CatalogError(f"{source}: id {page.id} does not match the file name")

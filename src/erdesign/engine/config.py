@@ -168,7 +168,7 @@ def load_config_file(path: str, catalog=None) -> Config:
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
     except OSError as exc:
         raise InputError(f"cannot read configuration: {exc.strerror}", file=path) from None
-    if os.path.basename(path) == "pyproject.toml" or path.endswith(".toml"):
+    if path.endswith(".toml"):
         data, locate = _read_toml(text, path)
     else:
         data, locate = _read_yaml(text, path)
@@ -185,45 +185,48 @@ def _read_toml(text: str, path: str):
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        loc = Loc(path, int(m.group(1)), int(m.group(2))) if m else None
+        m = re.search(r"\(at line (\d+), column (\d+)\)", message) or re.search(r"\(at end of document\)", message)
+        if m and m.groups():
+            loc = Loc(path, int(m.group(1)), int(m.group(2)))
+        else:  # the end of the document: the line after the last one
+            loc = Loc(path, len(text.splitlines()) + (1 if text.endswith("\n") or not text else 0), 1)
         raise InputError(f"invalid TOML: {message[:m.start()].strip() if m else message}", loc, path) from None
-    tool = doc.get("tool", {}).get("erdesign", {}) if path.endswith("pyproject.toml") else doc
+    tool = doc.get("tool", {}).get("erdesign", {})
     if not isinstance(tool, dict):
         raise InputError("[tool.erdesign] must be a table", Loc(path, 1, 1))
 
-    def locate(*keys) -> Loc:
-        return Loc(path, _toml_line(text, keys, path.endswith("pyproject.toml")), 1)
+    def locate(*keys, key: bool = False) -> Loc:
+        return Loc(path, _toml_line(text, keys), 1)
 
     return tool, locate
 
 
-def _toml_line(text: str, keys: tuple, in_pyproject: bool) -> int:
-    """Best-effort line of a key of the erdesign table (TOML parsers keep no positions)."""
-    base = "tool.erdesign" if in_pyproject else ""
-    tables = [base] if base else [""]
-    lines = text.splitlines()
+def _toml_line(text: str, keys: tuple) -> int:
+    """Best-effort line of a setting in [tool.erdesign] (tomllib keeps no positions)."""
+    base = "tool.erdesign"
     key = str(keys[0]) if keys else None
-    sub = str(keys[1]) if len(keys) > 1 else None
-    current = ""
-    header_line = 1
-    targets = {base + ("." if base else "") + key if key else base} if key else {base}
-    for i, line in enumerate(lines, start=1):
-        head = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+    sub = str(keys[1]) if len(keys) > 1 and isinstance(keys[1], str) else None
+    current, base_line, key_line = "", 1, None
+    for number, line in enumerate(text.splitlines(), start=1):
+        head = re.match(r"^\s*\[\s*([^\[\]]+?)\s*\]", line)
         if head:
-            current = re.sub(r"\s+", "", head.group(1))
+            current = re.sub(r"[\s\"']", "", head.group(1))
             if current == base:
-                header_line = i
-            if key and sub and current in targets:
-                header_line = i
+                base_line = number
+            elif key and current == f"{base}.{key}" and key_line is None:
+                key_line = number
             continue
-        if key is None:
-            continue
-        if current in tables and re.match(rf'^\s*["\']?{re.escape(key)}["\']?\s*=', line):
-            return i
-        if sub and current in targets and re.match(rf'^\s*["\']?{re.escape(sub)}["\']?\s*=', line, re.IGNORECASE):
-            return i
-    return header_line
+        if key and current == base and _assigns(line, key):
+            if not sub:
+                return number
+            key_line = number
+        if key and sub and current == f"{base}.{key}" and _assigns(line, sub):
+            return number
+    return key_line or base_line
+
+
+def _assigns(line: str, key: str) -> bool:
+    return re.match(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", line) is not None
 
 
 def _read_yaml(text: str, path: str):
@@ -235,8 +238,11 @@ def _read_yaml(text: str, path: str):
     if not isinstance(data, dict):
         raise InputError("the configuration is a mapping of settings (select:, ignore:, …)", locs.get((), Loc(path, 1, 1)))
 
-    def locate(*keys) -> Loc:
+    def locate(*keys, key: bool = False) -> Loc:
+        """Where a setting's value is (or its key, with key=True)."""
         path_keys = tuple(keys)
+        if key and path_keys[:-1] + ("<key>", path_keys[-1]) in locs:
+            return locs[path_keys[:-1] + ("<key>", path_keys[-1])]
         while path_keys:
             if path_keys in locs:
                 return locs[path_keys]
@@ -258,7 +264,7 @@ def _build(data: dict, locate, path: str) -> Config:
     for raw, value in data.items():
         key = _norm_key(raw)
         if key not in _KEYS:
-            raise InputError(f"unknown setting '{raw}'{did_you_mean(key, _KEYS)}", locate(raw))
+            raise InputError(f"unknown setting '{raw}'{did_you_mean(key, _KEYS)}", locate(raw, key=True))
         values[key] = value
         raw_keys[key] = raw
 

@@ -1,7 +1,8 @@
 """What a check returns."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field  # `field` is also a Finding attribute
 from typing import Any, Optional
 
 from ..errors import Loc
@@ -47,15 +48,16 @@ class Finding:
     field: tuple = ()
     resource: str = ""
     hint: Optional[str] = None
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: list[Evidence] = _field(default_factory=list)
     loc: Optional[Loc] = None  # set directly only where there is no node (importer notes)
     # filled by the engine
     severity: str = ""
     path: str = ""
-    references: list[str] = field(default_factory=list)
+    references: list[str] = _field(default_factory=list)
     suppressed: bool = False
     suppression_reason: Optional[str] = None
     suppression_kind: Optional[str] = None  # "inSource" (comment) or "external" (suppress: entry)
+    suppression_expires: Optional[str] = None  # ISO date, when the suppression has one
 
     def __post_init__(self):
         if isinstance(self.field, str):

@@ -1,8 +1,137 @@
-"""Importers for what users already have: az CLI JSON, ARM templates, Terraform plans."""
+"""Importers for what users already have: az CLI JSON, ARM templates, Terraform plans.
+
+The loader hands every JSON input to :func:`import_json_many` at once, so that
+resources in different files (a circuit in one dump, its connection in
+another) link up by ARM ID. :func:`import_json` does the same for one file.
+
+Problems with one file or one resource (malformed JSON, an unknown ``$schema``,
+an ARM expression syntax error, a resource missing required properties) are
+located InputErrors. They stop the load (exit 2) only when nothing usable
+remains; otherwise they become IMP005 findings and the rest is linted.
+"""
 from __future__ import annotations
 
-from ..errors import InputError
+import os
+from typing import Iterable, Optional
+
+from ..errors import InputError, InputErrors, Loc
+
+IMPORT_OPTIONS = ("parameters",)
 
 
 def import_json(text: str, file: str, **options):
-    raise InputError("JSON inputs (az CLI dumps, ARM templates, Terraform plans) are not supported yet", file=file)
+    """One JSON file (az dump, ARM template or Terraform plan) -> Design."""
+    return import_json_many([(text, file)], **options)
+
+
+def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str | os.PathLike] = None, **options):
+    """Several JSON files -> one Design, with resources linked across files."""
+    from . import arm, az, terraform
+    from .build import build_design
+    from .detect import (ARM_PARAMETERS, ARM_TEMPLATE, AZ, TERRAFORM, UNKNOWN_SCHEMA, detect)
+    from .jsonloc import parse
+
+    unknown_options = set(options) - set(IMPORT_OPTIONS)
+    if unknown_options:
+        raise TypeError(f"unknown import option(s): {', '.join(sorted(unknown_options))}")
+    param_values = _read_parameters(parameters) if parameters else None
+    problems: list[InputError] = []
+    raw = []
+    sources: dict[str, str] = {}
+    template_notes = []
+    templates = []
+    for text, file in inputs:
+        sources[file] = text
+        try:
+            root, doc = parse(text, file)
+        except InputError as exc:
+            problems.append(exc)
+            continue
+        kind = detect(root)
+        root_loc = getattr(root, "loc", None) or Loc(file, 1, 1)
+        if kind == ARM_TEMPLATE:
+            resources, errors, notes, template = arm.read(root, doc, param_values)
+            raw += resources
+            problems += errors
+            template_notes += notes
+            templates.append(template)
+        elif kind == TERRAFORM:
+            resources, errors = terraform.read(root, file)
+            raw += resources
+            problems += errors
+        elif kind == AZ:
+            resources, errors = az.read(root, file)
+            raw += resources
+            problems += errors
+        elif kind == ARM_PARAMETERS:
+            problems.append(InputError("this is an ARM parameters file, not a template: pass it with "
+                                       "--parameters next to the template", root.value_loc("$schema")))
+        elif kind == UNKNOWN_SCHEMA:
+            problems.append(InputError(
+                f"unknown $schema '{root['$schema']}': erdesign reads ARM deployment templates "
+                "(https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#), "
+                "az CLI JSON and Terraform plan JSON", root.value_loc("$schema")))
+        else:
+            problems.append(InputError(
+                "not an input erdesign reads: expected az CLI JSON (show/list output with 'type' and 'id'), "
+                "an ARM template ($schema …deploymentTemplate.json#) or a Terraform plan (terraform show -json)",
+                root_loc))
+    if param_values is not None:
+        problems += _parameter_problems(param_values, templates)
+    design, errors = build_design(raw)
+    problems += errors
+    for unknown in template_notes:
+        _note(design, unknown.rule, f"{unknown.text}: {unknown.why}", unknown.loc)
+    if not _usable(design):
+        if not problems:
+            skipped = sum(1 for r in raw)
+            what = f" (skipped {skipped} resource{'s' if skipped != 1 else ''} of other types)" if skipped else ""
+            first = next(iter(sources), None)
+            problems.append(InputError("no resource erdesign models (circuits, ports, gateways, connections, VNets, "
+                                       f"route tables, NSGs, public IPs, route filters) in the inputs{what}",
+                                       Loc(first, 1, 1) if first else None))
+        raise InputErrors(problems) if len(problems) > 1 else problems[0]
+    for problem in problems:
+        where = problem.loc or (Loc(problem.file, 1, 1) if problem.file else None)
+        _note(design, "IMP005", f"not imported: {problem.message}", where)
+    design._sources.update(sources)
+    return design
+
+
+def _note(design, rule: str, message: str, loc) -> None:
+    from ..engine.finding import Finding
+
+    design._notes.append(Finding(rule=rule, message=message, loc=loc))
+
+
+def _usable(design) -> bool:
+    sections = ("circuits", "express_route_ports", "gateways", "connections", "vnets", "route_tables", "nsgs",
+                "public_ips", "route_filters", "vnet_peerings")
+    return any(getattr(design, s) for s in sections)
+
+
+def _read_parameters(path):
+    from ..loader import read_text
+    from .arm import ParameterValues
+    from .jsonloc import parse
+
+    file = os.fspath(path)
+    if not os.path.exists(file):
+        raise InputError("no such parameters file", file=file)
+    text = read_text(file)
+    root, doc = parse(text, file)
+    return ParameterValues(root, doc)
+
+
+def _parameter_problems(values, templates) -> list[InputError]:
+    if not templates:
+        return [InputError("--parameters was given, but no input is an ARM template", file=values.file)]
+    declared = set()
+    for t in templates:
+        declared |= set(t.params)
+    out = []
+    for key, (value, loc, key_loc) in values.values.items():
+        if key not in declared:
+            out.append(InputError(f"parameter '{key}' from the parameters file is not declared by the template",
+                                  key_loc or loc))
+    return out

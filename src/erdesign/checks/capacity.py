@@ -1,0 +1,420 @@
+"""CAP rules: capacity limits - prefixes advertised and learned, VNet links per
+circuit, circuit connections per gateway and per VNet, VNet peerings per VNet.
+
+Prefix counts come from lists (`advertised_prefixes`, counted once each) or
+from declared numbers (`advertised_prefix_count`, for when a list is
+impractical). A private peering without its own figures uses the prefixes of
+the sites whose routers terminate its links.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from .. import facts
+from ..data import table
+from ..engine.finding import Finding
+from ..engine.registry import check
+from ..model import Circuit, Design, Node, Peering, format_bandwidth
+from .gateway import er_sku, evidence, fmt, network, scale_limits
+from .vnet import peers_of, spokes_using_gateway
+
+
+# --------------------------------------------------------------------------- prefix counting
+
+@dataclass
+class PrefixCount:
+    """Distinct listed prefixes plus prefixes known only as a number, per IP version."""
+
+    listed: dict[int, set[str]] = field(default_factory=lambda: {4: set(), 6: set()})
+    declared: dict[int, int] = field(default_factory=lambda: {4: 0, 6: 0})
+    where: dict[int, tuple[Optional[Node], tuple, str]] = field(default_factory=dict)
+
+    def total(self, version: int) -> int:
+        return len(self.listed[version]) + self.declared[version]
+
+    def add_list(self, prefixes, version: Optional[int] = None) -> None:
+        for text in prefixes:
+            net = network(text)
+            if net is not None and (version is None or net.version == version):
+                self.listed[net.version].add(str(net))
+
+    def merge(self, other: "PrefixCount") -> None:
+        for v in (4, 6):
+            self.listed[v] |= other.listed[v]
+            self.declared[v] += other.declared[v]
+            if v not in self.where and v in other.where:
+                self.where[v] = other.where[v]
+
+
+def _router_sites(design: Design) -> dict[str, object]:
+    return {r.name: site for site in design.sites for r in site.routers}
+
+
+def _link_sites(peering: Peering, router_site: dict) -> list:
+    out = []
+    for link in (peering.primary_link, peering.secondary_link):
+        site = router_site.get(link.router) if link is not None and link.router else None
+        if site is not None and site not in out:
+            out.append(site)
+    return out
+
+
+def private_peering_prefixes(peering: Peering, router_site: dict) -> PrefixCount:
+    """On-premises prefixes advertised to Microsoft on a private peering."""
+    count = PrefixCount()
+    sites = _link_sites(peering, router_site)
+    # IPv4: the peering's own figures win over its sites'
+    if peering.advertised_prefix_count is not None:
+        count.declared[4] = max(peering.advertised_prefix_count, len(set(peering.advertised_prefixes)))
+        count.where[4] = (peering, ("advertised_prefix_count",), "declared on the peering")
+    elif peering.advertised_prefixes:
+        count.add_list(peering.advertised_prefixes, 4)
+        count.where[4] = (peering, ("advertised_prefixes",), "listed on the peering")
+    else:
+        for site in sites:
+            if site.advertised_prefix_count is not None:
+                count.declared[4] += site.advertised_prefix_count
+                count.where.setdefault(4, (site, ("advertised_prefix_count",), f"declared by site '{site.name}'"))
+            else:
+                count.add_list(site.advertised_prefixes, 4)
+                if site.advertised_prefixes:
+                    count.where.setdefault(4, (site, ("advertised_prefixes",), f"listed by site '{site.name}'"))
+    v6 = peering.ipv6
+    if v6 is not None and v6.advertised_prefix_count is not None:
+        count.declared[6] = max(v6.advertised_prefix_count, len(set(v6.advertised_prefixes)))
+        count.where[6] = (v6, ("advertised_prefix_count",), "declared on the peering")
+    elif v6 is not None and v6.advertised_prefixes:
+        count.add_list(v6.advertised_prefixes, 6)
+        count.where[6] = (v6, ("advertised_prefixes",), "listed on the peering")
+    else:
+        for site in sites:
+            before = count.total(6)
+            count.add_list(site.advertised_prefixes, 6)
+            if count.total(6) > before:
+                count.where.setdefault(6, (site, ("advertised_prefixes",), f"listed by site '{site.name}'"))
+    return count
+
+
+def _private_peerings(design: Design) -> Iterator[tuple[Circuit, Peering]]:
+    for circuit in design.circuits:
+        peering = circuit.peering("AzurePrivatePeering")
+        if peering is not None:
+            yield circuit, peering
+
+
+def _peering_label(circuit: Circuit, peering: Peering) -> str:
+    return f"circuit '{circuit.name}' peering {peering.type}"
+
+
+# --------------------------------------------------------------------------- advertised to Microsoft
+
+def _onprem_limit_finding(rule, circuit, peering, count, version, limits, source) -> Optional[Finding]:
+    total = count.total(version)
+    tier = circuit.sku.tier
+    limit = limits.get(tier)
+    if limit is None or total <= limit:
+        return None
+    node, fld, origin = count.where.get(version, (peering, (), ""))
+    premium = limits.get("Premium")
+    upgrade = (f"; Premium allows {fmt(premium)}" if tier != "Premium" and premium and premium > limit else "")
+    return Finding(
+        rule,
+        f"{_peering_label(circuit, peering)}: {fmt(total)} IPv{version} prefixes advertised from on-premises "
+        f"({origin}) exceed the {tier} limit of {fmt(limit)}; the BGP session drops{upgrade}",
+        node=node, field=fld,
+        hint="Summarize the on-premises routes (or filter them) before advertising to private peering"
+             + (", or upgrade the circuit to Premium" if upgrade else ""),
+        evidence=[evidence("route_limits", source, f"IPv{version} prefixes to private peering, {tier}", limit)],
+    )
+
+
+@check("CAP001", "CAP002")
+def onprem_prefixes_private_peering(design: Design, ctx=None) -> Iterator[Finding]:
+    limits = table("route_limits")["advertised_to_private_peering"]
+    router_site = _router_sites(design)
+    for circuit, peering in _private_peerings(design):
+        count = private_peering_prefixes(peering, router_site)
+        for rule, version, key in (("CAP001", 4, "ipv4"), ("CAP002", 6, "ipv6")):
+            finding = _onprem_limit_finding(rule, circuit, peering, count, version, limits[key], limits["source"])
+            if finding:
+                yield finding
+
+
+@check("CAP008")
+def microsoft_peering_prefixes(design: Design, ctx=None) -> Iterator[Finding]:
+    limits = table("route_limits")["advertised_to_microsoft_peering"]
+    for circuit in design.circuits:
+        peering = circuit.peering("MicrosoftPeering")
+        if peering is None:
+            continue
+        count = PrefixCount()
+        count.add_list(peering.advertised_public_prefixes)
+        count.add_list(peering.advertised_prefixes, 4)
+        where = {4: (peering, ("advertised_public_prefixes",)), 6: (peering, ("advertised_public_prefixes",))}
+        if peering.advertised_prefix_count is not None:
+            count.declared[4] = max(0, peering.advertised_prefix_count - len(count.listed[4]))
+            where[4] = (peering, ("advertised_prefix_count",))
+        if peering.ipv6 is not None:
+            count.add_list(peering.ipv6.advertised_prefixes, 6)
+            if peering.ipv6.advertised_prefix_count is not None:
+                count.declared[6] = max(0, peering.ipv6.advertised_prefix_count - len(count.listed[6]))
+                where[6] = (peering.ipv6, ("advertised_prefix_count",))
+        for version, key in ((4, "ipv4"), (6, "ipv6")):
+            total, limit = count.total(version), limits[key]
+            if total > limit:
+                node, fld = where[version]
+                yield Finding(
+                    "CAP008",
+                    f"{_peering_label(circuit, peering)}: {fmt(total)} IPv{version} prefixes advertised to "
+                    f"Microsoft peering exceed the limit of {fmt(limit)}; the BGP session drops",
+                    node=node, field=fld,
+                    hint="Advertise fewer, summarized public prefixes (e.g. only the NAT pools) on Microsoft peering",
+                    evidence=[evidence("route_limits", limits["source"], f"IPv{version} prefixes to Microsoft peering",
+                                       limit)],
+                )
+
+
+# --------------------------------------------------------------------------- advertised by the gateway
+
+def _summarize(prefixes: list[str], summaries: list) -> tuple[int, int]:
+    """(count after summarization, how many the summaries absorbed)."""
+    kept, absorbed = set(), 0
+    for text in prefixes:
+        net = network(text)
+        if net is None:
+            continue
+        if any(net.version == s.version and net.subnet_of(s) for s in summaries):
+            absorbed += 1
+        else:
+            kept.add(str(net))
+    return len(kept) + len({str(s) for s in summaries}), absorbed
+
+
+@check("CAP003")
+def gateway_advertised_prefixes(design: Design, ctx=None) -> Iterator[Finding]:
+    limits = table("route_limits")["advertised_by_gateway"]
+    spokes = spokes_using_gateway(design)
+    connected = {c.gateway for c in design.connections if c.circuit}
+    for gw in design.gateways:
+        hub = design.vnet(gw.vnet)
+        if gw.type != "ExpressRoute" or gw.name not in connected or hub is None:
+            continue
+        spoke_vnets = [v for v in (design.vnet(n) for n in spokes.get(hub.name, [])) if v is not None]
+        summaries = [n for n in (network(t) for t in hub.summarized_gateway_prefixes) if n is not None]
+        for version, key in ((4, "ipv4"), (6, "ipv6")):
+            own = [t for t in hub.address_space if (n := network(t)) is not None and n.version == version]
+            theirs = [t for v in spoke_vnets for t in v.address_space
+                      if (n := network(t)) is not None and n.version == version]
+            total, absorbed = _summarize(own + theirs, [s for s in summaries if s.version == version])
+            limit = limits[key]
+            if total <= limit:
+                continue
+            parts = f"{len(own)} from hub VNet '{hub.name}' + {len(theirs)} from {len(spoke_vnets)} spoke VNet(s) using its gateway"
+            if absorbed:
+                parts += f", {absorbed} absorbed by summarized_gateway_prefixes"
+            yield Finding(
+                "CAP003",
+                f"gateway '{gw.name}': advertises {fmt(total)} IPv{version} prefixes to on-premises ({parts}); "
+                f"above {fmt(limit)} the ExpressRoute connections disconnect",
+                node=hub, field=("summarized_gateway_prefixes",) if hub.summarized_gateway_prefixes else ("address_space",),
+               
+                hint=f"Add summarized_gateway_prefixes on VNet '{hub.name}' covering the spoke address spaces",
+                evidence=[evidence("route_limits", limits["source"], f"IPv{version} prefixes advertised by the gateway",
+                                   limit)],
+            )
+
+
+# --------------------------------------------------------------------------- links and connections
+
+def _global_reach_pairs(design: Design) -> dict[str, set[frozenset]]:
+    out: dict[str, set[frozenset]] = defaultdict(set)
+    for circuit in design.circuits:
+        for gr in circuit.global_reach:
+            pair = frozenset((circuit.name, gr.peer_circuit))
+            if len(pair) == 2:
+                for name in pair:
+                    out[name].add(pair)
+    return out
+
+
+@check("CAP004")
+def vnet_links_per_circuit(design: Design, ctx=None) -> Iterator[Finding]:
+    links = table("vnet_links")
+    by_bw = links["by_bandwidth_mbps"]
+    conns: dict[str, int] = defaultdict(int)
+    for c in design.connections:
+        if c.circuit:
+            conns[c.circuit] += 1
+    gr_pairs = _global_reach_pairs(design)
+    for circuit in design.circuits:
+        row = by_bw.get(str(circuit.bandwidth))
+        if row is None:
+            continue  # 200/400 Gbps Direct circuits: not in the limits table
+        gr = len(gr_pairs.get(circuit.name, ()))
+        total = conns.get(circuit.name, 0) + gr
+        tier = circuit.sku.tier
+        limit = row.get(tier)
+        if limit is None or total <= limit:
+            continue
+        size = f"{format_bandwidth(circuit.bandwidth)} {tier}"
+        premium = row.get("Premium")
+        msg = (f"circuit '{circuit.name}': {total} VNet links ({conns.get(circuit.name, 0)} gateway connections + "
+               f"{gr} Global Reach) exceed the {limit} allowed for a {size} circuit")
+        if tier != "Premium" and premium:
+            msg += f"; Premium would allow {premium}"
+        yield Finding(
+            "CAP004", msg, node=circuit,
+            field=("sku", "tier") if tier != "Premium" else ("bandwidth",),
+            hint=("Upgrade the circuit to Premium, or link fewer VNets (peer spokes to a hub instead)"
+                  if tier != "Premium" and premium and total <= premium else
+                  "Link fewer VNets (peer spokes to a hub instead) or spread them over more circuits"),
+            evidence=[evidence("vnet_links", by_bw["source"], f"VNet links, {size}", limit)]
+            + ([evidence("vnet_links", by_bw["source"], f"VNet links, {format_bandwidth(circuit.bandwidth)} Premium",
+                         premium)] if tier != "Premium" and premium else []),
+        )
+
+
+def max_circuit_connections(gw) -> Optional[tuple[int, object]]:
+    """(limit, Evidence) for an ExpressRoute gateway, or None when its SKU/scale is unknown."""
+    sku = er_sku(gw)
+    if sku is None:
+        return None
+    if sku["name"] == "ErGwScale":
+        if gw.scale_units is None:
+            return None
+        scale = scale_limits()
+        steps = [s for s in scale["max_circuit_connections_by_min_scale_units"] if s["min_units"] <= gw.scale_units.min]
+        if not steps:
+            return None
+        step = max(steps, key=lambda s: s["min_units"])
+        return step["max"], evidence("gateway_skus", scale["max_circuit_connections_source"],
+                                     f"ErGwScale circuit connections at {step['min_units']}+ min scale units", step["max"])
+    limit = sku.get("max_circuit_connections")
+    if limit is None:
+        return None
+    return limit, evidence("gateway_skus", sku.get("source", "LIMITS"), f"{sku['name']} circuit connections", limit)
+
+
+def _bigger_skus(needed: int) -> list[str]:
+    skus = table("gateway_skus")["skus"]
+    return [name for name, s in skus.items()
+            if s.get("family") == "az" and (s.get("max_circuit_connections") or 0) >= needed]
+
+
+@check("CAP005")
+def circuit_connections_per_gateway(design: Design, ctx=None) -> Iterator[Finding]:
+    counts: dict[str, int] = defaultdict(int)
+    for c in design.connections:
+        if c.circuit:
+            counts[c.gateway] += 1
+    for gw in design.gateways:
+        n = counts.get(gw.name, 0)
+        found = max_circuit_connections(gw) if n else None
+        if found is None or n <= found[0]:
+            continue
+        limit, ev = found
+        bigger = _bigger_skus(n)
+        yield Finding(
+            "CAP005",
+            f"gateway '{gw.name}' ({gw.sku}): {n} circuit connections exceed the {limit} its SKU"
+            + (f" at {gw.scale_units.min} min scale units" if gw.scale_units and er_sku(gw)["name"] == "ErGwScale" else "")
+            + " allows",
+            node=gw, field=("scale_units", "min") if er_sku(gw)["name"] == "ErGwScale" else ("sku",),
+            hint=(f"Use a larger SKU ({', '.join(bigger)} or ErGwScale)" if bigger else "Connect fewer circuits to this gateway"),
+            evidence=[ev],
+        )
+
+
+def _circuit_location(design: Design, circuit: Circuit) -> Optional[str]:
+    loc = circuit.peering_location
+    if not loc and circuit.express_route_port:
+        port = design.port(circuit.express_route_port)
+        loc = port.peering_location if port else None
+    if not loc:
+        return None
+    known = facts.peering_location(loc)
+    return known["name"] if known else loc.strip()
+
+
+@check("CAP006")
+def circuits_same_location_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
+    rule = table("gateway_skus")["max_circuits_same_peering_location_per_vnet"]
+    limit = rule["value"]
+    by_vnet: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for conn in design.connections:
+        gw = design.gateway(conn.gateway)
+        circuit = design.circuit(conn.circuit)
+        if gw is None or circuit is None or gw.type != "ExpressRoute":
+            continue
+        location = _circuit_location(design, circuit)
+        if location is None:
+            continue
+        group = by_vnet[gw.vnet][facts.norm(location)]
+        if all(c.name != circuit.name for _, c, _ in group):
+            group.append((conn, circuit, location))
+    for vnet_name, groups in by_vnet.items():
+        for group in groups.values():
+            for conn, circuit, location in group[limit:]:
+                yield Finding(
+                    "CAP006",
+                    f"connection '{conn.name}': VNet '{vnet_name}' would link {len(group)} circuits from peering "
+                    f"location {location}; at most {limit} circuits from one peering location can connect to a VNet",
+                    node=conn, field=("circuit",),
+                    hint="Use circuits from different peering locations (better for resiliency too)",
+                    evidence=[evidence("gateway_skus", rule["source"], "circuits per peering location per VNet", limit)],
+                )
+
+
+@check("CAP007")
+def routes_learned_by_gateway(design: Design, ctx=None) -> Iterator[Finding]:
+    router_site = _router_sites(design)
+    per_circuit: dict[str, PrefixCount] = {}
+    for circuit, peering in _private_peerings(design):
+        per_circuit[circuit.name] = private_peering_prefixes(peering, router_site)
+    circuits_of_gw: dict[str, list[str]] = defaultdict(list)
+    for c in design.connections:
+        if c.circuit in per_circuit and c.circuit not in circuits_of_gw[c.gateway]:
+            circuits_of_gw[c.gateway].append(c.circuit)
+    for gw in design.gateways:
+        sku = er_sku(gw)
+        if sku is None or sku.get("routes_learned") is None or not circuits_of_gw.get(gw.name):
+            continue
+        total = PrefixCount()
+        for name in circuits_of_gw[gw.name]:
+            total.merge(per_circuit[name])
+        learned = total.total(4) + total.total(6)
+        limit = sku["routes_learned"]
+        if learned <= limit:
+            continue
+        several = len(circuits_of_gw[gw.name]) > 1
+        approx = (" (prefixes given only as counts are added up per circuit)"
+                  if several and (total.declared[4] or total.declared[6]) else "")
+        yield Finding(
+            "CAP007",
+            f"gateway '{gw.name}' ({sku['name']}): learns {fmt(learned)} on-premises routes from "
+            f"{len(circuits_of_gw[gw.name])} circuit(s){approx}; the SKU holds {fmt(limit)}",
+            node=gw, field=("sku",),
+            hint="Summarize on-premises routes, or use a SKU that learns more routes",
+            evidence=[evidence("gateway_skus", sku.get("source", "LIMITS"), f"{sku['name']} routes learned", limit)],
+        )
+
+
+# --------------------------------------------------------------------------- VNet peerings per VNet
+
+@check("CAP009")
+def vnet_peerings_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
+    rule = table("gateway_skus")["vnet_peerings_per_vnet"]
+    limit = rule["value"]
+    peers = peers_of(design)
+    for vnet in design.vnets:
+        n = len(peers.get(vnet.name, ()))
+        if n > limit:
+            yield Finding(
+                "CAP009",
+                f"VNet '{vnet.name}': peered with {fmt(n)} VNets; a VNet can have at most {fmt(limit)} peerings",
+                node=vnet, field=("name",),
+                hint="Split the spokes over several hubs (or use Virtual WAN / Azure Virtual Network Manager)",
+                evidence=[evidence("gateway_skus", rule["source"], "VNet peerings per VNet", limit)],
+            )

@@ -1,0 +1,71 @@
+"""`erdesign cost`: price a design - the whole TCO, metered vs unlimited, with sources."""
+from __future__ import annotations
+
+import click
+
+from ._inputs import input_options, load_inputs
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
+    """('a=10', 'b=2.5') -> {'a': '10', 'b': '2.5'}; the number is checked by the library."""
+    out: dict[str, str] = {}
+    for text in values:
+        name, sep, number = text.rpartition("=")
+        if not sep or not name.strip() or not number.strip():
+            raise click.BadParameter(f"{text!r}: write NAME=GB, e.g. mycircuit=2000", param_hint=option)
+        out[name.strip()] = number.strip()
+    return out
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@input_options
+@click.option("--metered", is_flag=True, help="What-if: price every circuit on the Metered plan.")
+@click.option("--unlimited", is_flag=True, help="What-if: price every circuit on the Unlimited plan.")
+@click.option("--months", type=click.IntRange(min=1), default=36, show_default=True, help="TCO horizon in months.")
+@click.option("--pricing", "pricing", multiple=True, type=click.Path(dir_okay=False),
+              help="Overlay a price book (same format as pricing/*.yaml); repeatable, later wins.")
+@click.option("--egress", multiple=True, metavar="CIRCUIT=GB", help="Outbound GB/month of a circuit (replaces traffic).")
+@click.option("--peering-out", multiple=True, metavar="PEERING=GB",
+              help="GB/month leaving the VNet of a VNet peering (replaces traffic).")
+@click.option("--peering-in", multiple=True, metavar="PEERING=GB",
+              help="GB/month entering the VNet of a VNet peering (replaces traffic).")
+@click.option("--global-reach", "global_reach", multiple=True, metavar="CIRCUIT:PEER=GB",
+              help="Global Reach GB/month between two circuits, both directions (replaces traffic).")
+@click.option("--vpn-gb", multiple=True, metavar="GATEWAY=GB", help="VPN gateway outbound GB/month (replaces traffic).")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+def cost(paths, parameters, verbose, metered, unlimited, months, pricing, egress, peering_out, peering_in,
+         global_reach, vpn_gb, fmt, output):
+    """Price a design: circuits, Direct ports, gateways, VNet peering, Global Reach, carrier links.
+
+    Every line shows quantity, unit price, formula, source and confidence; ESTIMATE and
+    UNPRICED lines are marked, and the totals say what they leave out.
+    """
+    if metered and unlimited:
+        raise click.UsageError("--metered and --unlimited exclude each other")
+    usage = {
+        "egress": _pairs("--egress", egress),
+        "peering_out": _pairs("--peering-out", peering_out),
+        "peering_in": _pairs("--peering-in", peering_in),
+        "global_reach": _pairs("--global-reach", global_reach),
+        "vpn": _pairs("--vpn-gb", vpn_gb),
+    }
+    from ..costing import compute
+    from ..costing.book import load_books
+    from ..costing.render import render
+
+    books = load_books(list(pricing))  # a malformed book fails before the design is read
+    design = load_inputs(paths, parameters, verbose)
+    plan = "metered" if metered else ("unlimited" if unlimited else None)
+    report = compute(design, months=months, plan=plan, books=books, **usage)
+    text = render(report, fmt)
+    if output:
+        from ._io import write_atomic
+
+        write_atomic(output, text)
+        click.echo(f"wrote {output}: {len(report.lines)} line(s), {len(report.unpriced)} unpriced", err=True)
+    else:
+        click.echo(text, nl=False)

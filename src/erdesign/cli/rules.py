@@ -1,0 +1,65 @@
+"""`erdesign rules`: list the rule catalog; `erdesign rules explain ID` prints one rule's page."""
+from __future__ import annotations
+
+import json
+
+import click
+
+
+class _RulesGroup(click.Group):
+    """`erdesign rules BGP001` is short for `erdesign rules explain BGP001` (like `ruff rule F401`)."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["explain", *args]
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=_RulesGroup, invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Output format.")
+@click.option("--select", "select", multiple=True, metavar="RULES", help="Only these IDs or prefixes (e.g. BGP, NET001).")
+@click.pass_context
+def rules(ctx, fmt, select):
+    """List the rule catalog (ID, severity, title), or explain one rule."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..engine.catalog import load_catalog
+    from ..engine.config import split_selectors
+    from ..errors import InputError, did_you_mean
+
+    catalog = load_catalog()
+    selectors = split_selectors(select)
+    for selector in selectors:
+        if not catalog.is_selector(selector):
+            raise InputError(f"--select: unknown rule or prefix '{selector}'{did_you_mean(selector, catalog)}")
+    pages = [p for rid, p in catalog.items()
+             if not selectors or any(s == "ALL" or rid.startswith(s) for s in selectors)]
+    if fmt == "json":
+        click.echo(json.dumps([p.model_dump() for p in pages], indent=2, ensure_ascii=False))
+        return
+    from tabulate import tabulate
+
+    rows = [(p.id, p.severity, p.name, p.title) for p in pages]
+    click.echo(tabulate(rows, headers=("ID", "Severity", "Name", "Title"), tablefmt="plain"))
+    click.echo(f"\n{len(pages)} rule{'' if len(pages) == 1 else 's'}. "
+               "Run `erdesign rules explain ID` for one rule's page.")
+
+
+@rules.command()
+@click.argument("rule_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Output format.")
+def explain(rule_id, fmt):
+    """Print one rule's page: what it does, why it matters, examples, fix, references."""
+    from ..engine.catalog import load_catalog
+    from ..errors import InputError, did_you_mean
+    from ..output.explain import page_markdown
+
+    catalog = load_catalog()
+    page = catalog.find(rule_id)
+    if page is None:
+        names = list(catalog) + [p.name for p in catalog.values()]
+        raise InputError(f"unknown rule '{rule_id}'{did_you_mean(rule_id, names)}; `erdesign rules` lists them")
+    if fmt == "json":
+        click.echo(json.dumps(page.model_dump(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(page_markdown(page), nl=False)

@@ -1,0 +1,507 @@
+"""Price books: the schema, loading with located errors, and layered look-up.
+
+A price book is a YAML file (see pricing/README.md). Every price entry names a
+cost ``component`` (circuit_port, er_gateway, ...), the dimensions it applies
+to (tier, plan, bandwidth, zone, sku, region, ...; an absent dimension means
+"any"), the price with its unit, and where the number comes from: source,
+as_of and confidence (verified | estimate | quote; an estimate says how it was
+derived). A book may also list known gaps under ``unpriced`` with the reason,
+which the report shows on the lines it cannot price.
+
+Books are layered: the packaged books first (for each ``book`` id only the
+newest ``as_of``), then every ``--pricing FILE`` in order. A look-up takes the
+most specific matching entry; on a tie the later layer wins.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+from typing_extensions import Annotated
+
+from ..errors import InputError, InputErrors, Loc, did_you_mean
+from ..facts import norm
+from .money import dec
+
+# component -> units it may be priced in, and the dimensions an entry must state
+COMPONENTS: dict[str, dict[str, Any]] = {
+    "circuit_port": {"units": ("month",), "required": ("tier",),
+                     "label": "ExpressRoute circuit port fee (per circuit and month)"},
+    "circuit_egress": {"units": ("GB",), "required": ("plan",), "label": "outbound data over a circuit"},
+    "direct_port_pair": {"units": ("month",), "required": ("port_bandwidth",), "label": "ExpressRoute Direct port pair"},
+    "direct_premium_addon": {"units": ("month",), "required": (), "label": "Premium add-on of a circuit on ExpressRoute Direct"},
+    "er_gateway": {"units": ("hour",), "required": ("sku",), "label": "ExpressRoute gateway (per hour; ErGwScale per scale unit)"},
+    "vpn_gateway": {"units": ("hour",), "required": ("sku",), "label": "VPN gateway (per hour)"},
+    "vnet_peering": {"units": ("GB",), "required": ("scope", "direction"), "label": "VNet peering data"},
+    "global_reach_data": {"units": ("GB",), "required": ("direction",), "label": "Global Reach data"},
+    "carrier_virtual_circuit": {"units": ("month", "one-time"), "required": (), "label": "carrier layer-2 virtual circuit"},
+    "cross_connect": {"units": ("month", "one-time"), "required": (), "label": "colocation cross-connect"},
+}
+DIMENSIONS = ("tier", "plan", "bandwidth", "zone", "direct", "port_bandwidth", "sku", "region", "scope",
+              "direction", "provider_kind")
+Confidence = Literal["verified", "estimate", "quote"]
+Unit = Literal["hour", "month", "GB", "one-time"]
+
+
+# --------------------------------------------------------------------------- dimension normalizers
+
+def _canon(*values: str):
+    table = {norm(v): v for v in values}
+
+    def fix(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str) and norm(value) in table:
+            return table[norm(value)]
+        raise PydanticCustomError("dimension", "{value!r} is not one of {allowed}",
+                                  {"value": value, "allowed": ", ".join(values)})
+
+    return BeforeValidator(fix)
+
+
+def _plan(value: Any) -> Any:
+    if value is None:
+        return None
+    aliases = {"metered": "MeteredData", "metereddata": "MeteredData",
+               "unlimited": "UnlimitedData", "unlimiteddata": "UnlimitedData"}
+    if isinstance(value, str) and norm(value) in aliases:
+        return aliases[norm(value)]
+    raise PydanticCustomError("dimension", "{value!r} is not a data plan (MeteredData or UnlimitedData)",
+                              {"value": value})
+
+
+def zone_name(value: Any) -> Optional[str]:
+    """1, '1', 'zone1', 'Zone 1' -> 'Zone 1'; other zone names ('US Gov Zone 1') are kept as written."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise PydanticCustomError("zone", "{value!r} is not a pricing zone", {"value": value})
+    if isinstance(value, int):
+        return f"Zone {value}"
+    text = str(value).strip()
+    if text.isdigit():
+        return f"Zone {int(text)}"
+    low = text.lower().replace(" ", "")
+    if low.startswith("zone") and low[4:].isdigit():
+        return f"Zone {int(low[4:])}"
+    return text
+
+
+def _zone(value: Any) -> Any:
+    return zone_name(value)
+
+
+def _bandwidth(value: Any) -> Any:
+    if value is None:
+        return None
+    from ..model import parse_bandwidth
+
+    return parse_bandwidth(value)
+
+
+def _price(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise PydanticCustomError("price", "expected a number, got {value!r}", {"value": value})
+    try:
+        return dec(value)
+    except Exception:
+        raise PydanticCustomError("price", "expected a number, got {value!r}", {"value": value}) from None
+
+
+Price = Annotated[Decimal, BeforeValidator(_price), Field(ge=0)]
+
+
+class _Dims(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tier: Annotated[Optional[str], _canon("Local", "Standard", "Premium")] = None
+    plan: Annotated[Optional[str], BeforeValidator(_plan)] = None
+    bandwidth: Annotated[Optional[int], BeforeValidator(_bandwidth)] = Field(default=None, description="Mbps")
+    zone: Annotated[Optional[str], BeforeValidator(_zone)] = None
+    direct: Optional[bool] = Field(default=None, description="true: a circuit on an ExpressRoute Direct port pair")
+    port_bandwidth: Annotated[Optional[int], BeforeValidator(_bandwidth)] = None
+    sku: Optional[str] = None
+    region: Optional[str] = None
+    scope: Annotated[Optional[str], _canon("intra_region", "global")] = None
+    direction: Annotated[Optional[str], _canon("ingress", "egress")] = None
+    provider_kind: Annotated[Optional[str], _canon("cloud_exchange", "carrier", "direct")] = None
+    component: Literal[tuple(COMPONENTS)]  # type: ignore[valid-type]
+
+    def dims(self) -> dict[str, Any]:
+        return {d: getattr(self, d) for d in DIMENSIONS if getattr(self, d) is not None}
+
+    def matches(self, request: dict[str, Any]) -> bool:
+        for dim, value in self.dims().items():
+            asked = request.get(dim)
+            if asked is None:
+                return False
+            if isinstance(value, str):
+                if norm(str(asked)) != norm(value):
+                    return False
+            elif asked != value:
+                return False
+        return True
+
+    @property
+    def specificity(self) -> int:
+        return len(self.dims())
+
+
+class PriceEntry(_Dims):
+    price: Price
+    unit: Unit
+    currency: Optional[str] = None
+    source: str = Field(min_length=1, description="A source id of this book, or a citation")
+    as_of: Optional[_dt.date] = Field(default=None, description="Defaults to the book's as_of")
+    confidence: Confidence
+    derivation: Optional[str] = Field(default=None, description="How an estimate was derived (required for estimates)")
+    range: Optional[list[Price]] = Field(default=None, min_length=2, max_length=2, description="[low, high] of an estimate")
+    note: Optional[str] = None
+    meter: Optional[dict[str, Any]] = Field(default=None, description="The Retail Prices API meter this came from")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        spec = COMPONENTS[self.component]
+        missing = [d for d in spec["required"] if getattr(self, d) is None]
+        if self.component == "circuit_port" and not self.direct:
+            missing += [d for d in ("plan", "bandwidth", "zone") if getattr(self, d) is None]
+        if missing:
+            raise PydanticCustomError("entry", "a price for {component} needs {missing}",
+                                      {"component": self.component, "missing": ", ".join(missing)})
+        if self.unit not in spec["units"]:
+            raise PydanticCustomError("entry", "a price for {component} is per {units}, not per {unit}",
+                                      {"component": self.component, "units": " or ".join(spec["units"]),
+                                       "unit": self.unit})
+        if self.confidence == "estimate" and not (self.derivation or "").strip():
+            raise PydanticCustomError("entry", "an estimate needs a derivation: say how the number was obtained")
+        if self.range and self.range[0] > self.range[1]:
+            raise PydanticCustomError("entry", "range is [low, high]; low is above high")
+        return self
+
+    def key(self) -> tuple:
+        return (self.component, self.unit) + tuple(
+            norm(v) if isinstance(v, str) else v for v in (getattr(self, d) for d in DIMENSIONS))
+
+
+class Gap(_Dims):
+    """A documented hole: no defensible price exists; the reason is shown on the unpriced line."""
+
+    unit: Optional[Unit] = None
+    reason: str = Field(min_length=1)
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    url: Optional[str] = None
+    repo: Optional[str] = None
+    path: Optional[str] = None
+    commit: Optional[str] = None
+    as_of: Optional[_dt.date] = None
+    note: Optional[str] = None
+
+    def describe(self) -> str:
+        parts = [self.title]
+        if self.repo:
+            where = f"GitHub {self.repo}"
+            if self.path:
+                where += f" {self.path}"
+            if self.commit:
+                where += f" @ {self.commit[:12]}"
+            parts.append(where)
+        if self.url:
+            parts.append(self.url)
+        if self.as_of:
+            parts.append(f"as of {self.as_of.isoformat()}")
+        return "; ".join(parts)
+
+
+class PriceBook(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    book: Optional[str] = Field(default=None, description="Book id; defaults to the file name without date")
+    title: str = Field(min_length=1)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    as_of: _dt.date
+    illustrative: bool = Field(default=False, description="Typical figures for illustration, not list prices")
+    hours_per_month: Optional[int] = Field(default=None, ge=1, le=744)
+    hours_per_month_source: Optional[str] = None
+    notes: Optional[str] = None
+    sources: list[Source] = Field(default_factory=list)
+    prices: list[PriceEntry] = Field(default_factory=list)
+    unpriced: list[Gap] = Field(default_factory=list)
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _upper(cls, value):
+        return value.strip().upper() if isinstance(value, str) else value
+
+    def source(self, source_id: str) -> Optional[Source]:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+
+# --------------------------------------------------------------------------- loading
+
+def parse_book(text: str, file: str, default_id: Optional[str] = None) -> PriceBook:
+    """Validate a price book; every problem is an InputError at file:line:col."""
+    from ..yamlsource import load_yaml
+
+    data, locs = load_yaml(text, file)
+    if not isinstance(data, dict):
+        raise InputError("a price book is a mapping with title, currency, as_of, sources and prices",
+                         locs.get((), Loc(file, 1, 1)))
+    try:
+        book = PriceBook.model_validate(data)
+    except ValidationError as exc:
+        raise InputErrors([_located(err, locs, file) for err in _first_per_path(exc.errors())]) from None
+    if book.book is None:
+        book.book = default_id
+    _check_book(book, data, locs, file)
+    return book
+
+
+def _check_book(book: PriceBook, data: dict, locs: dict, file: str) -> None:
+    errors: list[InputError] = []
+    ids = [s.id for s in book.sources]
+    seen: dict[tuple, int] = {}
+    for i, entry in enumerate(book.prices):
+        if entry.currency and entry.currency.upper() != book.currency:
+            errors.append(InputError(
+                f"prices[{i}]: currency {entry.currency} differs from the book's {book.currency}; "
+                "one book, one currency", _loc_of(locs, ("prices", i, "currency"), file)))
+        if entry.key() in seen:
+            errors.append(InputError(
+                f"prices[{i}]: same component and dimensions as prices[{seen[entry.key()]}]; "
+                "which one applies would be ambiguous", _loc_of(locs, ("prices", i), file)))
+        seen.setdefault(entry.key(), i)
+        raw_source = data["prices"][i].get("source")
+        looks_like_id = isinstance(raw_source, str) and " " not in raw_source.strip() and len(raw_source) <= 24
+        if looks_like_id and ids and raw_source not in ids and not raw_source.startswith(("http", "quote")):
+            errors.append(InputError(
+                f"prices[{i}]: source '{raw_source}' is not a source id of this book{did_you_mean(raw_source, ids)}",
+                _loc_of(locs, ("prices", i, "source"), file)))
+    InputErrors.raise_if_any(errors)
+
+
+def _first_per_path(errors: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for err in errors:
+        key = tuple(err["loc"])
+        if key not in seen:
+            seen.add(key)
+            out.append(err)
+    return out
+
+
+def _loc_of(locs: dict, path: tuple, file: str) -> Loc:
+    while path:
+        if path in locs:
+            return locs[path]
+        path = path[:-1]
+    return locs.get((), Loc(file, 1, 1))
+
+
+def _located(err: dict, locs: dict, file: str) -> InputError:
+    from ..model import format_path
+
+    path = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in COMPONENTS))
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = path[-1]
+        where = locs.get(path[:-1] + ("<key>", key)) or _loc_of(locs, path, file)
+        valid = _valid_keys(path[:-1])
+        return InputError(f"{format_path(path[:-1]) or 'price book'}: unknown key '{key}'{did_you_mean(str(key), valid)}",
+                          where)
+    if kind == "missing":
+        return InputError(f"{format_path(path[:-1]) or 'price book'}: missing required key '{path[-1]}'",
+                          _loc_of(locs, path[:-1], file))
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    if kind == "literal_error":
+        msg = f"{err.get('input')!r} is not one of {(err.get('ctx') or {}).get('expected', '')}"
+    elif kind in ("date_parsing", "date_type", "date_from_datetime_parsing"):
+        msg = f"expected a date like 2026-01-31, got {err.get('input')!r}"
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        ctx = err.get("ctx") or {}
+        bound = next(iter(ctx.items()), ("", ""))
+        sign = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<"}.get(bound[0], bound[0])
+        msg = f"{err.get('input')} must be {sign} {bound[1]}"
+    return InputError(f"{format_path(path) or 'price book'}: {msg}", _loc_of(locs, path, file))
+
+
+def _valid_keys(parent: tuple) -> list[str]:
+    if not parent:
+        return list(PriceBook.model_fields)
+    if parent[0] == "prices":
+        return list(PriceEntry.model_fields)
+    if parent[0] == "unpriced":
+        return list(Gap.model_fields)
+    if parent[0] == "sources":
+        return list(Source.model_fields)
+    return []
+
+
+def read_book_file(path: str) -> PriceBook:
+    """A user's price book (--pricing FILE)."""
+    import os
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise InputError(f"cannot read price book: {exc.strerror or exc}", file=path) from None
+    except UnicodeDecodeError:
+        raise InputError("cannot read price book: not UTF-8 text", file=path) from None
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return parse_book(text, path, default_id=stem)
+
+
+def _default_id(filename: str) -> str:
+    """'azure-2026-01-31.yaml' -> 'azure'; 'carriers.yaml' -> 'carriers'."""
+    stem = filename.rsplit(".", 1)[0]
+    parts = stem.split("-")
+    while parts and parts[-1].isdigit():
+        parts.pop()
+    return "-".join(parts) or stem
+
+
+@lru_cache(maxsize=1)
+def packaged_books() -> tuple[PriceBook, ...]:
+    """The books shipped in pricing/: for each book id, only the newest as_of."""
+    from ..data import pricing_resources
+
+    newest: dict[str, PriceBook] = {}
+    for resource in pricing_resources():
+        book = parse_book(resource.read_text(encoding="utf-8"), f"pricing/{resource.name}",
+                          default_id=_default_id(resource.name))
+        if book.book not in newest or book.as_of > newest[book.book].as_of:
+            newest[book.book] = book
+    return tuple(sorted(newest.values(), key=lambda b: b.book or ""))
+
+
+# --------------------------------------------------------------------------- look-up
+
+@dataclass(frozen=True)
+class Quote:
+    """A resolved price: the entry's number with everything needed to cite it."""
+
+    amount: Decimal
+    unit: str
+    currency: str
+    confidence: str
+    source_id: str
+    source_text: str
+    as_of: Optional[str]
+    book: str
+    derivation: Optional[str] = None
+    note: Optional[str] = None
+    range: Optional[tuple[Decimal, Decimal]] = None
+    illustrative: bool = False
+
+
+@dataclass
+class PriceBooks:
+    """Layered price books (lowest priority first)."""
+
+    books: list[PriceBook] = field(default_factory=list)
+
+    @property
+    def currency(self) -> str:
+        return self.books[0].currency if self.books else "USD"
+
+    @property
+    def hours_per_month(self) -> Optional[int]:
+        for book in reversed(self.books):
+            if book.hours_per_month:
+                return book.hours_per_month
+        return None
+
+    @property
+    def hours_per_month_source(self) -> Optional[str]:
+        """The source id (or citation) behind hours_per_month."""
+        for book in reversed(self.books):
+            if book.hours_per_month:
+                return self._cite(book, book.hours_per_month_source or book.title)[0]
+        return None
+
+    def add(self, book: PriceBook, file: str = "") -> None:
+        if self.books and book.currency != self.currency:
+            raise InputError(f"price book currency {book.currency} differs from {self.currency} of the other books; "
+                             "erdesign does not convert currencies", file=file or book.book)
+        self.books.append(book)
+
+    def find(self, component: str, unit: str, **request: Any) -> Optional[Quote]:
+        best, best_rank = None, None
+        for layer, book in enumerate(self.books):
+            for entry in book.prices:
+                if entry.component != component or entry.unit != unit or not entry.matches(request):
+                    continue
+                rank = (entry.specificity, layer)
+                if best_rank is None or rank > best_rank:
+                    best, best_rank = (book, entry), rank
+        if best is None:
+            return None
+        book, entry = best
+        source_id, source_text = self._cite(book, entry.source)
+        as_of = entry.as_of or book.as_of
+        return Quote(amount=entry.price, unit=entry.unit, currency=book.currency, confidence=entry.confidence,
+                     source_id=source_id, source_text=source_text, as_of=as_of.isoformat() if as_of else None,
+                     book=book.book or "", derivation=entry.derivation, note=entry.note,
+                     range=tuple(entry.range) if entry.range else None, illustrative=book.illustrative)
+
+    def gap(self, component: str, unit: Optional[str] = None, **request: Any) -> Optional[str]:
+        """The documented reason why a component is not priced, if a book gives one."""
+        best, best_rank = None, None
+        for layer, book in enumerate(self.books):
+            for gap in book.unpriced:
+                if gap.component != component or (gap.unit and unit and gap.unit != unit):
+                    continue
+                if not gap.matches(request):
+                    continue
+                rank = (gap.specificity, layer)
+                if best_rank is None or rank > best_rank:
+                    best, best_rank = gap, rank
+        return best.reason if best else None
+
+    @staticmethod
+    def _cite(book: PriceBook, source: str) -> tuple[str, str]:
+        found = book.source(source)
+        if found:
+            return found.id, found.describe()
+        return source, source
+
+    def sources_used(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for book in self.books:
+            for src in book.sources:
+                out.setdefault(src.id, src.describe())
+        return out
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [{"book": b.book, "title": b.title, "as_of": b.as_of.isoformat(), "illustrative": b.illustrative}
+                for b in self.books]
+
+
+def load_books(extra: list[Any] | tuple = ()) -> PriceBooks:
+    """Packaged books plus overlays (paths or PriceBook objects), in order."""
+    books = PriceBooks()
+    for book in packaged_books():
+        books.add(book)
+    for item in extra or ():
+        if isinstance(item, PriceBook):
+            books.add(item)
+        elif isinstance(item, PriceBooks):
+            for b in item.books:
+                books.add(b)
+        else:
+            books.add(read_book_file(str(item)), str(item))
+    return books

@@ -1,0 +1,410 @@
+"""Turn a design plus price books plus usage into cost lines.
+
+One function per kind of design object; each appends CostLines through
+:class:`Pricer.line`, which looks the price up, computes the amount to the
+cent and writes the formula, or records an UNPRICED line with the reason.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Optional
+
+from .. import facts
+from ..errors import did_you_mean
+from ..model import format_bandwidth
+from .book import PriceBooks, Quote, zone_name
+from .money import ZERO, cents, dec, fmt_money, fmt_number
+from .report import CostLine
+from .usage import Usage
+
+PLAN_LABEL = {"MeteredData": "Metered", "UnlimitedData": "Unlimited"}
+DESIGN_SOURCE = "your quotes, written in the design (monthly_fee / one_time_fee of virtual circuits and cross-connects)"
+UNIT_LABEL = {"hour": "h", "month": "month", "GB": "GB", "one-time": "one-time"}
+
+
+def location_zone(name: Optional[str]) -> tuple[Optional[str], str]:
+    """Pricing zone of a peering location, or (None, why not)."""
+    if not name:
+        return None, "no peering_location given, so its pricing zone is unknown"
+    found = facts.peering_location(name)
+    if found is None:
+        hint = did_you_mean(name, facts.known_peering_locations())
+        return None, f"peering location '{name}' is unknown{hint}, so its pricing zone is unknown"
+    zone = zone_name(found.get("pricing_zone"))
+    if zone is None:
+        return None, f"peering location '{found['name']}' has no pricing zone in the location table"
+    return zone, ""
+
+
+def region_zone(region: Optional[str]) -> tuple[Optional[str], str]:
+    """VNet-peering (bandwidth) zone of an Azure region, or (None, why not)."""
+    if not region:
+        return None, "the VNet has no region"
+    found = facts.region(region)
+    if found is None:
+        return None, f"region '{region}' is unknown{did_you_mean(region, facts.known_regions())}"
+    zone = found.get("vnet_peering_zone")
+    if not zone:
+        return None, f"region '{found['name']}' has no known VNet peering zone"
+    return str(zone), ""
+
+
+def _canonical_region(region: Optional[str]) -> Optional[str]:
+    found = facts.region(region) if region else None
+    return found["name"] if found else (facts.norm(region) if region else None)
+
+
+class Pricer:
+    def __init__(self, design, books: PriceBooks, usage: Usage, *, hours: int, plan: Optional[str]):
+        self.design = design
+        self.books = books
+        self.usage = usage
+        self.hours = Decimal(hours)
+        self.plan = plan
+        self.currency = books.currency
+        self.lines: list[CostLine] = []
+        self.assumptions: list[str] = list(usage.notes)
+
+    # ------------------------------------------------------------------ one line
+    def line(self, *, group: str, kind: str, obj: str, path: str, component: str, description: str,
+             factors: list[tuple[Decimal, str]], unit: str, book_unit: str, request: dict[str, Any],
+             missing_reason: str = "", quote: Optional[Quote] = None) -> CostLine:
+        quantity = Decimal(1)
+        for value, _ in factors:
+            quantity *= dec(value)
+        if quote is None and not missing_reason:
+            quote = self.books.find(component, book_unit, **request)
+        if quote is None:
+            reason = missing_reason or self.books.gap(component, book_unit, **request) or (
+                f"no price for {component} ({_describe(request)}) in the price books")
+            line = CostLine(object_kind=kind, object=obj, component=component, description=description,
+                            quantity=quantity, unit=unit, unit_price=None, confidence="unpriced",
+                            formula="", source="", note=reason, group=group, path=path)
+        else:
+            amount = cents(quantity * quote.amount)
+            per = "" if quote.unit == "one-time" else f"/{UNIT_LABEL.get(quote.unit, quote.unit)}"
+            formula = f"{fmt_number(quote.amount, 6)} {self.currency}{per}"
+            formula += "".join(f" × {fmt_number(dec(v), 4)} {label}" for v, label in factors)
+            if quote.unit == "one-time":
+                formula += ", once"
+            note = quote.derivation if quote.confidence == "estimate" else (quote.note or "")
+            if quote.range:
+                note = (note + " " if note else "") + f"(range {fmt_money(quote.range[0])}–{fmt_money(quote.range[1])})"
+            if quote.illustrative and "illustrative" not in note.lower():
+                note = "ILLUSTRATIVE typical figure. " + note
+            line = CostLine(object_kind=kind, object=obj, component=component, description=description,
+                            quantity=quantity, unit=unit, unit_price=quote.amount,
+                            monthly=None if book_unit == "one-time" else amount,
+                            one_time=amount if book_unit == "one-time" else None,
+                            confidence=quote.confidence, formula=formula, source=quote.source_id,
+                            as_of=quote.as_of, note=note.strip(), group=group, path=path)
+        self.lines.append(line)
+        return line
+
+    def assume(self, text: str) -> None:
+        if text not in self.assumptions:
+            self.assumptions.append(text)
+
+    # ------------------------------------------------------------------ circuits
+    def circuit_plan(self, circuit) -> str:
+        plan = self.plan or circuit.sku.family
+        if circuit.sku.tier == "Local" and plan != "UnlimitedData":
+            if self.plan:
+                self.assume(f"circuit '{circuit.name}' is ExpressRoute Local, which is always Unlimited: priced as Unlimited")
+            plan = "UnlimitedData"
+        return plan
+
+    def circuit_zone(self, circuit) -> tuple[Optional[str], str, Optional[str]]:
+        """(zone, why unknown, peering location used)."""
+        location = circuit.peering_location
+        if not location and circuit.is_direct:
+            port = self.design.port(circuit.express_route_port)
+            location = port.peering_location if port else None
+        zone, why = location_zone(location)
+        return zone, why, location
+
+    def circuits(self) -> None:
+        for index, c in enumerate(self.design.circuits):
+            group = f"circuit {c.name}"
+            path = c.path or f"circuits[{index}]"
+            tier = c.sku.tier
+            plan = self.circuit_plan(c)
+            zone, why, location = self.circuit_zone(c)
+            where = f"{location} ({zone})" if location and zone else (location or "no peering location")
+            bw = format_bandwidth(c.bandwidth)
+            if c.is_direct:
+                base_tier = "Local" if tier == "Local" else "Standard"
+                self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_port",
+                          description=f"Circuit fee on ExpressRoute Direct {c.express_route_port} ({base_tier} {bw})",
+                          factors=[(Decimal(1), "month")], unit="month", book_unit="month",
+                          request={"tier": base_tier, "direct": True})
+                if tier == "Premium":
+                    self.line(group=group, kind="circuit", obj=c.name, path=path, component="direct_premium_addon",
+                              description=f"Premium add-on ({bw}, on ExpressRoute Direct)",
+                              factors=[(Decimal(1), "month")], unit="month", book_unit="month",
+                              request={"bandwidth": c.bandwidth, "zone": zone})
+            else:
+                plan_text = "" if tier == "Local" else f" {PLAN_LABEL[plan]}"
+                self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_port",
+                          description=f"Port fee: {tier}{plan_text} {bw}, {where}",
+                          factors=[(Decimal(1), "month")], unit="month", book_unit="month",
+                          request={"tier": tier, "plan": plan, "bandwidth": c.bandwidth, "zone": zone, "direct": False},
+                          missing_reason=f"{why}" if zone is None else "")
+            self.circuit_egress(c, group, path, tier, plan, zone, why)
+
+    def circuit_egress(self, c, group: str, path: str, tier: str, plan: str, zone: Optional[str], why: str) -> None:
+        gb = self.usage.egress.get(c.name)
+        if gb is None:
+            gb = ZERO
+            if plan == "MeteredData":
+                self.assume(f"no outbound usage given for Metered circuit '{c.name}': priced at 0 GB/month "
+                            f"(give traffic.circuits or --egress {c.name}=GB)")
+            else:
+                self.assume(f"no outbound usage given for circuit '{c.name}' (0 GB/month assumed; "
+                            "it is included in Unlimited anyway)")
+        request = {"plan": plan, "tier": tier, "zone": zone, "bandwidth": c.bandwidth, "direct": c.is_direct}
+        if plan == "UnlimitedData":
+            description = "Outbound data (included in Unlimited)"
+            missing = ""
+        else:
+            description = f"Outbound data, metered, {zone or 'unknown zone'}"
+            missing = why if zone is None else ""
+        self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_egress",
+                  description=description, factors=[(gb, "GB")], unit="GB", book_unit="GB", request=request,
+                  missing_reason=missing)
+
+    # ------------------------------------------------------------------ ExpressRoute Direct ports
+    def direct_ports(self) -> None:
+        for index, port in enumerate(self.design.express_route_ports):
+            plan = self.plan or port.billing_type
+            zone, _ = location_zone(port.peering_location)
+            self.line(group=f"ExpressRoute Direct {port.name}", kind="express_route_port", obj=port.name,
+                      path=port.path or f"express_route_ports[{index}]", component="direct_port_pair",
+                      description=f"Port pair {format_bandwidth(port.bandwidth)} ({PLAN_LABEL[plan]}), "
+                                  f"{port.peering_location or 'no peering location'}",
+                      factors=[(Decimal(1), "month")], unit="month", book_unit="month",
+                      request={"port_bandwidth": port.bandwidth, "plan": plan, "zone": zone})
+
+    # ------------------------------------------------------------------ gateways
+    def gateways(self) -> None:
+        ipsec_gateways = {c.gateway for c in self.design.connections if c.ipsec_over_expressroute}
+        for index, gw in enumerate(self.design.gateways):
+            group = f"gateway {gw.name}"
+            path = gw.path or f"gateways[{index}]"
+            region = self.design.gateway_region(gw)
+            request = {"region": _canonical_region(region)}
+            if gw.type == "ExpressRoute":
+                known = facts.gateway_sku(gw.sku)
+                sku = known["name"] if known else gw.sku
+                request["sku"] = sku
+                if facts.norm(sku) == "ergwscale":
+                    self.scale_gateway(gw, group, path, sku, request)
+                    continue
+                self.line(group=group, kind="gateway", obj=gw.name, path=path, component="er_gateway",
+                          description=f"ExpressRoute gateway {sku}, {region or 'no region'}",
+                          factors=[(self.hours, "h")], unit="h", book_unit="hour", request=request)
+            else:
+                request["sku"] = gw.sku
+                purpose = " (IPsec over ExpressRoute)" if gw.name in ipsec_gateways else ""
+                self.line(group=group, kind="gateway", obj=gw.name, path=path, component="vpn_gateway",
+                          description=f"VPN gateway {gw.sku}{purpose}, {region or 'no region'}",
+                          factors=[(self.hours, "h")], unit="h", book_unit="hour", request=request)
+                self.vpn_data(gw, group, path, ipsec=gw.name in ipsec_gateways)
+
+    def scale_gateway(self, gw, group: str, path: str, sku: str, request: dict) -> None:
+        description = f"ExpressRoute gateway {sku} (per scale unit), {self.design.gateway_region(gw) or 'no region'}"
+        if gw.scale_units is None:
+            self.line(group=group, kind="gateway", obj=gw.name, path=path, component="er_gateway",
+                      description=description, factors=[(ZERO, "SU"), (self.hours, "h")], unit="SU·h",
+                      book_unit="hour", request=request,
+                      missing_reason="an ErGwScale gateway is billed per scale unit, and scale_units is not given")
+            return
+        units = Decimal(gw.scale_units.min)
+        line = self.line(group=group, kind="gateway", obj=gw.name, path=path, component="er_gateway",
+                         description=description, factors=[(units, "SU"), (self.hours, "h")], unit="SU·h",
+                         book_unit="hour", request=request)
+        if gw.scale_units.max != gw.scale_units.min:
+            at_max = ""
+            if line.unit_price is not None:
+                at_max = f"; at the maximum it would be {fmt_money(cents(line.unit_price * gw.scale_units.max * self.hours))} {self.currency}/month"
+            self.assume(f"gateway '{gw.name}' autoscales between {gw.scale_units.min} and {gw.scale_units.max} scale units: "
+                        f"priced at the minimum, {gw.scale_units.min}{at_max}")
+
+    def vpn_data(self, gw, group: str, path: str, ipsec: bool) -> None:
+        gb = self.usage.vpn.get(gw.name)
+        if not gb:
+            return
+        if ipsec:
+            self.assume(f"VPN traffic of gateway '{gw.name}' ({fmt_number(gb)} GB/month) runs over ExpressRoute and is "
+                        "billed as the circuit's outbound data: count it in the circuit's egress, not here")
+            return
+        self.line(group=group, kind="gateway", obj=gw.name, path=path, component="vpn_data",
+                  description="VPN outbound data over the internet", factors=[(gb, "GB")], unit="GB", book_unit="GB",
+                  request={}, missing_reason="internet data transfer (tiered, by zone) is not in the price books")
+
+    # ------------------------------------------------------------------ VNet peering
+    def vnet_peerings(self) -> None:
+        links: dict[frozenset, list] = {}
+        for p in self.design.vnet_peerings:
+            if p.vnet != p.remote_vnet:
+                links.setdefault(frozenset((p.vnet, p.remote_vnet)), []).append(p)
+        for link, peerings in links.items():
+            first = peerings[0]
+            group = f"VNet peering {first.vnet} <-> {first.remote_vnet}"
+            flows = self.usage.flows.get(link)
+            if not flows:
+                self.assume(f"no traffic given for VNet peering {first.vnet} <-> {first.remote_vnet}: "
+                            "0 GB/month assumed (give traffic.vnet_peerings or --peering-out/--peering-in)")
+                continue
+            for flow in flows:
+                self.flow_lines(group, first, flow)
+
+    def flow_lines(self, group: str, peering, flow) -> None:
+        src, dst = self.design.vnet(flow.src), self.design.vnet(flow.dst)
+        src_region, dst_region = (src.region if src else None), (dst.region if dst else None)
+        names = ", ".join(flow.peerings)
+        path = peering.path
+        if not src_region or not dst_region:
+            for direction in ("egress", "ingress"):
+                self.line(group=group, kind="vnet_peering", obj=names, path=path, component="vnet_peering",
+                          description=f"{flow.src} -> {flow.dst}: {direction}", factors=[(flow.gb, "GB")], unit="GB",
+                          book_unit="GB", request={},
+                          missing_reason=f"VNet '{flow.src if not src_region else flow.dst}' has no region, "
+                                         "so intra-region or global peering cannot be told")
+            return
+        if _canonical_region(src_region) == _canonical_region(dst_region):
+            for direction, vnet in (("egress", flow.src), ("ingress", flow.dst)):
+                self.line(group=group, kind="vnet_peering", obj=names, path=path, component="vnet_peering",
+                          description=f"{flow.src} -> {flow.dst}: {direction} at {vnet} (intra-region)",
+                          factors=[(flow.gb, "GB")], unit="GB", book_unit="GB",
+                          request={"scope": "intra_region", "direction": direction,
+                                   "region": _canonical_region(src_region)})
+            return
+        for direction, vnet, region in (("egress", flow.src, src_region), ("ingress", flow.dst, dst_region)):
+            zone, why = region_zone(region)
+            self.line(group=group, kind="vnet_peering", obj=names, path=path, component="vnet_peering",
+                      description=f"{flow.src} -> {flow.dst}: {direction} at {vnet} (global, {zone or region})",
+                      factors=[(flow.gb, "GB")], unit="GB", book_unit="GB",
+                      request={"scope": "global", "direction": direction, "zone": zone,
+                               "region": _canonical_region(region)},
+                      missing_reason=why if zone is None else "")
+
+    # ------------------------------------------------------------------ Global Reach
+    def global_reach(self) -> None:
+        links: list[tuple[str, str]] = []
+        seen: set[frozenset] = set()
+        for c in self.design.circuits:
+            for gr in c.global_reach:
+                key = frozenset((c.name, gr.peer_circuit))
+                if len(key) == 2 and key not in seen:
+                    seen.add(key)
+                    links.append((c.name, gr.peer_circuit))
+        for key in self.usage.global_reach:
+            if key not in seen and len(key) == 2:
+                seen.add(key)
+                links.append(tuple(sorted(key)))  # type: ignore[arg-type]
+        if links:
+            self.assume("a per-circuit Global Reach add-on fee (mentioned in the 2018 FAQ) is not included: "
+                        "whether it is still charged is unverified")
+        for a, b in links:
+            self.global_reach_link(a, b)
+
+    def global_reach_link(self, a: str, b: str) -> None:
+        group = f"Global Reach {a} <-> {b}"
+        gb = self.usage.global_reach.get(frozenset((a, b)))
+        if gb is None:
+            gb = ZERO
+            self.assume(f"no traffic given for Global Reach {a} <-> {b}: 0 GB/month assumed "
+                        f"(give traffic.global_reach or --global-reach {a}:{b}=GB)")
+        zones = {}
+        reasons = {}
+        for name in (a, b):
+            circuit = self.design.circuit(name)
+            zone, why, _ = self.circuit_zone(circuit) if circuit else (None, f"no circuit '{name}'", None)
+            zones[name], reasons[name] = zone, why
+        if zones[a] == zones[b]:
+            per_side = [(a, b, gb)]
+        else:
+            half = gb / 2
+            per_side = [(a, b, half), (b, a, half)]
+            if gb:
+                self.assume(f"Global Reach {a} <-> {b} joins different pricing zones and only the two-way total is "
+                            "known: half of it is priced in each direction")
+        quantities: dict[tuple[str, Optional[str]], list] = {}
+        for src, dst, volume in per_side:
+            for direction, circuit in (("egress", src), ("ingress", dst)):
+                key = (direction, zones[circuit])
+                entry = quantities.setdefault(key, [ZERO, circuit])
+                entry[0] += volume
+        for (direction, zone), (volume, circuit) in quantities.items():
+            where = "source" if direction == "egress" else "destination"
+            self.line(group=group, kind="global_reach", obj=f"{a} <-> {b}", path="",
+                      component="global_reach_data",
+                      description=f"Global Reach data, {direction} at the {where} ({zone or 'unknown zone'})",
+                      factors=[(volume, "GB")], unit="GB", book_unit="GB",
+                      request={"direction": direction, "zone": zone},
+                      missing_reason=reasons[circuit] if zone is None else "")
+
+    # ------------------------------------------------------------------ carrier side
+    def carriers(self) -> None:
+        covered: set[str] = set()
+        for p_index, provider in enumerate(self.design.providers):
+            group = f"carrier {provider.name}"
+            for v_index, vc in enumerate(provider.virtual_circuits):
+                covered.add(vc.circuit)
+                path = vc.path or f"providers[{p_index}].virtual_circuits[{v_index}]"
+                circuit = self.design.circuit(vc.circuit)
+                bandwidth = vc.bandwidth or (circuit.bandwidth if circuit else None)
+                label = f"Virtual circuit {vc.name} ({vc.link}, {format_bandwidth(bandwidth) if bandwidth else '?'}) to {vc.circuit}"
+                request = {"bandwidth": bandwidth, "provider_kind": provider.kind}
+                for book_unit, fee, suffix in (("month", vc.monthly_fee, "monthly"), ("one-time", vc.one_time_fee, "one-time")):
+                    self.carrier_line(group, "virtual_circuit", vc, path, "carrier_virtual_circuit",
+                                      f"{label}: {suffix}", Decimal(1), "virtual circuit", book_unit, fee, request,
+                                      "monthly_fee" if book_unit == "month" else "one_time_fee")
+            for x_index, xc in enumerate(provider.cross_connects):
+                path = xc.path or f"providers[{p_index}].cross_connects[{x_index}]"
+                count = Decimal(xc.count)
+                noun = "cross-connect" if xc.count == 1 else "cross-connects"
+                request = {"provider_kind": provider.kind}
+                for book_unit, fee, suffix in (("month", xc.monthly_fee, "monthly"), ("one-time", xc.one_time_fee, "one-time")):
+                    self.carrier_line(group, "cross_connect", xc, path, "cross_connect",
+                                      f"Cross-connect {xc.name}{f' ×{xc.count}' if xc.count > 1 else ''}"
+                                      f"{f' at {xc.site}' if xc.site else ''}: {suffix}",
+                                      count, noun, book_unit, fee, request,
+                                      "monthly_fee" if book_unit == "month" else "one_time_fee")
+        for c in self.design.circuits:
+            if not c.is_direct and c.name not in covered:
+                self.assume(f"circuit '{c.name}': no carrier virtual circuits in the design, so the carrier side "
+                            "(a layer-2 link to each of the two Microsoft edge routers) is not included")
+
+    def carrier_line(self, group, kind, node, path, component, description, count, noun, book_unit, fee, request,
+                     field_name) -> None:
+        unit = "one-time" if book_unit == "one-time" else "month"
+        factors = [(count, noun)]
+        if fee is None:
+            self.line(group=group, kind=kind, obj=node.name, path=path, component=component, description=description,
+                      factors=factors, unit=unit, book_unit=book_unit, request=request)
+            return
+        where = node.loc(field_name)
+        if node.currency.upper() != self.currency:
+            self.line(group=group, kind=kind, obj=node.name, path=path, component=component, description=description,
+                      factors=factors, unit=unit, book_unit=book_unit, request=request,
+                      missing_reason=f"the quote is in {node.currency} and the report in {self.currency}; "
+                                     "erdesign does not convert currencies")
+            return
+        quote = Quote(amount=dec(fee), unit=book_unit, currency=self.currency, confidence="quote", source_id="design",
+                      source_text=DESIGN_SOURCE, as_of=None, book="design",
+                      note=f"quote written in the design at {where}" if where else "quote written in the design")
+        self.line(group=group, kind=kind, obj=node.name, path=path, component=component, description=description,
+                  factors=factors, unit=unit, book_unit=book_unit, request=request, quote=quote)
+
+
+def _describe(request: dict[str, Any]) -> str:
+    parts = []
+    for key, value in request.items():
+        if value is None:
+            continue
+        if key in ("bandwidth", "port_bandwidth"):
+            value = format_bandwidth(value)
+        parts.append(f"{key} {value}")
+    return ", ".join(parts) or "any"

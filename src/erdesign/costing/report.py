@@ -1,0 +1,233 @@
+"""The cost report: lines per object and component, totals, plan comparisons, assumptions."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Optional
+
+from .money import ZERO, cents, plain
+
+CONFIDENCES = ("verified", "quote", "estimate", "unpriced")
+
+
+@dataclass
+class CostLine:
+    """One priced (or unpriceable) component of one design object.
+
+    ``monthly`` / ``one_time`` are already rounded to the cent; an unpriced
+    line has ``unit_price`` None and no amounts, and ``reason`` says why.
+    """
+
+    object_kind: str  # circuit, express_route_port, gateway, vnet_peering, global_reach, virtual_circuit, cross_connect
+    object: str  # object name (or 'A <-> B' for a link)
+    component: str  # book component: circuit_port, circuit_egress, er_gateway, ...
+    description: str  # 'Port fee: Standard Unlimited 1Gbps, Zone 1'
+    quantity: Decimal
+    unit: str  # h, SU·h, month, GB, one-time
+    unit_price: Optional[Decimal]
+    monthly: Optional[Decimal] = None
+    one_time: Optional[Decimal] = None
+    confidence: str = "verified"  # verified | quote | estimate | unpriced
+    formula: str = ""
+    source: str = ""  # source id or citation
+    as_of: Optional[str] = None
+    note: str = ""  # derivation (estimates), reason (unpriced), or remark
+    group: str = ""  # the tree node this line hangs under, e.g. "circuit useasterc1cust1"
+    path: str = ""  # design path, e.g. circuits[0]
+
+    @property
+    def priced(self) -> bool:
+        return self.confidence != "unpriced"
+
+    @property
+    def is_one_time(self) -> bool:
+        return self.unit == "one-time"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "object_kind": self.object_kind,
+            "object": self.object,
+            "path": self.path,
+            "component": self.component,
+            "description": self.description,
+            "quantity": plain(self.quantity),
+            "unit": self.unit,
+            "unit_price": plain(self.unit_price),
+            "monthly": plain(self.monthly),
+            "one_time": plain(self.one_time),
+            "confidence": self.confidence,
+            "formula": self.formula,
+            "source": self.source,
+            "as_of": self.as_of,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Totals:
+    monthly: Decimal
+    one_time: Decimal
+    months: int
+    monthly_by_confidence: dict[str, Decimal]
+    one_time_by_confidence: dict[str, Decimal]
+    unpriced: list[CostLine]
+
+    @property
+    def first_year(self) -> Decimal:
+        return self.monthly * 12 + self.one_time
+
+    @property
+    def tco(self) -> Decimal:
+        return self.monthly * self.months + self.one_time
+
+    @property
+    def estimate_monthly(self) -> Decimal:
+        return self.monthly_by_confidence.get("estimate", ZERO)
+
+    @property
+    def estimate_one_time(self) -> Decimal:
+        return self.one_time_by_confidence.get("estimate", ZERO)
+
+    def excludes(self) -> list[str]:
+        return [f"{line.group}: {line.description}" for line in self.unpriced]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "monthly": plain(self.monthly),
+            "one_time": plain(self.one_time),
+            "first_year": plain(self.first_year),
+            "months": self.months,
+            "tco": plain(self.tco),
+            "monthly_by_confidence": {k: plain(v) for k, v in self.monthly_by_confidence.items()},
+            "one_time_by_confidence": {k: plain(v) for k, v in self.one_time_by_confidence.items()},
+            "estimate_share_of_tco": plain(self._estimate_share()),
+            "unpriced_lines": len(self.unpriced),
+            "excludes": self.excludes(),
+        }
+
+    def _estimate_share(self) -> Optional[Decimal]:
+        if not self.tco:
+            return None
+        estimate = self.estimate_monthly * self.months + self.estimate_one_time
+        return (estimate / self.tco).quantize(Decimal("0.0001"))
+
+
+def make_totals(lines: list[CostLine], months: int) -> Totals:
+    by_monthly = {c: ZERO for c in CONFIDENCES[:-1]}
+    by_one_time = {c: ZERO for c in CONFIDENCES[:-1]}
+    for line in lines:
+        if not line.priced:
+            continue
+        by_monthly[line.confidence] += line.monthly or ZERO
+        by_one_time[line.confidence] += line.one_time or ZERO
+    return Totals(
+        monthly=sum(by_monthly.values(), ZERO),
+        one_time=sum(by_one_time.values(), ZERO),
+        months=months,
+        monthly_by_confidence=by_monthly,
+        one_time_by_confidence=by_one_time,
+        unpriced=[line for line in lines if not line.priced],
+    )
+
+
+@dataclass
+class PlanComparison:
+    """Metered vs Unlimited for one circuit, with the break-even outbound volume."""
+
+    circuit: str
+    plan: str  # the circuit's own plan (or the what-if plan)
+    bandwidth_mbps: int
+    zone: Optional[str]
+    egress_gb: Optional[Decimal]  # usage used for the comparison (None: not given)
+    metered_port: Optional[Decimal] = None
+    unlimited_port: Optional[Decimal] = None
+    egress_rate: Optional[Decimal] = None
+    metered_monthly: Optional[Decimal] = None  # port + egress at the given usage
+    unlimited_monthly: Optional[Decimal] = None
+    break_even_gb: Optional[Decimal] = None
+    capacity_gb: Optional[Decimal] = None
+    break_even_pct: Optional[Decimal] = None
+    confidence: str = "verified"  # the weakest of the prices used
+    missing: list[str] = field(default_factory=list)  # what is unpriced, when no break-even
+    recommendation: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "circuit": self.circuit,
+            "plan": self.plan,
+            "bandwidth_mbps": self.bandwidth_mbps,
+            "zone": self.zone,
+            "egress_gb_month": plain(self.egress_gb),
+            "metered_port_monthly": plain(self.metered_port),
+            "unlimited_port_monthly": plain(self.unlimited_port),
+            "egress_rate_per_gb": plain(self.egress_rate),
+            "metered_monthly": plain(self.metered_monthly),
+            "unlimited_monthly": plain(self.unlimited_monthly),
+            "break_even_gb_month": plain(self.break_even_gb.quantize(Decimal("0.01"))) if self.break_even_gb is not None else None,
+            "capacity_gb_month": plain(self.capacity_gb),
+            "break_even_pct_of_capacity": plain(self.break_even_pct),
+            "confidence": self.confidence,
+            "missing": list(self.missing),
+            "recommendation": self.recommendation,
+        }
+
+
+@dataclass
+class CostReport:
+    """What `erdesign cost` prints and `erdesign.cost()` returns."""
+
+    design: str
+    currency: str
+    months: int
+    hours_per_month: int
+    plan_override: Optional[str]
+    lines: list[CostLine]
+    comparisons: list[PlanComparison]
+    assumptions: list[str]
+    sources: dict[str, str]
+    books: list[dict[str, Any]]
+    hours_source: Optional[str] = None
+
+    def __post_init__(self):
+        self.totals = make_totals(self.lines, self.months)
+
+    @property
+    def unpriced(self) -> list[CostLine]:
+        return self.totals.unpriced
+
+    def sources_used(self) -> dict[str, str]:
+        """Source id -> description, for the sources the lines cite (quotes cite the design)."""
+        used = [line.source for line in self.lines if line.source] + ([self.hours_source] if self.hours_source else [])
+        out: dict[str, str] = {}
+        for source in used:
+            if source not in out:
+                out[source] = self.sources.get(source, source)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "design": self.design,
+            "currency": self.currency,
+            "months": self.months,
+            "hours_per_month": self.hours_per_month,
+            "plan_override": self.plan_override,
+            "price_books": self.books,
+            "lines": [line.to_dict() for line in self.lines],
+            "totals": self.totals.to_dict(),
+            "circuits": [c.to_dict() for c in self.comparisons],
+            "assumptions": list(self.assumptions),
+            "sources": self.sources_used(),
+        }
+
+    def to_frame(self):
+        """The lines as a pandas DataFrame (pandas is optional: pip install erdesign[pandas])."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError("to_frame() needs pandas: pip install 'erdesign[pandas]'") from None
+        return pd.DataFrame([line.to_dict() for line in self.lines])
+
+
+def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    return cents(quantity * unit_price)

@@ -1,0 +1,235 @@
+"""A JSON reader that remembers where every value starts.
+
+The stdlib json module cannot report positions, so this is a small recursive
+descent parser (strings go through json's C ``scanstring``). Objects and arrays
+come back as :class:`LocDict` / :class:`LocList`, ordinary dicts and lists that
+also carry the location of themselves, of each member value and of each key.
+Scalars stay plain Python values; their location lives in the parent.
+
+ARM templates may contain ``//`` and ``/* */`` comments, so they are skipped
+like whitespace. Duplicate keys are refused (the stdlib silently keeps the
+last one). Every problem is an InputError at ``file:line:col``.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from json.decoder import JSONDecodeError, scanstring
+from typing import Any, Optional
+
+from ..errors import InputError, Loc
+
+_SPACE = re.compile(r"(?:[ \t\n\r]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_WORDS = {"true": True, "false": False, "null": None}
+_MAX_DEPTH = 400
+
+
+class LocDict(dict):
+    """A JSON object: a dict plus ``loc`` (its '{'), ``locs[key]`` (each value) and ``key_locs[key]``."""
+
+    __slots__ = ("loc", "locs", "key_locs")
+
+    def __init__(self, *args, loc: Optional[Loc] = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loc = loc
+        self.locs: dict = {}
+        self.key_locs: dict = {}
+
+    def value_loc(self, key) -> Optional[Loc]:
+        return self.locs.get(key, self.loc)
+
+
+class LocList(list):
+    """A JSON array: a list plus ``loc`` (its '[') and ``locs[i]`` (each item)."""
+
+    __slots__ = ("loc", "locs")
+
+    def __init__(self, *args, loc: Optional[Loc] = None):
+        super().__init__(*args)
+        self.loc = loc
+        self.locs: list = []
+
+    def value_loc(self, index: int) -> Optional[Loc]:
+        return self.locs[index] if 0 <= index < len(self.locs) else self.loc
+
+
+class Document:
+    """A parsed file: its text, and offset <-> line:col conversion."""
+
+    def __init__(self, file: str, text: str):
+        self.file = file
+        self.text = text
+        self._bom = 1 if text.startswith("\ufeff") else 0
+        starts = [self._bom]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self.line_starts = starts
+
+    def loc(self, offset: int) -> Loc:
+        line = bisect_right(self.line_starts, offset)
+        return Loc(self.file, line, offset - self.line_starts[line - 1] + 1)
+
+    def offset(self, loc: Loc) -> int:
+        return self.line_starts[loc.line - 1] + loc.col - 1
+
+    def loc_in_string(self, string_loc: Loc, index: int) -> Loc:
+        """Location of character `index` of the decoded string whose opening quote is at `string_loc`."""
+        raw = self.offset(string_loc) + 1
+        text = self.text
+        for _ in range(index):
+            if raw >= len(text) or text[raw] == '"':
+                break
+            if text[raw] == "\\":
+                raw += 6 if text[raw + 1: raw + 2] == "u" else 2
+            else:
+                raw += 1
+        return self.loc(raw)
+
+
+def parse(text: str, file: str) -> tuple[Any, Document]:
+    """Parse JSON text; returns (value, document). Raises InputError on malformed input."""
+    doc = Document(file, text)
+    parser = _Parser(doc)
+    return parser.document(), doc
+
+
+def _describe(ch: str) -> str:
+    if ch == "":
+        return "the end of the file"
+    if ch.isprintable() and not ch.isspace():
+        return f"'{ch}'"
+    return repr(ch)
+
+
+class _Parser:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.text = doc.text
+        self.loc = doc.loc
+
+    def fail(self, pos: int, message: str) -> InputError:
+        return InputError(f"malformed JSON: {message}", self.loc(min(pos, len(self.text))))
+
+    def skip(self, pos: int) -> int:
+        end = _SPACE.match(self.text, pos).end()
+        if self.text.startswith("/*", end):
+            raise self.fail(end, "unterminated /* comment")
+        return end
+
+    def document(self) -> Any:
+        text = self.text
+        pos = self.skip(self.doc._bom)
+        if pos >= len(text):
+            raise self.fail(pos, "the file is empty (expected a JSON object or array)")
+        try:
+            value, pos = self.value(pos, 0)
+        except RecursionError:
+            raise self.fail(pos, "nesting is too deep") from None
+        pos = self.skip(pos)
+        if pos < len(text):
+            raise self.fail(pos, f"unexpected {_describe(text[pos])} after the end of the JSON value "
+                                 "(two documents in one file, or text mixed into az output?)")
+        return value
+
+    def value(self, pos: int, depth: int) -> tuple[Any, int]:
+        text = self.text
+        ch = text[pos: pos + 1]
+        if ch == '"':
+            return self.string(pos)
+        if ch == "{":
+            return self.object(pos, depth + 1)
+        if ch == "[":
+            return self.array(pos, depth + 1)
+        m = _NUMBER.match(text, pos)
+        if m:
+            literal = m.group()
+            if m.group(1) or m.group(2):
+                return float(literal), m.end()
+            return int(literal), m.end()
+        for word, value in _WORDS.items():
+            if text.startswith(word, pos):
+                return value, pos + len(word)
+        if pos == self.skip(self.doc._bom) and ch.isalpha():
+            raise self.fail(pos, f"expected a JSON value, found {_describe(ch)} "
+                                 "(is this az output in table or tsv format, or with a warning mixed in? use -o json)")
+        if ch in ("'",):
+            raise self.fail(pos, "strings must use double quotes")
+        raise self.fail(pos, f"expected a value, found {_describe(ch)}")
+
+    def string(self, pos: int) -> tuple[str, int]:
+        try:
+            return scanstring(self.text, pos + 1, True)
+        except JSONDecodeError as exc:
+            what = exc.msg
+            if what.startswith("Unterminated string"):
+                what = "unterminated string"
+            elif what.startswith("Invalid control character"):
+                what = "a raw control character (such as a newline) inside a string"
+            else:
+                what = what[0].lower() + what[1:]
+            raise self.fail(exc.pos, what) from None
+
+    def object(self, pos: int, depth: int) -> tuple[LocDict, int]:
+        if depth > _MAX_DEPTH:
+            raise self.fail(pos, "nesting is too deep")
+        text, loc = self.text, self.loc
+        result = LocDict(loc=loc(pos))
+        pos = self.skip(pos + 1)
+        if text[pos: pos + 1] == "}":
+            return result, pos + 1
+        while True:
+            if text[pos: pos + 1] != '"':
+                ch = text[pos: pos + 1]
+                if ch == "}":
+                    raise self.fail(pos, "trailing comma before '}'")
+                raise self.fail(pos, f"expected a member name in double quotes, found {_describe(ch)}")
+            key_pos = pos
+            key, pos = self.string(pos)
+            if key in result:
+                first = result.key_locs[key]
+                raise self.fail(key_pos, f"duplicated key '{key}' (first at line {first.line}); "
+                                         "JSON readers would silently keep the last one")
+            pos = self.skip(pos)
+            if text[pos: pos + 1] != ":":
+                raise self.fail(pos, f"expected ':' after member name '{key}', found {_describe(text[pos: pos + 1])}")
+            pos = self.skip(pos + 1)
+            value_pos = pos
+            value, pos = self.value(pos, depth)
+            result[key] = value
+            result.key_locs[key] = loc(key_pos)
+            result.locs[key] = loc(value_pos)
+            pos = self.skip(pos)
+            ch = text[pos: pos + 1]
+            if ch == ",":
+                pos = self.skip(pos + 1)
+                continue
+            if ch == "}":
+                return result, pos + 1
+            raise self.fail(pos, f"expected ',' or '}}' after the value of '{key}', found {_describe(ch)}")
+
+    def array(self, pos: int, depth: int) -> tuple[LocList, int]:
+        if depth > _MAX_DEPTH:
+            raise self.fail(pos, "nesting is too deep")
+        text, loc = self.text, self.loc
+        result = LocList(loc=loc(pos))
+        pos = self.skip(pos + 1)
+        if text[pos: pos + 1] == "]":
+            return result, pos + 1
+        while True:
+            if text[pos: pos + 1] == "]":
+                raise self.fail(pos, "trailing comma before ']'")
+            result.locs.append(loc(pos))
+            value, pos = self.value(pos, depth)
+            result.append(value)
+            pos = self.skip(pos)
+            ch = text[pos: pos + 1]
+            if ch == ",":
+                pos = self.skip(pos + 1)
+                continue
+            if ch == "]":
+                return result, pos + 1
+            raise self.fail(pos, f"expected ',' or ']' after an array item, found {_describe(ch)}")

@@ -1,0 +1,497 @@
+"""Terraform plan JSON (``terraform show -json plan.out``) and state JSON, azurerm resources.
+
+Values come from ``planned_values`` (every child module walked), or ``values``
+for a state. An attribute Terraform will know only after apply
+(``after_unknown``) becomes Unknown; references to resources created by the
+same plan (whose IDs are unknown) are followed through ``configuration``
+(``expressions.<attr>.references``). Each azurerm resource is rewritten in the
+ARM REST layout that :mod:`build` reads, keeping the locations of the plan's
+values, so findings point into the plan file.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Optional
+
+from ..errors import InputError, Loc
+from .build import RawResource, format_id
+from .jsonloc import LocDict, LocList
+from .values import Unknown
+
+_SUB = "{subscription}"
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+def _strip_index(address: str) -> str:
+    return _INDEX.sub("", address)
+
+
+class _Body:
+    """Builds an ARM-shaped LocDict from located values."""
+
+    def __init__(self, loc: Optional[Loc]):
+        self.d = LocDict(loc=loc)
+
+    def set(self, key: str, value_loc: tuple, transform: Callable = None) -> "_Body":
+        value, loc = value_loc
+        if value is None:
+            return self
+        if transform is not None and not isinstance(value, Unknown):
+            value = transform(value)
+        self.d[key] = value
+        self.d.locs[key] = loc
+        return self
+
+    def sub(self, key: str, body: "_Body") -> "_Body":
+        if len(body.d):
+            self.d[key] = body.d
+            self.d.locs[key] = body.d.loc
+        return self
+
+    def list(self, key: str, bodies: list["_Body"], loc: Optional[Loc]) -> "_Body":
+        out = LocList(loc=loc)
+        for b in bodies:
+            out.append(b.d)
+            out.locs.append(b.d.loc)
+        self.d[key] = out
+        self.d.locs[key] = loc
+        return self
+
+
+class _Res:
+    """One planned resource instance with access to its values, after_unknown and configuration."""
+
+    def __init__(self, plan: "_Plan", entry: LocDict, module: str):
+        self.plan = plan
+        self.entry = entry
+        self.module = module
+        self.address = entry.get("address", "")
+        self.tf_type = entry.get("type", "")
+        self.values = entry.get("values") if isinstance(entry.get("values"), LocDict) else LocDict(loc=entry.loc)
+        self.after_unknown = plan.after_unknown.get(self.address, {})
+        self.config = plan.config.get(_strip_index(self.address), {})
+        self.loc = self.values.loc or entry.loc
+        self.id: str = ""
+
+    def v(self, *path) -> tuple[Any, Optional[Loc]]:
+        value: Any = self.values
+        loc = self.loc
+        for p in path:
+            if isinstance(value, LocDict) and p in value:
+                loc = value.value_loc(p)
+                value = value[p]
+            elif isinstance(value, LocList) and isinstance(p, int) and 0 <= p < len(value):
+                loc = value.value_loc(p)
+                value = value[p]
+            else:
+                value = None
+                break
+        if value is None and self._unknown(path):
+            shown = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+            return Unknown(f"{self.address}.{shown}", loc, "Terraform knows it only after apply"), loc
+        return value, loc
+
+    def _unknown(self, path) -> bool:
+        au: Any = self.after_unknown
+        for p in path:
+            if au is True:
+                return True
+            if isinstance(au, dict) and p in au:
+                au = au[p]
+            elif isinstance(au, list) and isinstance(p, int) and 0 <= p < len(au):
+                au = au[p]
+            else:
+                return False
+        return au is True
+
+    def block(self, name: str) -> list[tuple[int, LocDict]]:
+        value = self.values.get(name)
+        if isinstance(value, LocList):
+            return [(i, v) for i, v in enumerate(value) if isinstance(v, LocDict)]
+        return []
+
+    def ref(self, *path) -> tuple[Any, Optional[Loc]]:
+        """An ARM ID attribute: its value, or the planned resource its expression refers to."""
+        value, loc = self.v(*path)
+        if isinstance(value, str) and value:
+            return value, loc
+        target = self._config_target(path)
+        if target is not None:
+            return target.id, loc
+        return value, loc
+
+    def _config_target(self, path) -> Optional["_Res"]:
+        expr: Any = self.config.get("expressions", {})
+        for p in path:
+            if isinstance(expr, dict) and p in expr:
+                expr = expr[p]
+            elif isinstance(expr, list) and isinstance(p, int):
+                expr = expr[p] if p < len(expr) else (expr[0] if expr else None)
+            else:
+                return None
+        refs = expr.get("references", []) if isinstance(expr, dict) else []
+        for ref in refs:
+            if not isinstance(ref, str) or ref.startswith(("var.", "local.", "data.", "each.", "count.")):
+                continue
+            found = self.plan.find(ref, self.module, self.address)
+            if found is not None:
+                return found
+        return None
+
+
+class _Plan:
+    def __init__(self, root: LocDict, file: str):
+        self.root = root
+        self.file = file
+        self.after_unknown: dict[str, Any] = {}
+        for rc in root.get("resource_changes") or []:
+            if isinstance(rc, dict) and isinstance(rc.get("change"), dict):
+                self.after_unknown[rc.get("address")] = rc["change"].get("after_unknown") or {}
+        self.config: dict[str, dict] = {}
+        cfg = root.get("configuration")
+        if isinstance(cfg, dict) and isinstance(cfg.get("root_module"), dict):
+            self._walk_config(cfg["root_module"], "")
+        self.instances: list[_Res] = []
+        values = root.get("planned_values") or root.get("values")
+        if isinstance(values, dict) and isinstance(values.get("root_module"), dict):
+            self._walk_values(values["root_module"], "")
+
+    def _walk_config(self, module: dict, prefix: str):
+        for res in module.get("resources") or []:
+            if isinstance(res, dict) and res.get("mode", "managed") == "managed":
+                self.config[prefix + f"{res.get('type')}.{res.get('name')}"] = res
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, dict) and isinstance(call.get("module"), dict):
+                self._walk_config(call["module"], f"{prefix}module.{name}.")
+
+    def _walk_values(self, module: dict, prefix: str):
+        for entry in module.get("resources") or []:
+            if isinstance(entry, LocDict) and entry.get("mode", "managed") == "managed":
+                self.instances.append(_Res(self, entry, prefix))
+        for child in module.get("child_modules") or []:
+            if isinstance(child, dict):
+                address = child.get("address", "")
+                self._walk_values(child, _strip_index(address) + "." if address else prefix)
+
+    def find(self, ref: str, module: str, from_address: str) -> Optional[_Res]:
+        ref = ref[:-3] if ref.endswith(".id") else ref
+        full = module + ref
+        exact = [r for r in self.instances if r.address == full]
+        if exact:
+            return exact[0]
+        base = _strip_index(full)
+        matches = [r for r in self.instances if _strip_index(r.address) == base]
+        if len(matches) == 1:
+            return matches[0]
+        index = re.search(r"(\[[^\]]*\])$", from_address)
+        if index:
+            same = [r for r in matches if r.address.endswith(index.group(1))]
+            if len(same) == 1:
+                return same[0]
+        return None
+
+
+# --------------------------------------------------------------------------- per resource type
+
+def _rg(r: _Res) -> str:
+    rg, _ = r.v("resource_group_name")
+    return rg if isinstance(rg, str) else "{resourceGroup}"
+
+
+def _own_id(r: _Res, types: list[str], names: list[str]) -> str:
+    known, _ = r.v("id")
+    if isinstance(known, str) and known.startswith("/subscriptions/"):
+        return known
+    return format_id(_SUB, _rg(r), types, names)
+
+
+def _name(r: _Res) -> str:
+    name, _ = r.v("name")
+    return name if isinstance(name, str) else r.address
+
+
+def _first(r: _Res, block: str, attr: str):
+    return r.v(block, 0, attr)
+
+
+_CIRCUIT_T = ["Microsoft.Network/expressRouteCircuits"]
+_VNET_T = ["Microsoft.Network/virtualNetworks"]
+
+
+def _circuit(r: _Res):
+    name = _name(r)
+    r.id = _own_id(r, _CIRCUIT_T, [name])
+
+    def body():
+        b = _Body(r.loc).set("name", r.v("name")).set("location", r.v("location")).set("tags", r.v("tags"))
+        b.sub("sku", _Body(r.v("sku")[1]).set("tier", _first(r, "sku", "tier")).set("family", _first(r, "sku", "family")))
+        b.sub("serviceProviderProperties", _Body(r.loc)
+              .set("serviceProviderName", r.v("service_provider_name"))
+              .set("peeringLocation", r.v("peering_location"))
+              .set("bandwidthInMbps", r.v("bandwidth_in_mbps")))
+        port = r.ref("express_route_port_id")
+        if port[0]:
+            b.sub("expressRoutePort", _Body(port[1]).set("id", port))
+        b.set("bandwidthInGbps", r.v("bandwidth_in_gbps"))
+        return b.d
+    return "Microsoft.Network/expressRouteCircuits", name, body
+
+
+def _circuit_peering(r: _Res):
+    circuit, _ = r.v("express_route_circuit_name")
+    ptype, _ = r.v("peering_type")
+    name = ptype if isinstance(ptype, str) else "peering"
+    r.id = format_id(_SUB, _rg(r), _CIRCUIT_T + ["peerings"], [str(circuit), name])
+
+    def body():
+        b = _Body(r.loc).set("name", r.v("peering_type")).set("peeringType", r.v("peering_type"))
+        b.set("peerAsn", r.v("peer_asn")).set("azureAsn", r.v("azure_asn")).set("vlanId", r.v("vlan_id"))
+        b.set("primaryPeerAddressPrefix", r.v("primary_peer_address_prefix"))
+        b.set("secondaryPeerAddressPrefix", r.v("secondary_peer_address_prefix"))
+        b.set("sharedKey", r.v("shared_key"))
+        rf = r.ref("route_filter_id")
+        if rf[0]:
+            b.sub("routeFilter", _Body(rf[1]).set("id", rf))
+        if r.block("microsoft_peering_config"):
+            b.sub("microsoftPeeringConfig", _Body(r.v("microsoft_peering_config")[1])
+                  .set("advertisedPublicPrefixes", _first(r, "microsoft_peering_config", "advertised_public_prefixes"))
+                  .set("customerASN", _first(r, "microsoft_peering_config", "customer_asn"))
+                  .set("routingRegistryName", _first(r, "microsoft_peering_config", "routing_registry_name")))
+        if r.block("ipv6"):
+            b.sub("ipv6PeeringConfig", _Body(r.v("ipv6")[1])
+                  .set("primaryPeerAddressPrefix", _first(r, "ipv6", "primary_peer_address_prefix"))
+                  .set("secondaryPeerAddressPrefix", _first(r, "ipv6", "secondary_peer_address_prefix")))
+        return b.d
+    return "Microsoft.Network/expressRouteCircuits/peerings", name, body
+
+
+def _port(r: _Res):
+    name = _name(r)
+    r.id = _own_id(r, ["Microsoft.Network/expressRoutePorts"], [name])
+
+    def body():
+        return (_Body(r.loc).set("name", r.v("name")).set("location", r.v("location"))
+                .set("peeringLocation", r.v("peering_location")).set("bandwidthInGbps", r.v("bandwidth_in_gbps"))
+                .set("encapsulation", r.v("encapsulation")).set("billingType", r.v("billing_type"))).d
+    return "Microsoft.Network/expressRoutePorts", name, body
+
+
+def _gateway(r: _Res):
+    name = _name(r)
+    r.id = _own_id(r, ["Microsoft.Network/virtualNetworkGateways"], [name])
+
+    def body():
+        b = _Body(r.loc).set("name", r.v("name")).set("location", r.v("location")).set("tags", r.v("tags"))
+        b.set("gatewayType", r.v("type")).set("vpnType", r.v("vpn_type")).set("activeActive", r.v("active_active"))
+        b.sub("sku", _Body(r.v("sku")[1]).set("name", r.v("sku")))
+        if r.block("bgp_settings"):
+            b.sub("bgpSettings", _Body(r.v("bgp_settings")[1]).set("asn", _first(r, "bgp_settings", "asn")))
+        confs = []
+        for i, block in r.block("ip_configuration"):
+            c = _Body(block.loc).set("name", r.v("ip_configuration", i, "name"))
+            subnet = r.ref("ip_configuration", i, "subnet_id")
+            if subnet[0]:
+                c.sub("subnet", _Body(subnet[1]).set("id", subnet))
+            pip = r.ref("ip_configuration", i, "public_ip_address_id")
+            if pip[0]:
+                c.sub("publicIpAddress", _Body(pip[1]).set("id", pip))
+            confs.append(c)
+        b.list("ipConfigurations", confs, r.v("ip_configuration")[1])
+        return b.d
+    return "Microsoft.Network/virtualNetworkGateways", name, body
+
+
+def _connection(r: _Res):
+    name = _name(r)
+    r.id = _own_id(r, ["Microsoft.Network/connections"], [name])
+
+    def body():
+        b = _Body(r.loc).set("name", r.v("name")).set("location", r.v("location")).set("tags", r.v("tags"))
+        b.set("connectionType", r.v("type")).set("routingWeight", r.v("routing_weight"))
+        b.set("expressRouteGatewayBypass", r.v("express_route_gateway_bypass"))
+        gw = r.ref("virtual_network_gateway_id")
+        if gw[0]:
+            b.sub("virtualNetworkGateway1", _Body(gw[1]).set("id", gw))
+        circuit = r.ref("express_route_circuit_id")
+        if circuit[0]:
+            b.sub("peer", _Body(circuit[1]).set("id", circuit))
+        return b.d
+    return "Microsoft.Network/connections", name, body
+
+
+def _subnet_body(get: Callable, loc: Optional[Loc], nsg=None) -> _Body:
+    b = _Body(loc).set("name", get("name"))
+    prefixes = get("address_prefixes")
+    if isinstance(prefixes[0], list) and prefixes[0]:
+        b.set("addressPrefixes", prefixes)
+    else:
+        b.set("addressPrefix", get("address_prefix"))
+    if nsg and nsg[0]:
+        b.sub("networkSecurityGroup", _Body(nsg[1]).set("id", nsg))
+    return b
+
+
+def _vnet(r: _Res):
+    name = _name(r)
+    r.id = _own_id(r, _VNET_T, [name])
+
+    def body():
+        b = _Body(r.loc).set("name", r.v("name")).set("location", r.v("location")).set("tags", r.v("tags"))
+        b.sub("addressSpace", _Body(r.v("address_space")[1]).set("addressPrefixes", r.v("address_space")))
+        dns = r.v("dns_servers")
+        if isinstance(dns[0], list) and dns[0]:
+            b.sub("dhcpOptions", _Body(dns[1]).set("dnsServers", dns))
+        subnets = []
+        for i, block in r.block("subnet"):
+            nsg = r.v("subnet", i, "security_group")
+            subnets.append(_subnet_body(lambda attr, i=i: r.v("subnet", i, attr), block.loc,
+                                        nsg if nsg[0] else None))
+        if subnets:
+            b.list("subnets", subnets, r.v("subnet")[1])
+        return b.d
+    return "Microsoft.Network/virtualNetworks", name, body
+
+
+def _subnet(r: _Res):
+    name = _name(r)
+    vnet, _ = r.v("virtual_network_name")
+    r.id = _own_id(r, _VNET_T + ["subnets"], [str(vnet), name])
+
+    def body():
+        return _subnet_body(lambda attr: r.v(attr), r.loc).d
+    return "Microsoft.Network/virtualNetworks/subnets", name, body
+
+
+def _vnet_peering(r: _Res):
+    name = _name(r)
+    vnet, _ = r.v("virtual_network_name")
+    r.id = _own_id(r, _VNET_T + ["virtualNetworkPeerings"], [str(vnet), name])
+
+    def body():
+        b = _Body(r.loc).set("name", r.v("name"))
+        remote = r.ref("remote_virtual_network_id")
+        if remote[0]:
+            b.sub("remoteVirtualNetwork", _Body(remote[1]).set("id", remote))
+        for arm, tf in (("allowVirtualNetworkAccess", "allow_virtual_network_access"),
+                        ("allowForwardedTraffic", "allow_forwarded_traffic"),
+                        ("allowGatewayTransit", "allow_gateway_transit"),
+                        ("useRemoteGateways", "use_remote_gateways")):
+            b.set(arm, r.v(tf))
+        return b.d
+    return "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", name, body
+
+
+def _route_table(r: _Res):
+    name = _name(r)
+    r.id = _own_id(r, ["Microsoft.Network/routeTables"], [name])
+
+    def body():
+        b = _Body(r.loc).set("name", r.v("name")).set("location", r.v("location")).set("tags", r.v("tags"))
+        disabled = r.v("disable_bgp_route_propagation")
+        if disabled[0] is None:
+            enabled = r.v("bgp_route_propagation_enabled")
+            if isinstance(enabled[0], bool):
+                disabled = (not enabled[0], enabled[1])
+        b.set("disableBgpRoutePropagation", disabled)
+        routes = []
+        for i, block in r.block("route"):
+            routes.append(_Body(block.loc).set("name", r.v("route", i, "name"))
+                          .set("addressPrefix", r.v("route", i, "address_prefix"))
+                          .set("nextHopType", r.v("route", i, "next_hop_type"))
+                          .set("nextHopIpAddress", r.v("route", i, "next_hop_in_ip_address")))
+        if routes:
+            b.list("routes", routes, r.v("route")[1])
+        return b.d
+    return "Microsoft.Network/routeTables", name, body
+
+
+def _nsg(r: _Res):
+    name = _name(r)
+    r.id = _own_id(r, ["Microsoft.Network/networkSecurityGroups"], [name])
+
+    def body():
+        b = _Body(r.loc).set("name", r.v("name")).set("location", r.v("location")).set("tags", r.v("tags"))
+        rules = []
+        for i, block in r.block("security_rule"):
+            g = (lambda attr, i=i: r.v("security_rule", i, attr))
+            rule = (_Body(block.loc).set("name", g("name")).set("priority", g("priority"))
+                    .set("direction", g("direction")).set("access", g("access")).set("protocol", g("protocol"))
+                    .set("sourceAddressPrefix", g("source_address_prefix"))
+                    .set("sourceAddressPrefixes", g("source_address_prefixes"))
+                    .set("destinationAddressPrefix", g("destination_address_prefix"))
+                    .set("destinationAddressPrefixes", g("destination_address_prefixes"))
+                    .set("destinationPortRange", g("destination_port_range"))
+                    .set("destinationPortRanges", g("destination_port_ranges")))
+            rules.append(rule)
+        if rules:
+            b.list("securityRules", rules, r.v("security_rule")[1])
+        return b.d
+    return "Microsoft.Network/networkSecurityGroups", name, body
+
+
+def _public_ip(r: _Res):
+    name = _name(r)
+    r.id = _own_id(r, ["Microsoft.Network/publicIPAddresses"], [name])
+
+    def body():
+        b = _Body(r.loc).set("name", r.v("name")).set("location", r.v("location")).set("tags", r.v("tags"))
+        b.set("publicIpAllocationMethod", r.v("allocation_method")).set("zones", r.v("zones"))
+        b.sub("sku", _Body(r.v("sku")[1]).set("name", r.v("sku")))
+        return b.d
+    return "Microsoft.Network/publicIPAddresses", name, body
+
+
+_CONVERTERS = {
+    "azurerm_express_route_circuit": _circuit,
+    "azurerm_express_route_circuit_peering": _circuit_peering,
+    "azurerm_express_route_port": _port,
+    "azurerm_virtual_network_gateway": _gateway,
+    "azurerm_virtual_network_gateway_connection": _connection,
+    "azurerm_virtual_network": _vnet,
+    "azurerm_subnet": _subnet,
+    "azurerm_virtual_network_peering": _vnet_peering,
+    "azurerm_route_table": _route_table,
+    "azurerm_network_security_group": _nsg,
+    "azurerm_public_ip": _public_ip,
+}
+_ASSOCIATIONS = {
+    "azurerm_subnet_route_table_association": ("route_table_id", "routeTable"),
+    "azurerm_subnet_network_security_group_association": ("network_security_group_id", "networkSecurityGroup"),
+}
+
+
+def read(root: LocDict, file: str) -> tuple[list[RawResource], list[InputError]]:
+    plan = _Plan(root, file)
+    pending = []
+    out: list[RawResource] = []
+    associations = []
+    for r in plan.instances:
+        convert = _CONVERTERS.get(r.tf_type)
+        if convert is not None:
+            rtype, name, make_body = convert(r)
+            pending.append((r, rtype, name, make_body))
+        elif r.tf_type in _ASSOCIATIONS:
+            associations.append(r)
+        elif r.tf_type:
+            out.append(RawResource(type=r.tf_type, id=f"terraform:{r.address}", name=r.address,
+                                   body=r.values, loc=r.entry.loc, file=file, source="terraform"))
+    # IDs are all known now, so references between planned resources resolve
+    resources = []
+    by_id = {}
+    for r, rtype, name, make_body in pending:
+        body = make_body()
+        name_value, name_loc = r.v("name")
+        raw = RawResource(type=rtype, id=r.id, name=name, body=body, loc=r.entry.loc, file=file,
+                          source="terraform", name_loc=name_loc or r.loc, extra={"address": r.address})
+        resources.append(raw)
+        by_id[r.id.lower()] = raw
+    for a in associations:
+        attr, arm_key = _ASSOCIATIONS[a.tf_type]
+        subnet_id, subnet_loc = a.ref("subnet_id")
+        target_id, target_loc = a.ref(attr)
+        subnet = by_id.get(subnet_id.lower()) if isinstance(subnet_id, str) else None
+        if subnet is not None and target_id is not None:
+            subnet.body[arm_key] = LocDict({"id": target_id}, loc=target_loc)
+            subnet.body[arm_key].locs["id"] = target_loc
+            subnet.body.locs[arm_key] = target_loc
+    return resources + out, []

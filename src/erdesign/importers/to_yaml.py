@@ -1,0 +1,123 @@
+"""A design -> readable design YAML (what `erdesign import` writes).
+
+Sections and keys come in the model's order (as in examples/seed.yaml),
+defaults are left out, bandwidths are written as 1Gbps / 500Mbps, and small
+objects of plain values go on one line in flow style.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Optional
+
+import yaml
+
+from .. import model as m
+
+_FLOW_WIDTH = 100
+_SECTION = re.compile(r"^[a-z_]+:$")
+
+
+class _Flow(dict):
+    pass
+
+
+class _FlowList(list):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow=False, indentless=False):  # indent list items under their key
+        return super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def _represent_flow(dumper, data):
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
+
+
+def _represent_flow_list(dumper, data):
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
+_Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(_FlowList, _represent_flow_list)
+
+
+def design_data(design: m.Design) -> dict:
+    """Plain data of a design: defaults left out, bandwidths as text."""
+    data = {"version": m.FORMAT_VERSION}
+    dumped = design.model_dump(mode="json", exclude_defaults=True)
+    dumped.pop("version", None)
+    for key, value in dumped.items():
+        data[key] = value
+    for circuit_data, circuit in zip(data.get("circuits", []), design.circuits):
+        circuit_data["bandwidth"] = m.format_bandwidth(circuit.bandwidth)
+        circuit_data["sku"] = {"tier": circuit.sku.tier, "family": circuit.sku.family}  # always both: they set the price
+        circuit_data = _reorder(circuit_data, m.Circuit)
+        peerings = circuit_data.get("peerings", [])
+        for i, peering in enumerate(circuit.peerings):  # the type is written even when it is the default
+            peerings[i] = {"type": peering.type, **{k: v for k, v in peerings[i].items() if k != "type"}}
+    for port_data, port in zip(data.get("express_route_ports", []), design.express_route_ports):
+        port_data["bandwidth"] = m.format_bandwidth(port.bandwidth)
+    for provider_data, provider in zip(data.get("providers", []), design.providers):
+        for vc_data, vc in zip(provider_data.get("virtual_circuits", []), provider.virtual_circuits):
+            if vc.bandwidth:
+                vc_data["bandwidth"] = m.format_bandwidth(vc.bandwidth)
+    if not data.get("traffic"):
+        data.pop("traffic", None)
+    return data
+
+
+def _reorder(data: dict, cls) -> dict:
+    """Keys in the model's field order (in place, so the enclosing list keeps the same dict)."""
+    ordered = {k: data[k] for k in cls.model_fields if k in data}
+    data.clear()
+    data.update(ordered)
+    return data
+
+
+def _flow_width(value: Any) -> int:
+    return len(yaml.dump(value, Dumper=yaml.SafeDumper, default_flow_style=True, width=10_000).strip())
+
+
+def _styled(value: Any, depth: int) -> Any:
+    if isinstance(value, dict):
+        plain = all(not isinstance(v, (dict, list)) or (isinstance(v, list) and not v) for v in value.values())
+        styled = {k: _styled(v, depth + 1) for k, v in value.items()}
+        if depth >= 2 and plain and value and _flow_width(value) <= _FLOW_WIDTH:
+            return _Flow(styled)
+        return styled
+    if isinstance(value, list):
+        if value and all(not isinstance(v, (dict, list)) for v in value) and _flow_width(value) <= _FLOW_WIDTH:
+            return _FlowList(value)
+        return [_styled(v, depth + 1) for v in value]
+    return value
+
+
+def to_yaml(design: m.Design, sources: Iterable[str] = (), notes: Optional[list] = None) -> str:
+    """Design YAML text; `sources` and `notes` go into the header comment."""
+    data = design_data(design)
+    body = yaml.dump(_styled(data, 0), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=_FLOW_WIDTH + 20,
+                     default_flow_style=False)
+    body = _blank_lines_between_sections(body)
+    header = ["# Design imported by `erdesign import`."]
+    files = list(sources)
+    if files:
+        header.append("# From: " + ", ".join(files))
+    if notes:
+        header.append("# Import notes (`erdesign rules explain IMP001` ... IMP007 say more):")
+        for note in notes:
+            where = f"{note.loc}: " if note.loc else ""
+            header.append(f"#   {where}{note.rule} {note.message}".replace("\n", " "))
+    return "\n".join(header) + "\n" + body
+
+
+def _blank_lines_between_sections(text: str) -> str:
+    out: list[str] = []
+    for line in text.splitlines():
+        if out and _SECTION.match(line):
+            out.append("")
+        out.append(line)
+    return "\n".join(out) + "\n"

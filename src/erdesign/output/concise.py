@@ -1,0 +1,10 @@
+"""One line per active finding (`file:line:col: RULE message`), then the summary line."""
+from __future__ import annotations
+
+from ._util import location
+
+
+def render(report, **_) -> str:
+    lines = [f"{location(f.loc)}: {f.rule} {f.message}" for f in report.active]
+    lines.append(report.summary_line())
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,36 @@
+"""GitHub Actions workflow commands: one annotation per active finding.
+
+    ::error file=design.yaml,line=42,col=11,title=BGP001::circuit 'x' …%0Afix: …
+
+Levels: error -> error, warning -> warning, info -> notice. Escaping follows
+GitHub's runner: in the message, % CR LF; in properties also ':' and ','.
+"""
+from __future__ import annotations
+
+from ._util import one_line, relative_path
+
+_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(report, *, cwd=None, **_) -> str:
+    lines = []
+    for f in report.active:
+        props = []
+        if f.loc is not None:
+            props += [f"file={escape_property(relative_path(f.loc.file, cwd))}",
+                      f"line={f.loc.line}", f"col={f.loc.col}"]
+        props.append(f"title={escape_property(f.rule)}")
+        message = f.message + (f"\nfix: {one_line(f.hint)}" if f.hint else "")
+        lines.append(f"::{_LEVEL.get(f.severity, 'warning')} {','.join(props)}::{escape_data(message)}")
+    for err in report.errors:
+        lines.append(f"::error title={escape_property('erdesign internal error')}::{escape_data(str(err))}")
+    lines.append(report.summary_line())
+    return "\n".join(lines) + "\n"

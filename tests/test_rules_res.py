@@ -1,0 +1,288 @@
+"""RES rules: one failing and one passing design per rule, checked at the exact line."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from erdesign.checks import resiliency as res
+from erdesign.engine.catalog import load_catalog
+from erdesign.engine.registry import load_all_checks
+from erdesign.loader import load_design, load_design_text
+
+
+def findings(fn, text: str, rule: str):
+    return [f for f in fn(load_design_text(textwrap.dedent(text), "design.yaml")) if f.rule == rule]
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> int:
+    hits = [i for i, line in enumerate(textwrap.dedent(text).splitlines(), 1) if needle in line]
+    return hits[nth - 1]
+
+
+def line(f) -> int:
+    return f.node.loc(*f.field).line
+
+
+def hub(circuits: str, connections: str, region: str = "eastus") -> str:
+    return textwrap.dedent("""\
+        circuits:
+        {circuits}
+        vnets:
+          - {{name: hub, region: {region}, address_space: [10.1.0.0/16]}}
+        gateways:
+          - name: gw
+            vnet: hub
+            sku: ErGw1AZ
+        connections:
+        {connections}
+        """).format(circuits=textwrap.indent(textwrap.dedent(circuits), "  "),
+                    connections=textwrap.indent(textwrap.dedent(connections), "  "), region=region)
+
+
+CIRCUIT = "- {{name: {name}, peering_location: {loc}, provider: Equinix, bandwidth: 1Gbps}}\n"
+CONN = "- {{name: cx-{name}, gateway: gw, circuit: {name}}}\n"
+
+
+def two(loc1="Washington DC", loc2="Chicago") -> str:
+    return hub(CIRCUIT.format(name="er1", loc=loc1) + CIRCUIT.format(name="er2", loc=loc2),
+               CONN.format(name="er1") + CONN.format(name="er2"))
+
+
+# --------------------------------------------------------------------------- RES001 / RES002
+
+def test_res001_unknown_region_suggests_the_closest():
+    text = hub(CIRCUIT.format(name="er1", loc="Washington DC"), CONN.format(name="er1"), region="useast")
+    [f] = findings(res.unknown_regions, text, "RES001")
+    assert "VNet 'hub': region 'useast' is not a known Azure region (closest: 'eastus')" in f.message
+    assert line(f) == line_of(text, "region: useast")
+    assert not findings(res.unknown_regions, text.replace("useast", "East US"), "RES001")
+
+
+def test_res001_placeholder_region_has_no_guess():
+    text = hub(CIRCUIT.format(name="er1", loc="Washington DC"), CONN.format(name="er1"), region="'<region>'")
+    [f] = findings(res.unknown_regions, text, "RES001")
+    assert "closest" not in f.message
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("Amsterdm", "is not a known ExpressRoute peering location (closest: 'Amsterdam')"),
+    ("'<PoP_name>'", "is a placeholder, not a peering location"),
+])
+def test_res002_unknown_peering_location(given, expected):
+    text = hub(CIRCUIT.format(name="er1", loc=given), CONN.format(name="er1"))
+    [f] = findings(res.unknown_peering_locations, text, "RES002")
+    assert expected in f.message
+    assert line(f) == line_of(text, "peering_location")
+
+
+def test_res002_passes_for_known_and_national_cloud_locations():
+    text = hub(CIRCUIT.format(name="er1", loc="Washington DC Metro") + CIRCUIT.format(name="er2", loc="Shanghai2"),
+               CONN.format(name="er1"))
+    assert not findings(res.unknown_peering_locations, text, "RES002")
+
+
+# --------------------------------------------------------------------------- RES003 / RES004 / RES005
+
+def test_res003_single_circuit_mentions_metro():
+    text = hub(CIRCUIT.format(name="er1", loc="Washington DC"), CONN.format(name="er1"))
+    [f] = findings(res.gateway_circuit_diversity, text, "RES003")
+    assert "connected to one circuit only ('er1'): standard resiliency" in f.message and "Metro" in f.hint
+    assert line(f) == line_of(text, "- name: gw")
+    assert not findings(res.gateway_circuit_diversity, two(), "RES003")
+
+
+def test_res003_single_metro_circuit_is_called_high_resiliency():
+    text = hub(CIRCUIT.format(name="er1", loc="Amsterdam Metro"), CONN.format(name="er1"))
+    [f] = findings(res.gateway_circuit_diversity, text, "RES003")
+    assert "an ExpressRoute Metro circuit at Amsterdam Metro (high resiliency)" in f.message
+
+
+def test_res004_all_circuits_at_one_location():
+    text = two("Washington DC", "washington dc")
+    [f] = findings(res.gateway_circuit_diversity, text, "RES004")
+    assert "2 circuits ('er1', 'er2'), all at peering location Washington DC" in f.message
+    assert line(f) == line_of(text, "- name: gw")
+    assert not findings(res.gateway_circuit_diversity, two("Washington DC", "Washington DC2"), "RES004")
+
+
+def test_res005_gateway_without_connection():
+    text = hub(CIRCUIT.format(name="er1", loc="Washington DC"), "[]")
+    [f] = findings(res.gateway_circuit_diversity, text, "RES005")
+    assert "has no connection to any circuit" in f.message
+    assert line(f) == line_of(text, "- name: gw")
+    assert not findings(res.gateway_circuit_diversity, two(), "RES005")
+
+
+# --------------------------------------------------------------------------- RES006 / RES007 / RES008
+
+def test_res006_circuit_no_connection_uses():
+    text = hub(CIRCUIT.format(name="er1", loc="Washington DC") + CIRCUIT.format(name="er2", loc="Chicago"),
+               CONN.format(name="er1"))
+    [f] = findings(res.circuit_usage, text, "RES006")
+    assert "circuit 'er2' is not used" in f.message
+    assert line(f) == line_of(text, "name: er2")
+    assert not findings(res.circuit_usage, two(), "RES006")
+
+
+def test_res006_not_for_microsoft_peering_only_or_global_reach_circuits():
+    text = """\
+    circuits:
+      - {name: m365, peering_location: London, provider: BT, bandwidth: 1Gbps, peerings: [{type: MicrosoftPeering}]}
+      - {name: a, peering_location: London, provider: BT, bandwidth: 1Gbps, global_reach: [{peer_circuit: b}]}
+      - {name: b, peering_location: Paris, provider: BT, bandwidth: 1Gbps}
+    """
+    assert not findings(res.circuit_usage, text, "RES006")
+
+
+def test_res007_neither_provider_nor_port():
+    text = hub("- {name: er1, peering_location: Chicago, bandwidth: 1Gbps}\n", CONN.format(name="er1"))
+    [f] = findings(res.circuit_usage, text, "RES007")
+    assert "neither a connectivity provider nor an ExpressRoute Direct port" in f.message
+    assert line(f) == line_of(text, "name: er1")
+    assert not findings(res.circuit_usage, two(), "RES007")
+
+
+def test_res008_not_provisioned_circuit():
+    text = hub("""\
+        - name: er1
+          peering_location: Chicago
+          provider: Equinix
+          bandwidth: 1Gbps
+          provisioning_state: NotProvisioned
+        """, CONN.format(name="er1"))
+    [f] = findings(res.circuit_usage, text, "RES008")
+    assert "NotProvisioned" in f.message
+    assert line(f) == line_of(text, "provisioning_state")
+    assert not findings(res.circuit_usage, text.replace("NotProvisioned", "Provisioned"), "RES008")
+
+
+# --------------------------------------------------------------------------- RES009
+
+def test_res009_bfd_not_declared_or_disabled():
+    text = """\
+    circuits:
+      - name: er1
+        peering_location: Chicago
+        provider: Equinix
+        bandwidth: 1Gbps
+        peerings:
+          - type: AzurePrivatePeering
+            peer_asn: 65001
+          - type: MicrosoftPeering
+            bfd: false
+    """
+    found = findings(res.bfd_declared, text, "RES009")
+    assert [("not declared" in f.message, line(f)) for f in found] == [
+        (True, line_of(text, "type: AzurePrivatePeering")), (False, line_of(text, "bfd: false"))]
+    assert not findings(res.bfd_declared, text.replace("peer_asn: 65001", "bfd: true").replace("false", "true"),
+                        "RES009")
+
+
+# --------------------------------------------------------------------------- RES010 / RES011
+
+def test_res010_gateway_region_differs_from_vnet():
+    text = two().replace("sku: ErGw1AZ", "sku: ErGw1AZ\n    region: westus")
+    [f] = findings(res.gateway_regions, text, "RES010")
+    assert "region 'westus' but its VNet 'hub' is in 'eastus'" in f.message
+    assert line(f) == line_of(text, "region: westus")
+    assert not findings(res.gateway_regions, two().replace("sku: ErGw1AZ", "sku: ErGw1AZ\n    region: East US"),
+                        "RES010")
+
+
+def test_res011_gateway_without_region_names_skipped_checks():
+    text = two().replace("region: eastus, ", "")
+    [f] = findings(res.gateway_regions, text, "RES011")
+    assert "SKU001" in f.message and "SKU003" in f.message
+    assert line(f) == line_of(text, "- name: gw")
+    assert not findings(res.gateway_regions, two(), "RES011")
+
+
+# --------------------------------------------------------------------------- the seed
+
+def test_seed_has_no_error_from_these_families_and_one_circuit_warning(examples_dir):
+    from erdesign.checks import globalreach, sku
+
+    design = load_design(examples_dir / "seed.yaml")
+    fns = [sku.sku_reach, sku.local_circuits, sku.direct_circuits, sku.m365_without_premium,
+           globalreach.global_reach_pairs, globalreach.global_reach_prefixes, globalreach.global_reach_transit,
+           res.unknown_regions, res.unknown_peering_locations, res.gateway_circuit_diversity, res.circuit_usage,
+           res.bfd_declared, res.gateway_regions]
+    rules = sorted(f.rule for fn in fns for f in fn(design))
+    assert rules == ["RES003", "RES009"]
+
+
+# --------------------------------------------------------------------------- catalog pages
+
+MY_RULES = sorted(r for r in load_all_checks() if r.startswith("RES"))
+
+
+def test_every_res_rule_is_registered():
+    assert MY_RULES == [f"RES{i:03d}" for i in range(1, 12)]
+
+
+@pytest.mark.parametrize("rule_id", MY_RULES)
+def test_catalog_example_bad_triggers_and_good_passes(rule_id):
+    page = load_catalog()[rule_id]
+    fn = load_all_checks()[rule_id]
+    assert page.family == "RES" and page.fix
+    bad = [f for f in fn(load_design_text(page.example.bad, "bad.yaml")) if f.rule == rule_id]
+    good = [f for f in fn(load_design_text(page.example.good, "good.yaml")) if f.rule == rule_id]
+    assert len(bad) == 1, [f.message for f in bad]
+    assert good == []
+
+
+@pytest.mark.parametrize("rule_id", MY_RULES)
+def test_catalog_example_through_the_engine(rule_id):
+    """The engine runs the check, gives the page's severity, and places the finding in the file."""
+    from erdesign.engine.runner import lint
+
+    page = load_catalog()[rule_id]
+    report = lint(load_design_text(page.example.bad, "bad.yaml"), select=[rule_id])
+    assert [f.rule for f in report.findings] == [rule_id] and not report.errors
+    [f] = report.findings
+    assert f.severity == page.severity and f.loc.file == "bad.yaml" and f.loc.line > 1
+    assert f.resource and f.hint
+    assert lint(load_design_text(page.example.good, "good.yaml"), select=[rule_id]).findings == []
+
+
+def test_seed_through_the_engine_has_no_error_from_sku_gr_res(examples_dir):
+    from erdesign.engine.runner import lint
+
+    report = lint(load_design(examples_dir / "seed.yaml"), select=["SKU", "GR", "RES"])
+    assert [(f.rule, f.severity, f.loc.line) for f in report.findings] == [
+        ("RES009", "info", 49), ("RES003", "warning", 75)]
+
+
+def test_res003_gateway_without_connection_in_a_single_circuit_design():
+    """The quickstart template's case: no connection yet, and only one circuit to connect to."""
+    text = hub(CIRCUIT.format(name="er1", loc="Washington DC"), "[]")
+    [f] = findings(res.gateway_circuit_diversity, text, "RES003")
+    assert "the design's only circuit" in f.message
+    two_circuits = hub(CIRCUIT.format(name="er1", loc="Washington DC") + CIRCUIT.format(name="er2", loc="Chicago"),
+                       "[]")
+    assert not findings(res.gateway_circuit_diversity, two_circuits, "RES003")
+
+
+def test_quickstart_template_finds_no_connection_and_single_circuit(shared_dir):
+    from erdesign.engine.runner import lint
+
+    template = shared_dir / "samples" / "azure-quickstart-expressroute-private-peering-vnet" / "azuredeploy.json"
+    rules = {f.rule for f in lint(load_design(template), select=["RES"]).findings}
+    assert {"RES003", "RES005", "RES006"} <= rules
+
+
+def test_res001_word_swapped_names_map_back_for_every_region():
+    """The seed's sanitised `useast` style (words swapped) finds the right region for all of regions.yaml."""
+    from erdesign import facts
+    from erdesign.checks import _places
+
+    for key in facts.known_regions():
+        swapped = "".join(reversed(facts.region(key)["display_name"].split())).lower()
+        assert _places.closest_region(swapped) == key, swapped
+
+
+def test_res002_withdrawn_location():
+    text = hub(CIRCUIT.format(name="er1", loc="Bogota"), CONN.format(name="er1"))
+    [f] = findings(res.unknown_peering_locations, text, "RES002")
+    assert "no longer listed" in f.message
