@@ -120,7 +120,7 @@ def test_malformed_price_book_exits_2_with_location_and_writes_nothing(run_cli, 
      " source: s, confidence: verified}\n", ":5:5:", "is per hour, not per GB"),
     ("title: x\ncurrency: USD\nas_of: 2026-01-01\nprices:\n  - {component: er_gateway, sku: X, price: -1,"
      " unit: hour, source: s, confidence: verified}\n", ":5:44:", "prices[0].price: -1 must be >= 0"),
-    ("title: x\ncurrency: EUR\nas_of: 2026-01-01\n", "", "currency EUR differs from USD"),
+    ("title: x\ncurrency: EUR\nas_of: 2026-01-01\n", ":2:11:", "currency EUR differs from USD"),
 ])
 def test_invalid_price_books_exit_2(run_cli, repo_root, tmp_path, body, where, message):
     book = tmp_path / "book.yaml"

@@ -20,7 +20,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from typing_extensions import Annotated
 
@@ -58,7 +58,7 @@ def _canon(*values: str):
             return None
         if isinstance(value, str) and norm(value) in table:
             return table[norm(value)]
-        raise PydanticCustomError("dimension", "{value!r} is not one of {allowed}",
+        raise PydanticCustomError("dimension", "'{value}' is not one of {allowed}",
                                   {"value": value, "allowed": ", ".join(values)})
 
     return BeforeValidator(fix)
@@ -71,7 +71,7 @@ def _plan(value: Any) -> Any:
                "unlimited": "UnlimitedData", "unlimiteddata": "UnlimitedData"}
     if isinstance(value, str) and norm(value) in aliases:
         return aliases[norm(value)]
-    raise PydanticCustomError("dimension", "{value!r} is not a data plan (MeteredData or UnlimitedData)",
+    raise PydanticCustomError("dimension", "'{value}' is not a data plan (MeteredData or UnlimitedData)",
                               {"value": value})
 
 
@@ -80,7 +80,7 @@ def zone_name(value: Any) -> Optional[str]:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise PydanticCustomError("zone", "{value!r} is not a pricing zone", {"value": value})
+        raise PydanticCustomError("zone", "'{value}' is not a pricing zone", {"value": value})
     if isinstance(value, int):
         return f"Zone {value}"
     text = str(value).strip()
@@ -106,11 +106,11 @@ def _bandwidth(value: Any) -> Any:
 
 def _price(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise PydanticCustomError("price", "expected a number, got {value!r}", {"value": value})
+        raise PydanticCustomError("price", "expected a number, got '{value}'", {"value": value})
     try:
         return dec(value)
     except Exception:
-        raise PydanticCustomError("price", "expected a number, got {value!r}", {"value": value}) from None
+        raise PydanticCustomError("price", "expected a number, got '{value}'", {"value": value}) from None
 
 
 Price = Annotated[Decimal, BeforeValidator(_price), Field(ge=0)]
@@ -237,6 +237,7 @@ class PriceBook(BaseModel):
     sources: list[Source] = Field(default_factory=list)
     prices: list[PriceEntry] = Field(default_factory=list)
     unpriced: list[Gap] = Field(default_factory=list)
+    _currency_loc: Optional[Loc] = PrivateAttr(default=None)
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -263,6 +264,7 @@ def parse_book(text: str, file: str, default_id: Optional[str] = None) -> PriceB
         raise InputErrors([_located(err, locs, file) for err in _first_per_path(exc.errors())]) from None
     if book.book is None:
         book.book = default_id
+    book._currency_loc = locs.get(("currency",))
     _check_book(book, data, locs, file)
     return book
 
@@ -436,7 +438,7 @@ class PriceBooks:
     def add(self, book: PriceBook, file: str = "") -> None:
         if self.books and book.currency != self.currency:
             raise InputError(f"price book currency {book.currency} differs from {self.currency} of the other books; "
-                             "erdesign does not convert currencies", file=file or book.book)
+                             "erdesign does not convert currencies", book._currency_loc, file=file or book.book)
         self.books.append(book)
 
     def find(self, component: str, unit: str, **request: Any) -> Optional[Quote]:

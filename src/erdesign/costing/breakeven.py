@@ -13,6 +13,7 @@ from typing import Optional
 from ..model import format_bandwidth
 from .book import PriceBooks, Quote
 from .money import cents, fmt_money, fmt_number
+from .pricer import metro_reason
 from .report import PlanComparison
 from .usage import Usage
 
@@ -33,19 +34,27 @@ def break_even_gb(metered_port: Decimal, unlimited_port: Decimal, rate: Decimal)
 def compare(design, books: PriceBooks, usage: Usage, *, hours: int, plan_of, zone_of) -> list[PlanComparison]:
     out = []
     for c in design.circuits:
-        zone, why, _ = zone_of(c)
+        zone, why, location = zone_of(c)
         plan = plan_of(c)
         gb = usage.egress.get(c.name)
         row = PlanComparison(circuit=c.name, plan=plan, bandwidth_mbps=c.bandwidth, zone=zone, egress_gb=gb)
         out.append(row)
         if c.sku.tier == "Local":
+            row.confidence = "n/a"
             row.recommendation = "ExpressRoute Local is Unlimited only (outbound data included); no plan to choose"
             continue
         if c.is_direct:
+            row.confidence = "n/a"
             row.recommendation = ("on ExpressRoute Direct the data plan is chosen per port pair "
                                   "(billing_type): compare the port-pair quotes")
             continue
+        metro = metro_reason(location)
+        if metro:
+            row.recommendation = f"no break-even: {metro}"
+            row.confidence = "unpriced"
+            continue
         if zone is None:
+            row.confidence = "unpriced"
             row.missing.append(f"pricing zone ({why})")
             row.recommendation = f"no break-even: {why}"
             continue

@@ -49,6 +49,15 @@ def region_zone(region: Optional[str]) -> tuple[Optional[str], str]:
     return str(zone), ""
 
 
+def metro_reason(location: Optional[str]) -> str:
+    """Why a circuit at an ExpressRoute Metro location has no port price ('' if it is not Metro)."""
+    found = facts.peering_location(location) if location else None
+    if found and found.get("is_metro"):
+        return (f"'{found['name']}' is an ExpressRoute Metro location, whose port pricing is unverified; "
+                "pass your quote with --pricing")
+    return ""
+
+
 def _canonical_region(region: Optional[str]) -> Optional[str]:
     found = facts.region(region) if region else None
     return found["name"] if found else (facts.norm(region) if region else None)
@@ -149,7 +158,7 @@ class Pricer:
                           description=f"Port fee: {tier}{plan_text} {bw}, {where}",
                           factors=[(Decimal(1), "month")], unit="month", book_unit="month",
                           request={"tier": tier, "plan": plan, "bandwidth": c.bandwidth, "zone": zone, "direct": False},
-                          missing_reason=f"{why}" if zone is None else "")
+                          missing_reason=metro_reason(location) if zone else why)
             self.circuit_egress(c, group, path, tier, plan, zone, why)
 
     def circuit_egress(self, c, group: str, path: str, tier: str, plan: str, zone: Optional[str], why: str) -> None:

@@ -12,7 +12,7 @@ import json
 from decimal import Decimal
 from typing import Optional
 
-from .money import fmt_money, fmt_number
+from .money import cents, fmt_money, fmt_number
 from .report import CostLine, CostReport
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -255,6 +255,6 @@ def _csv(report: CostReport) -> str:
          t.estimate_monthly * t.months + t.estimate_one_time),
     ):
         row = {"group": "TOTAL", "object_kind": "total", "description": description, "currency": report.currency,
-               field: str(amount), "note": f"{excluded}; of which ESTIMATE {estimate}"}
+               field: str(cents(amount)), "note": f"{excluded}; of which ESTIMATE {cents(estimate)}"}
         writer.writerow({k: row.get(k, "") for k in _CSV_FIELDS})
     return buf.getvalue()

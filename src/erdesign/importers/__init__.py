@@ -83,8 +83,10 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     for unknown in template_notes:
         _note(design, unknown.rule, f"{unknown.text}: {unknown.why}", unknown.loc)
     if not _usable(design):
+        if not problems and design._notes:  # e.g. a peering list without its circuit
+            problems = [InputError(n.message, n.loc) for n in design._notes if n.rule != "IMP003"]
         if not problems:
-            skipped = sum(1 for r in raw)
+            skipped = len(raw)
             what = f" (skipped {skipped} resource{'s' if skipped != 1 else ''} of other types)" if skipped else ""
             first = next(iter(sources), None)
             problems.append(InputError("no resource erdesign models (circuits, ports, gateways, connections, VNets, "

@@ -465,9 +465,17 @@ class _Ctx:
                 self.eval(a)
             return self.unknown(node, f"erdesign does not evaluate the function {node.name}()", "IMP002"), None
         low, high, impl = fn
-        values = self.args(node, low, high)
         if name in ("resourceid", "subscriptionresourceid"):
-            values = [_placeholder(v) for v in values]  # IDs keep a placeholder so references still match
+            # IDs keep placeholders for unknown parts, rendered like resource names, so references still match
+            saved, self.ev.placeholders = self.ev.placeholders, True
+            try:
+                values = [_placeholder(v) for v in self.args(node, low, high)]
+            finally:
+                self.ev.placeholders = saved
+        else:
+            values = self.args(node, low, high)
+        if name in ("resourceid", "subscriptionresourceid"):
+            pass
         elif any(isinstance(v, Unknown) for v in values):
             if self.ev.placeholders and name in ("concat", "format", "tolower", "toupper", "string", "trim"):
                 values = [_placeholder(v) if isinstance(v, Unknown) else v for v in values]

@@ -518,7 +518,8 @@ class Build:
                     message = f"{obj.label}: {field_text} is unknown: {unknown.text} ({unknown.why})"
                     where = unknown.loc or _nearest(obj.locs, path)
                 else:
-                    message = f"{obj.label}: required property for {field_text} is missing"
+                    source = _SOURCE_NAMES.get((cls.__name__, path[-1]), path[-1])
+                    message = f"{obj.label}: required property {source} is missing (the design's {field_text})"
                     where = _nearest(obj.locs, path[:-1])
             else:
                 message = f"{obj.label}: {field_text}: {_message(err)}"
@@ -1016,6 +1017,9 @@ class Build:
             obj.put("name", name, pname_loc or loc)
             if name != pname:
                 obj.put("description", f"Azure name '{pname}' (on VNet {parse_id(parent_id).name})", None)
+                self.note("IMP007", f"VNet peering '{pname}' of VNet '{vnet or parse_id(parent_id).name}' is called "
+                                    f"'{name}' in the design: another VNet peering in the inputs shares its name",
+                          pname_loc or loc)
             if vnet is None or vnet not in self.built["vnets"]:
                 self.error(f"{label}: its VNet could not be imported", loc)
                 continue
@@ -1103,6 +1107,18 @@ class Build:
                 attach(node, (section, i), locs)
         design._notes.extend(self.notes)
         return design
+
+
+# The input's name for model fields an input must give (for "missing" messages).
+_SOURCE_NAMES = {
+    ("Circuit", "bandwidth"): "serviceProviderProperties.bandwidthInMbps (or bandwidthInGbps)",
+    ("ExpressRoutePort", "bandwidth"): "bandwidthInGbps",
+    ("Gateway", "sku"): "sku.name",
+    ("Gateway", "vnet"): "ipConfigurations[].subnet.id",
+    ("VNetPeering", "remote_vnet"): "remoteVirtualNetwork.id",
+    ("Route", "prefix"): "addressPrefix",
+    ("GlobalReachLink", "peer_circuit"): "peerExpressRouteCircuitPeering.id",
+}
 
 
 def _named_only(ctx: Build, name: str, loc: Optional[Loc]) -> ObjectData:

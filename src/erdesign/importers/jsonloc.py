@@ -21,6 +21,7 @@ from ..errors import InputError, Loc
 
 _SPACE = re.compile(r"(?:[ \t\n\r]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_SPACE_START = frozenset(" \t\n\r/")
 _WORDS = {"true": True, "false": False, "null": None}
 _MAX_DEPTH = 400
 
@@ -115,6 +116,8 @@ class _Parser:
         return InputError(f"malformed JSON: {message}", self.loc(min(pos, len(self.text))))
 
     def skip(self, pos: int) -> int:
+        if self.text[pos: pos + 1] not in _SPACE_START:
+            return pos
         end = _SPACE.match(self.text, pos).end()
         if self.text.startswith("/*", end):
             raise self.fail(end, "unterminated /* comment")

@@ -129,14 +129,7 @@ class _Res:
                 expr = expr[p] if p < len(expr) else (expr[0] if expr else None)
             else:
                 return None
-        refs = expr.get("references", []) if isinstance(expr, dict) else []
-        for ref in refs:
-            if not isinstance(ref, str) or ref.startswith(("var.", "local.", "data.", "each.", "count.")):
-                continue
-            found = self.plan.find(ref, self.module, self.address)
-            if found is not None:
-                return found
-        return None
+        return self.plan._first_found(expr, self.module, self.address, 0)
 
 
 class _Plan:
@@ -148,6 +141,8 @@ class _Plan:
             if isinstance(rc, dict) and isinstance(rc.get("change"), dict):
                 self.after_unknown[rc.get("address")] = rc["change"].get("after_unknown") or {}
         self.config: dict[str, dict] = {}
+        self.calls: dict[str, tuple[str, dict]] = {}  # child module prefix -> (parent prefix, module call)
+        self.outputs: dict[str, dict] = {}  # module prefix -> its outputs' configuration
         cfg = root.get("configuration")
         if isinstance(cfg, dict) and isinstance(cfg.get("root_module"), dict):
             self._walk_config(cfg["root_module"], "")
@@ -160,9 +155,12 @@ class _Plan:
         for res in module.get("resources") or []:
             if isinstance(res, dict) and res.get("mode", "managed") == "managed":
                 self.config[prefix + f"{res.get('type')}.{res.get('name')}"] = res
+        self.outputs[prefix] = module.get("outputs") or {}
         for name, call in (module.get("module_calls") or {}).items():
             if isinstance(call, dict) and isinstance(call.get("module"), dict):
-                self._walk_config(call["module"], f"{prefix}module.{name}.")
+                child = f"{prefix}module.{name}."
+                self.calls[child] = (prefix, call)
+                self._walk_config(call["module"], child)
 
     def _walk_values(self, module: dict, prefix: str):
         for entry in module.get("resources") or []:
@@ -173,7 +171,22 @@ class _Plan:
                 address = child.get("address", "")
                 self._walk_values(child, _strip_index(address) + "." if address else prefix)
 
-    def find(self, ref: str, module: str, from_address: str) -> Optional[_Res]:
+    def find(self, ref: str, module: str, from_address: str, depth: int = 0) -> Optional[_Res]:
+        """The planned resource a configuration reference (in `module`) points at, through module
+        inputs (var.x -> the module call's argument) and outputs (module.m.out -> the output's expression)."""
+        if depth > 10:
+            return None
+        parts = ref.split(".")
+        if parts[0] == "var" and len(parts) >= 2 and module in self.calls:
+            parent, call = self.calls[module]
+            expr = (call.get("expressions") or {}).get(parts[1])
+            return self._first_found(expr, parent, from_address, depth)
+        if parts[0] == "module" and len(parts) >= 3:
+            child = f"{module}module.{_strip_index(parts[1])}."
+            output = self.outputs.get(child, {}).get(parts[2])
+            return self._first_found((output or {}).get("expression"), child, from_address, depth)
+        if parts[0] in ("var", "local", "data", "each", "count", "path", "terraform", "self"):
+            return None
         ref = ref[:-3] if ref.endswith(".id") else ref
         full = module + ref
         exact = [r for r in self.instances if r.address == full]
@@ -188,6 +201,16 @@ class _Plan:
             same = [r for r in matches if r.address.endswith(index.group(1))]
             if len(same) == 1:
                 return same[0]
+        return None
+
+
+    def _first_found(self, expr: Any, module: str, from_address: str, depth: int) -> Optional[_Res]:
+        refs = expr.get("references", []) if isinstance(expr, dict) else []
+        for ref in refs:
+            if isinstance(ref, str):
+                found = self.find(ref, module, from_address, depth + 1)
+                if found is not None:
+                    return found
         return None
 
 
@@ -245,7 +268,10 @@ def _circuit_peering(r: _Res):
 
     def body():
         b = _Body(r.loc).set("name", r.v("peering_type")).set("peeringType", r.v("peering_type"))
-        b.set("peerAsn", r.v("peer_asn")).set("azureAsn", r.v("azure_asn")).set("vlanId", r.v("vlan_id"))
+        b.set("peerAsn", r.v("peer_asn")).set("vlanId", r.v("vlan_id"))
+        azure_asn = r.v("azure_asn")
+        if not isinstance(azure_asn[0], Unknown):  # Azure assigns it (12076); unknown at plan time is no news
+            b.set("azureAsn", azure_asn)
         b.set("primaryPeerAddressPrefix", r.v("primary_peer_address_prefix"))
         b.set("secondaryPeerAddressPrefix", r.v("secondary_peer_address_prefix"))
         b.set("sharedKey", r.v("shared_key"))
