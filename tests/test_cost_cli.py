@@ -41,6 +41,48 @@ def test_table_shows_formula_source_and_totals(run_cli, repo_root):
     assert "ADB-ER: Azure Retail Prices API response" in out
 
 
+@pytest.mark.parametrize("example", ["seed.yaml", "minimal.yaml", "multi-region.yaml"])
+@pytest.mark.parametrize("what_if", [(), ("--metered",), ("--unlimited",)])
+def test_table_fits_120_columns_and_keeps_every_formula_and_source(run_cli, repo_root, example, what_if):
+    args = ("cost", f"examples/{example}", *what_if)
+    out = run_cli(*args, cwd=repo_root).out
+    too_wide = [line for line in out.splitlines() if len(line) > 120]
+    assert all(line.lstrip().startswith("https://") for line in too_wide), too_wide  # URLs are never broken
+    assert "Formula" not in out and "Source " not in out  # those moved under each item
+    doc = json.loads(run_cli(*args, "-f", "json", cwd=repo_root).out)
+    for line in doc["lines"]:
+        if line["confidence"] != "unpriced":
+            assert f"= {line['formula']}   [{line['source']}]" in out, line
+    unpriced = sum(1 for line in doc["lines"] if line["confidence"] == "unpriced")
+    assert out.count("not priced, so not in the totals: see note [") == unpriced
+    assert out.count("UNPRICED [") == unpriced
+
+
+def test_table_shows_one_item_per_virtual_circuit_with_both_fees(run_cli, repo_root):
+    out = run_cli("cost", SEED, cwd=repo_root).out
+    table = out[:out.index("* estimate amount")]
+    assert table.count("vc-cust1-primary") == 1 and ": monthly" not in table and ": one-time" not in table
+    rows = table.splitlines()
+    first = next(i for i, row in enumerate(rows) if "vc-cust1-primary" in row)
+    assert rows[first].split()[-6:] == ["1", "month", "900", "900.00*", "ESTIMATE", "[2]"]
+    assert rows[first + 1].split()[-6:] == ["1", "one-time", "0", "0.00*", "ESTIMATE", "[3]"]
+    assert rows[first + 2] == "│    = 900 USD/month × 1 virtual circuit   [DATACENTRES]"
+    assert rows[first + 3] == "│    = 0 USD × 1 virtual circuit, once   [EQX-FABRIC]"
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "csv"])
+def test_markdown_and_csv_keep_formula_and_source_columns(run_cli, repo_root, fmt):
+    out = run_cli("cost", SEED, "-f", fmt, cwd=repo_root).out
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+        [gateway] = [r for r in rows if r["component"] == "er_gateway"]
+        assert (gateway["formula"], gateway["source"]) == ("0.19 USD/h × 730 h", "ADB-ER")
+        assert sum(1 for r in rows if r["component"] == "carrier_virtual_circuit") == 4  # monthly + one-time each
+    else:
+        assert "| Formula " in out and "| Source " in out
+        assert "| 0.19 USD/h × 730 h " in out and "| ADB-ER " in out
+
+
 def test_months_option(run_cli, repo_root):
     doc = json.loads(run_cli("cost", SEED, "--months", "12", "-f", "json", cwd=repo_root).out)
     assert doc["months"] == 12

@@ -274,6 +274,16 @@ def test_json_that_is_not_a_resource_dump_is_refused(tmp_path):
     assert "not an input erdesign reads" in caught.value.message and caught.value.loc.line == 1
 
 
+def test_json_that_is_not_a_resource_dump_next_to_usable_inputs_is_skipped_with_a_note(tmp_path, run_cli):
+    _write(tmp_path, "bgp.json", {"value": [{"asn": 12076, "neighbor": "10.0.4.4", "state": "Connected"}]})
+    _write(tmp_path, "hub.json", _vnet())
+    design = load_design(tmp_path)
+    (note,) = design._notes
+    assert note.rule == "IMP003" and note.message.startswith("skipped this file: not an input erdesign reads")
+    r = run_cli("lint", tmp_path)
+    assert "erdesign: skipped 1 file that is no az/ARM/Terraform input (--verbose lists them)" in r.err
+
+
 def test_only_other_types_is_a_clear_error(tmp_path):
     vm = {"id": "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1", "name": "vm1",
           "type": "Microsoft.Compute/virtualMachines", "location": "westeurope"}
@@ -309,3 +319,41 @@ def test_input_errors_in_several_files_are_all_reported(tmp_path):
     with pytest.raises(InputErrors) as caught:
         load_design(tmp_path)
     assert [e.loc.file.rsplit("/", 1)[-1] for e in caught.value.errors] == ["a.json", "b.json"]
+
+
+def test_expressroute_direct_port_circuit_and_scalable_gateway(tmp_path):
+    port_id = f"{SUB}/expressRoutePorts/port-ams"
+    resources = [
+        {"id": port_id, "name": "port-ams", "type": "Microsoft.Network/expressRoutePorts", "location": "westeurope",
+         "peeringLocation": "Amsterdam", "bandwidthInGbps": 10, "encapsulation": "QinQ", "billingType": "UnlimitedData"},
+        {"id": f"{SUB}/expressRouteCircuits/er-direct", "name": "er-direct",
+         "type": "Microsoft.Network/expressRouteCircuits", "location": "westeurope",
+         "sku": {"name": "Premium_UnlimitedData", "tier": "Premium", "family": "UnlimitedData"},
+         "expressRoutePort": {"id": port_id}, "bandwidthInGbps": 5, "serviceProviderProperties": None, "peerings": []},
+        {"id": f"{SUB}/virtualNetworkGateways/gw", "name": "gw", "type": "Microsoft.Network/virtualNetworkGateways",
+         "location": "westeurope", "gatewayType": "ExpressRoute", "sku": {"name": "ErGwScale", "tier": "ErGwScale"},
+         "autoScaleConfiguration": {"bounds": {"min": 2, "max": 4}},
+         "ipConfigurations": [{"name": "c", "subnet": {"id": f"{SUB}/virtualNetworks/hub/subnets/GatewaySubnet"}}]},
+    ]
+    design = load_design(_write(tmp_path, "direct.json", resources))
+    (port,) = design.express_route_ports
+    assert (port.bandwidth, port.encapsulation, port.billing_type, port.peering_location) == (
+        10000, "QinQ", "UnlimitedData", "Amsterdam")
+    (circuit,) = design.circuits
+    assert (circuit.express_route_port, circuit.bandwidth, circuit.provider) == ("port-ams", 5000, None)
+    (gw,) = design.gateways
+    assert (gw.sku, gw.scale_units.min, gw.scale_units.max) == ("ErGwScale", 2, 4)
+
+
+def test_a_yaml_overlay_adds_what_az_does_not_know(tmp_path):
+    overlay = tmp_path / "onprem.yaml"
+    overlay.write_text(
+        "sites:\n"
+        "  - name: corp-pop\n"
+        "    routers: [{name: rtr1, asn: 65001}, {name: rtr2, asn: 65001}]\n"
+        "traffic:\n"
+        "  circuits: [{circuit: useasterc1cust1, egress_gb_month: 2000}]\n"
+        "  vnet_peerings: [{vnet_peering: erspvnetcust1-Peer-cust1vnet1, outbound_gb_month: 100}]\n")
+    design = load_design([SEED, overlay])
+    assert [r.name for r in design.routers] == ["rtr1", "rtr2"]
+    assert design.traffic.circuits[0].circuit == design.circuits[0].name

@@ -6,27 +6,7 @@ import time
 import pytest
 
 from erdesign.checks import capacity as cap
-from erdesign.loader import load_design_text
-
-FILE = "design.yaml"
-
-
-def load(text: str):
-    return load_design_text(text, FILE)
-
-
-def run(check, text: str):
-    return list(check(load(text)))
-
-
-def line_of(text: str, marker: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if marker in line)
-
-
-def only(findings, rule: str):
-    assert [f.rule for f in findings] == [rule], [f.message for f in findings]
-    f = findings[0]
-    return f, f.node.loc(*f.field)
+from rules_helpers import load, line_of, only, run
 
 
 def circuit(peering: str = "", tier: str = "Standard", name: str = "c1", bw: str = "1Gbps",

@@ -1,32 +1,14 @@
 """FP rules: ExpressRoute FastPath on connections."""
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from erdesign.checks import fastpath as fp
-from erdesign.loader import load_design_text
-
-FILE = "design.yaml"
+from rules_helpers import line_of, only, run
 
 PROVIDER = "circuits:\n  - {name: c1, provider: Equinix, peering_location: Washington DC, bandwidth: 1Gbps}\n"
 DIRECT = ("express_route_ports:\n  - {name: port1, peering_location: Washington DC, bandwidth: %s}\n"
           "circuits:\n  - {name: c1, express_route_port: port1, bandwidth: 10Gbps}\n")
-
-
-def run(check, text: str):
-    return list(check(load_design_text(textwrap.dedent(text), FILE)))
-
-
-def line_of(text: str, marker: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if marker in line)
-
-
-def only(findings, rule: str):
-    assert [f.rule for f in findings] == [rule], [f.message for f in findings]
-    f = findings[0]
-    return f, f.node.loc(*f.field)
 
 
 def design(circuit: str = PROVIDER, sku: str = "ErGw3AZ", fastpath: str = "true", hub_region: str = "eastus",

@@ -6,22 +6,9 @@ import textwrap
 import pytest
 
 from erdesign.checks import globalreach as gr
-from erdesign.engine.catalog import load_catalog
 from erdesign.engine.registry import load_all_checks
 from erdesign.loader import load_design_text
-
-
-def findings(fn, text: str, rule: str):
-    return [f for f in fn(load_design_text(textwrap.dedent(text), "design.yaml")) if f.rule == rule]
-
-
-def line_of(text: str, needle: str, nth: int = 1) -> int:
-    hits = [i for i, line in enumerate(textwrap.dedent(text).splitlines(), 1) if needle in line]
-    return hits[nth - 1]
-
-
-def line(f) -> int:
-    return f.node.loc(*f.field).line
+from rules_helpers import assert_example_gives_one_placed_finding, findings, line, line_of
 
 
 PRIVATE = "peerings: [{type: AzurePrivatePeering, peer_asn: 65001, prefix: 192.168.0.0/29, vlan_id: 10}]"
@@ -187,25 +174,5 @@ def test_every_gr_rule_is_registered():
 
 
 @pytest.mark.parametrize("rule_id", MY_RULES)
-def test_catalog_example_bad_triggers_and_good_passes(rule_id):
-    page = load_catalog()[rule_id]
-    fn = load_all_checks()[rule_id]
-    assert page.family == "GR" and page.fix
-    bad = [f for f in fn(load_design_text(page.example.bad, "bad.yaml")) if f.rule == rule_id]
-    good = [f for f in fn(load_design_text(page.example.good, "good.yaml")) if f.rule == rule_id]
-    assert len(bad) == 1, [f.message for f in bad]
-    assert good == []
-
-
-@pytest.mark.parametrize("rule_id", MY_RULES)
 def test_catalog_example_through_the_engine(rule_id):
-    """The engine runs the check, gives the page's severity, and places the finding in the file."""
-    from erdesign.engine.runner import lint
-
-    page = load_catalog()[rule_id]
-    report = lint(load_design_text(page.example.bad, "bad.yaml"), select=[rule_id])
-    assert [f.rule for f in report.findings] == [rule_id] and not report.errors
-    [f] = report.findings
-    assert f.severity == page.severity and f.loc.file == "bad.yaml" and f.loc.line > 1
-    assert f.resource and f.hint
-    assert lint(load_design_text(page.example.good, "good.yaml"), select=[rule_id]).findings == []
+    assert_example_gives_one_placed_finding(rule_id)

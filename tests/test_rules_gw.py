@@ -4,30 +4,10 @@ Each rule gets a failing and a passing design; failing cases assert rule, messag
 """
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from erdesign.checks import gateway as gw
-from erdesign.loader import load_design_text
-
-FILE = "design.yaml"
-
-
-def run(check, text: str):
-    design = load_design_text(textwrap.dedent(text), FILE)
-    return list(check(design))
-
-
-def line_of(text: str, marker: str, nth: int = 1) -> int:
-    hits = [i for i, line in enumerate(textwrap.dedent(text).splitlines(), 1) if marker in line]
-    return hits[nth - 1]
-
-
-def only(findings, rule: str):
-    assert [f.rule for f in findings] == [rule], [f.message for f in findings]
-    f = findings[0]
-    return f, f.node.loc(*f.field)
+from rules_helpers import FILE, line_of, only, run
 
 
 def hub(gateways: str, subnet: str = "{name: GatewaySubnet, prefix: 10.0.0.0/27}", extra: str = "") -> str:

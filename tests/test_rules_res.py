@@ -6,22 +6,9 @@ import textwrap
 import pytest
 
 from erdesign.checks import resiliency as res
-from erdesign.engine.catalog import load_catalog
 from erdesign.engine.registry import load_all_checks
-from erdesign.loader import load_design, load_design_text
-
-
-def findings(fn, text: str, rule: str):
-    return [f for f in fn(load_design_text(textwrap.dedent(text), "design.yaml")) if f.rule == rule]
-
-
-def line_of(text: str, needle: str, nth: int = 1) -> int:
-    hits = [i for i, line in enumerate(textwrap.dedent(text).splitlines(), 1) if needle in line]
-    return hits[nth - 1]
-
-
-def line(f) -> int:
-    return f.node.loc(*f.field).line
+from erdesign.loader import load_design
+from rules_helpers import assert_example_gives_one_placed_finding, findings, line, line_of
 
 
 def hub(circuits: str, connections: str, region: str = "eastus") -> str:
@@ -198,20 +185,6 @@ def test_res011_gateway_without_region_names_skipped_checks():
     assert not findings(res.gateway_regions, two(), "RES011")
 
 
-# --------------------------------------------------------------------------- the seed
-
-def test_seed_has_no_error_from_these_families_and_one_circuit_warning(examples_dir):
-    from erdesign.checks import globalreach, sku
-
-    design = load_design(examples_dir / "seed.yaml")
-    fns = [sku.sku_reach, sku.local_circuits, sku.direct_circuits, sku.m365_without_premium,
-           globalreach.global_reach_pairs, globalreach.global_reach_prefixes, globalreach.global_reach_transit,
-           res.unknown_regions, res.unknown_peering_locations, res.gateway_circuit_diversity, res.circuit_usage,
-           res.bfd_declared, res.gateway_regions]
-    rules = sorted(f.rule for fn in fns for f in fn(design))
-    assert rules == ["RES003", "RES009"]
-
-
 # --------------------------------------------------------------------------- catalog pages
 
 MY_RULES = sorted(r for r in load_all_checks() if r.startswith("RES"))
@@ -222,28 +195,8 @@ def test_every_res_rule_is_registered():
 
 
 @pytest.mark.parametrize("rule_id", MY_RULES)
-def test_catalog_example_bad_triggers_and_good_passes(rule_id):
-    page = load_catalog()[rule_id]
-    fn = load_all_checks()[rule_id]
-    assert page.family == "RES" and page.fix
-    bad = [f for f in fn(load_design_text(page.example.bad, "bad.yaml")) if f.rule == rule_id]
-    good = [f for f in fn(load_design_text(page.example.good, "good.yaml")) if f.rule == rule_id]
-    assert len(bad) == 1, [f.message for f in bad]
-    assert good == []
-
-
-@pytest.mark.parametrize("rule_id", MY_RULES)
 def test_catalog_example_through_the_engine(rule_id):
-    """The engine runs the check, gives the page's severity, and places the finding in the file."""
-    from erdesign.engine.runner import lint
-
-    page = load_catalog()[rule_id]
-    report = lint(load_design_text(page.example.bad, "bad.yaml"), select=[rule_id])
-    assert [f.rule for f in report.findings] == [rule_id] and not report.errors
-    [f] = report.findings
-    assert f.severity == page.severity and f.loc.file == "bad.yaml" and f.loc.line > 1
-    assert f.resource and f.hint
-    assert lint(load_design_text(page.example.good, "good.yaml"), select=[rule_id]).findings == []
+    assert_example_gives_one_placed_finding(rule_id)
 
 
 def test_seed_through_the_engine_has_no_error_from_sku_gr_res(examples_dir):
@@ -275,11 +228,10 @@ def test_quickstart_template_finds_no_connection_and_single_circuit(shared_dir):
 def test_res001_word_swapped_names_map_back_for_every_region():
     """The seed's sanitised `useast` style (words swapped) finds the right region for all of regions.yaml."""
     from erdesign import facts
-    from erdesign.checks import _places
 
     for key in facts.known_regions():
         swapped = "".join(reversed(facts.region(key)["display_name"].split())).lower()
-        assert _places.closest_region(swapped) == key, swapped
+        assert facts.closest_region(swapped) == key, swapped
 
 
 def test_res002_withdrawn_location():

@@ -5,30 +5,7 @@ import pytest
 
 from erdesign.checks import vlan
 from erdesign.data import table
-from erdesign.engine.catalog import load_catalog
-from erdesign.engine.runner import lint
-from erdesign.loader import load_design_text
-
-FILE = "design.yaml"
-
-
-def where(text: str, needle: str, after: str = "") -> str:
-    start = text.index(after) + len(after) if after else 0
-    pos = text.index(needle, start)
-    line = text.count("\n", 0, pos) + 1
-    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return f"{FILE}:{line}:{col}"
-
-
-def run(check, rule: str, text: str) -> list[tuple[str, str]]:
-    design = load_design_text(text, FILE)
-    direct = [(str(f.node.loc(*f.field)), f.message) for f in check(design) if f.rule == rule]
-    report = lint(design, select=[rule])
-    via_engine = [(str(f.loc), f.message) for f in report.findings if f.rule == rule]
-    assert sorted(direct) == sorted(via_engine)
-    for f in report.findings:
-        assert f.severity == load_catalog()[rule].severity
-    return direct
+from rules_helpers import load, located, where
 
 
 def one_circuit(vlans=(100,), name="er1", port="") -> str:
@@ -46,13 +23,13 @@ def one_circuit(vlans=(100,), name="er1", port="") -> str:
 @pytest.mark.parametrize("tag", [0, 4095, 5000, -1])
 def test_vlan001_peering_vlan_out_of_range(tag):
     text = "circuits:\n" + one_circuit((tag,))
-    assert run(vlan.vlan_range, "VLAN001", text) == [
+    assert located(vlan.vlan_range, "VLAN001", text) == [
         (where(text, str(tag), after="vlan_id: "),
          f"circuit 'er1' peering AzurePrivatePeering: VLAN ID {tag} is outside the usable range 1–4094")]
 
 
 def test_vlan001_evidence_is_marked_estimate():
-    design = load_design_text("circuits:\n" + one_circuit((4095,)), FILE)
+    design = load("circuits:\n" + one_circuit((4095,)))
     (finding,) = vlan.vlan_range(design)
     (ev,) = finding.evidence
     assert ev.confidence == "estimate" == table("addressing")["vlan"]["confidence"]
@@ -73,7 +50,7 @@ circuits:
       - {type: AzurePrivatePeering, peer_asn: 65001, vlan_id: 28, prefix: 10.0.0.0/29,
          primary_link: {router: rtr1, interface: Te0/0/0.28, s_tag: 4095}}
 """
-    assert run(vlan.vlan_range, "VLAN001", text) == [
+    assert located(vlan.vlan_range, "VLAN001", text) == [
         (where(text, "4095"),
          "circuit 'er1' peering AzurePrivatePeering primary_link: S-tag 4095 is outside the usable range 1–4094"),
         (where(text, "0, vlan_id"), "router 'rtr1' interface Te0/0/0.28: S-tag 0 is outside the usable range 1–4094"),
@@ -82,23 +59,23 @@ circuits:
 
 @pytest.mark.parametrize("tag", [1, 28, 4094])
 def test_vlan001_passes(tag):
-    assert run(vlan.vlan_range, "VLAN001", "circuits:\n" + one_circuit((tag,))) == []
+    assert located(vlan.vlan_range, "VLAN001", "circuits:\n" + one_circuit((tag,))) == []
 
 
 # --------------------------------------------------------------------------- VLAN002 per circuit
 
 def test_vlan002_two_peerings_share_a_vlan():
     text = "circuits:\n" + one_circuit((100, 100))
-    assert run(vlan.vlan_unique_in_circuit, "VLAN002", text) == [
+    assert located(vlan.vlan_unique_in_circuit, "VLAN002", text) == [
         (where(text, "100", after="peer_asn: 100, vlan_id: "),
          "circuit 'er1' peering MicrosoftPeering: VLAN ID 100 is already used by peering AzurePrivatePeering of the "
          "same circuit; each peering needs its own VLAN")]
 
 
 def test_vlan002_passes_and_other_circuits_may_reuse():
-    assert run(vlan.vlan_unique_in_circuit, "VLAN002", "circuits:\n" + one_circuit((100, 300))) == []
+    assert located(vlan.vlan_unique_in_circuit, "VLAN002", "circuits:\n" + one_circuit((100, 300))) == []
     two = "circuits:\n" + one_circuit((100,)) + one_circuit((100,), name="er2").replace("10.0.0.0/29", "10.0.0.8/29")
-    assert run(vlan.vlan_unique_in_circuit, "VLAN002", two) == []
+    assert located(vlan.vlan_unique_in_circuit, "VLAN002", two) == []
 
 
 # --------------------------------------------------------------------------- VLAN003 ExpressRoute Direct Dot1Q
@@ -113,7 +90,7 @@ def direct(encapsulation: str, second_vlan: int) -> str:
 
 def test_vlan003_dot1q_vlan_reused_across_circuits():
     text = direct("Dot1Q", 100)
-    assert run(vlan.vlan_unique_on_dot1q_port, "VLAN003", text) == [
+    assert located(vlan.vlan_unique_on_dot1q_port, "VLAN003", text) == [
         (where(text, "100", after="name: er2"),
          "circuit 'er2' peering AzurePrivatePeering: VLAN ID 100 is already used by circuit 'er1' peering "
          "AzurePrivatePeering on the same ExpressRoute Direct port pair 'port1' (Dot1Q); with Dot1Q a VLAN must be "
@@ -122,7 +99,7 @@ def test_vlan003_dot1q_vlan_reused_across_circuits():
 
 @pytest.mark.parametrize("encapsulation,second_vlan", [("Dot1Q", 200), ("QinQ", 100)])
 def test_vlan003_passes_with_distinct_vlans_or_qinq(encapsulation, second_vlan):
-    assert run(vlan.vlan_unique_on_dot1q_port, "VLAN003", direct(encapsulation, second_vlan)) == []
+    assert located(vlan.vlan_unique_on_dot1q_port, "VLAN003", direct(encapsulation, second_vlan)) == []
 
 
 # --------------------------------------------------------------------------- VLAN004 router interface
@@ -153,7 +130,7 @@ circuits:
 
 def test_vlan004_same_physical_interface_stag_and_vlan():
     text = on_router("Te0/0/0.128", ", s_tag: 29")
-    assert run(vlan.vlan_unique_on_router_interface, "VLAN004", text) == [
+    assert located(vlan.vlan_unique_on_router_interface, "VLAN004", text) == [
         (where(text, "Te0/0/0.128"),
          "circuit 'er2' peering AzurePrivatePeering primary link: VLAN 28 with S-tag 29 on router 'rtr1' physical "
          "interface Te0/0/0 is already used by circuit 'er1' peering AzurePrivatePeering primary link; the router "
@@ -162,7 +139,7 @@ def test_vlan004_same_physical_interface_stag_and_vlan():
 
 def test_vlan004_same_subinterface_takes_its_stag():
     text = on_router("Te0/0/0.28")
-    (found,) = run(vlan.vlan_unique_on_router_interface, "VLAN004", text)
+    (found,) = located(vlan.vlan_unique_on_router_interface, "VLAN004", text)
     assert found[0] == where(text, "Te0/0/0.28", after="name: er2")
     assert "VLAN 28 with S-tag 29 on router 'rtr1'" in found[1]
 
@@ -171,21 +148,10 @@ def test_vlan004_same_subinterface_takes_its_stag():
                                               ("Te0/0/1.28", ", s_tag: 29", 28),    # another port
                                               ("Te0/0/0.128", ", s_tag: 29", 29)])  # another VLAN
 def test_vlan004_passes(iface, stag, vlan2):
-    assert run(vlan.vlan_unique_on_router_interface, "VLAN004", on_router(iface, stag, vlan2)) == []
+    assert located(vlan.vlan_unique_on_router_interface, "VLAN004", on_router(iface, stag, vlan2)) == []
 
 
 def test_physical_interface_names():
     assert vlan.physical_interface("Te0/0/0.28") == "Te0/0/0"
     assert vlan.physical_interface("xe-0/0/1.100") == "xe-0/0/1"
     assert vlan.physical_interface("Ethernet1") == "Ethernet1"
-
-
-# --------------------------------------------------------------------------- catalog examples
-
-@pytest.mark.parametrize("rule", [r for r in load_catalog() if r.startswith("VLAN")])
-def test_catalog_example_bad_triggers_and_good_does_not(rule):
-    page = load_catalog()[rule]
-    for kind, expected in (("bad", True), ("good", False)):
-        design = load_design_text(getattr(page.example, kind), f"{rule}-{kind}.yaml")
-        hits = [f for f in lint(design, select=[rule]).findings if f.rule == rule]
-        assert bool(hits) is expected, (kind, [f.message for f in hits])

@@ -1,28 +1,14 @@
 """VNET rules (peering, gateway transit), plus what the GW/FP/CAP/VNET families
-say about the catalog examples and the seed design."""
+say about the evidence of their catalog examples and about the seed design."""
 from __future__ import annotations
 
 import pytest
 
 from erdesign.checks import vnet
 from erdesign.loader import load_design, load_design_text
+from rules_helpers import line_of, only, run
 
-FILE = "design.yaml"
 MY_FAMILIES = ("GW", "FP", "CAP", "VNET")
-
-
-def run(check, text: str):
-    return list(check(load_design_text(text, FILE)))
-
-
-def line_of(text: str, marker: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if marker in line)
-
-
-def only(findings, rule: str):
-    assert [f.rule for f in findings] == [rule], [f.message for f in findings]
-    f = findings[0]
-    return f, f.node.loc(*f.field)
 
 
 def design(peerings: str, spoke_gateway: bool = False, hub_gateway: bool = True,
@@ -150,27 +136,18 @@ def _my_pages():
     return [page for rid, page in load_catalog().items() if rid.startswith(MY_FAMILIES)]
 
 
-def _my_checks():
+@pytest.mark.parametrize("page", [p for p in _my_pages() if not p.example.bad.startswith("# abbreviated")],
+                         ids=lambda p: p.id)
+def test_catalog_example_evidence_has_a_web_source_and_a_date(page):
+    """Every number the bad example's findings quote comes with its source and date
+    (that bad triggers the rule and good does not: tests/test_engine_catalog.py)."""
     from erdesign.engine.registry import load_all_checks
 
-    return {rid: fn for rid, fn in load_all_checks().items() if rid.startswith(MY_FAMILIES)}
-
-
-def test_every_rule_of_these_families_has_a_page_and_a_check():
-    assert {p.id for p in _my_pages()} == set(_my_checks())
-
-
-@pytest.mark.parametrize("page", _my_pages(), ids=lambda p: p.id)
-def test_catalog_example_bad_triggers_and_good_does_not(page):
-    fn = _my_checks()[page.id]
-    if not page.example.bad.startswith("# abbreviated"):
-        bad = load_design_text(page.example.bad, f"{page.id}-bad.yaml")
-        found = [f for f in fn(bad) if f.rule == page.id]
-        assert found, page.example.bad
-        for f in found:   # every number quoted comes with its source and date
-            assert all("http" in e.source and e.as_of for e in f.evidence), f.evidence
-    good = load_design_text(page.example.good, f"{page.id}-good.yaml")
-    assert page.id not in {f.rule for f in fn(good)}, page.example.good
+    bad = load_design_text(page.example.bad, f"{page.id}-bad.yaml")
+    found = [f for f in load_all_checks()[page.id](bad) if f.rule == page.id]
+    assert found, page.example.bad
+    for f in found:
+        assert all("http" in e.source and e.as_of for e in f.evidence), f.evidence
 
 
 def test_seed_gives_only_the_legacy_sku_warning_from_these_families(examples_dir):

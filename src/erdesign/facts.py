@@ -5,14 +5,25 @@ so 'East US', 'eastus' and 'east-us' are the same region.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Optional
 
 from .data import table
+from .errors import closest
+
+COMMERCIAL_CLOUD = "AzureCloud"
+
+_PLACEHOLDER = re.compile(r"^\s*(<.*>|\{\{.*\}\}|\$\{.*\}|\[.*\]|\$\(.*\))\s*$")
 
 
 def norm(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def is_placeholder(name: str) -> bool:
+    """'<PoP_name>', '{{location}}', '[parameters(...)]': a value someone left to be filled in."""
+    return bool(_PLACEHOLDER.match(name))
 
 
 @lru_cache(maxsize=None)
@@ -38,27 +49,96 @@ def _lookup(table_name: str, key: str, name: Optional[str]) -> Optional[dict]:
     return {"name": canonical, **info}
 
 
+# --------------------------------------------------------------------------- regions
+
 def region(name: Optional[str]) -> Optional[dict]:
     """Facts about an Azure region ('East US' or 'eastus'), or None if unknown."""
     return _lookup("regions", "regions", name)
 
 
-def peering_location(name: Optional[str]) -> Optional[dict]:
-    """Facts about an ExpressRoute peering location ('Washington DC'), or None if unknown."""
-    return _lookup("peering_locations", "locations", name)
+def region_key(name: Optional[str]) -> Optional[str]:
+    """What to compare regions by: the canonical name of a known region, else the normalized text."""
+    if not name:
+        return None
+    known = region(name)
+    return known["name"] if known else norm(name)
 
 
-def gateway_sku(name: Optional[str]) -> Optional[dict]:
-    """Facts about an ExpressRoute gateway SKU ('ErGw1AZ', 'ergw1az'), or None if unknown."""
-    return _lookup("gateway_skus", "skus", name)
+def closest_region(name: str) -> Optional[str]:
+    """The known region a misspelt or sanitised name most likely means ('useast' -> 'eastus')."""
+    if is_placeholder(name):
+        return None
+    n = norm(name)
+    cands = {key: canonical for key, (canonical, _) in _index("regions", "regions").items()}
+    anagrams = sorted({canonical for key, canonical in cands.items() if sorted(key) == sorted(n)})
+    if len(anagrams) == 1:
+        return anagrams[0]
+    guess = closest(n, cands.keys())
+    return cands[guess] if guess else None
 
 
 def known_regions() -> list[str]:
     return list((table("regions").get("regions") or {}).keys())
 
 
+# --------------------------------------------------------------------------- peering locations
+
+@lru_cache(maxsize=None)
+def _national_index() -> dict[str, dict[str, dict]]:
+    """national cloud -> normalized location name -> entry (with 'name')."""
+    out: dict[str, dict[str, dict]] = {}
+    for cloud, entries in (table("peering_locations").get("national_cloud_locations") or {}).items():
+        out[cloud] = {norm(name): {"name": name, **(info or {})} for name, info in (entries or {}).items()}
+    return out
+
+
+def peering_location(name: Optional[str], cloud: Optional[str] = None) -> Optional[dict]:
+    """Facts about an ExpressRoute peering location ('Washington DC') in an Azure cloud
+    (commercial unless a national cloud such as 'AzureUSGovernment' is named), or None if unknown."""
+    if cloud in (None, COMMERCIAL_CLOUD):
+        return _lookup("peering_locations", "locations", name)
+    if not name:
+        return None
+    return _national_index().get(cloud, {}).get(norm(name))
+
+
+def clouds_of_peering_location(name: Optional[str]) -> list[str]:
+    """The Azure clouds that have a peering location of this name (commercial first)."""
+    if not name:
+        return []
+    clouds = [COMMERCIAL_CLOUD] if peering_location(name) else []
+    clouds += [cloud for cloud, idx in _national_index().items() if norm(name) in idx]
+    return clouds
+
+
+def closest_peering_location(name: str) -> Optional[str]:
+    """The known peering location (in any cloud) a misspelt name most likely means."""
+    if is_placeholder(name):
+        return None
+    names = known_peering_locations()
+    for idx in _national_index().values():
+        names += [e["name"] for e in idx.values()]
+    by_norm = {norm(n): n for n in names}
+    guess = closest(norm(name), by_norm.keys())
+    return by_norm[guess] if guess else None
+
+
 def known_peering_locations() -> list[str]:
     return list((table("peering_locations").get("locations") or {}).keys())
+
+
+# --------------------------------------------------------------------------- gateway SKUs
+
+def gateway_sku(name: Optional[str]) -> Optional[dict]:
+    """Facts about an ExpressRoute gateway SKU ('ErGw1AZ', 'ergw1az'), or None if unknown."""
+    return _lookup("gateway_skus", "skus", name)
+
+
+def expressroute_gateway_sku(gateway) -> Optional[dict]:
+    """Facts about the SKU of an ExpressRoute gateway of a design, or None (a VPN gateway, or an unknown SKU)."""
+    if gateway.type != "ExpressRoute":
+        return None
+    return gateway_sku(gateway.sku)
 
 
 def known_gateway_skus() -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path as FsPath
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Container, Iterable, Optional, Sequence
 
 from pydantic import BaseModel, ValidationError
 
@@ -117,10 +117,26 @@ def parse_design_text(text: str, file: str) -> m.Design:
     try:
         design = m.Design.model_validate(data)
     except ValidationError as exc:
-        raise InputErrors([_validation_error(err, locs, file) for err in _dedupe(exc.errors())]) from None
+        raise located_validation_errors(exc, locs, file, m.Design) from None
     attach_locations(design, locs, ())
     design._sources[file] = text
     return design
+
+
+def located_validation_errors(exc: ValidationError, locs: LocMap, file: str, root_model: type[BaseModel], *,
+                              strip: Container[str] = (), root_label: str = "",
+                              message: Optional[Callable[[dict], str]] = None) -> InputErrors:
+    """The errors of ``root_model.model_validate(data)`` on YAML data, one per field, at file:line:col.
+
+    ``locs`` are the data's locations (from :func:`erdesign.yamlsource.load_yaml`). An unknown key is
+    reported at the key with a did-you-mean among the model's fields, a missing key at its parent
+    mapping, any other error at the value. ``strip``: names to drop from pydantic's error paths (union
+    tags); ``root_label``: what a message about the top level is prefixed with ('' for nothing);
+    ``message``: the wording of a value error (default: the design's).
+    """
+    message = message or _message
+    return InputErrors([_validation_error(err, locs, file, root_model, strip, root_label, message)
+                        for err in _dedupe(exc.errors())])
 
 
 def _dedupe(errors: list[dict]) -> list[dict]:
@@ -133,29 +149,30 @@ def _dedupe(errors: list[dict]) -> list[dict]:
     return out
 
 
-def _validation_error(err: dict, locs: LocMap, file: str) -> InputError:
-    path = tuple(err["loc"])
+def _validation_error(err: dict, locs: LocMap, file: str, root_model: type[BaseModel], strip: Container[str],
+                      root_label: str, message: Callable[[dict], str]) -> InputError:
+    path = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in strip))
     kind = err["type"]
-    data_path = path
     if kind == "extra_forbidden":
         key = path[-1]
         parent = path[:-1]
-        where = locs.get(parent + ("<key>", key)) or _nearest(locs, path, file)
-        valid = _fields_at(m.Design, parent)
+        where = locs.get(parent + ("<key>", key)) or nearest_loc(locs, path, file)
+        valid = _fields_at(root_model, parent)
         hint = did_you_mean(str(key), valid) if valid else ""
-        return InputError(f"{_where(parent)}unknown key '{key}'{hint}", where)
+        return InputError(f"{_where(parent, root_label)}unknown key '{key}'{hint}", where)
     if kind == "missing":
-        where = _nearest(locs, path[:-1], file)
-        return InputError(f"{_where(path[:-1])}missing required key '{path[-1]}'", where)
-    where = _nearest(locs, data_path, file)
-    return InputError(f"{m.format_path(path)}: {_message(err)}", where)
+        where = nearest_loc(locs, path[:-1], file)
+        return InputError(f"{_where(path[:-1], root_label)}missing required key '{path[-1]}'", where)
+    return InputError(f"{_where(path, root_label)}{message(err)}", nearest_loc(locs, path, file))
 
 
-def _where(path: tuple) -> str:
-    return f"{m.format_path(path)}: " if path else ""
+def _where(path: tuple, root_label: str = "") -> str:
+    text = m.format_path(path) or root_label
+    return f"{text}: " if text else ""
 
 
-def _nearest(locs: LocMap, path: tuple, file: str) -> Loc:
+def nearest_loc(locs: LocMap, path: tuple, file: str) -> Loc:
+    """Where `path` is in the source, or its closest located ancestor (the file's start at worst)."""
     while path:
         if path in locs:
             return locs[path]

@@ -10,56 +10,20 @@ special-purpose ranges from rules/data/special_prefixes.yaml.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional, Union
 
 from ..data import table
-from ..engine.finding import Evidence, Finding
+from ..engine.finding import Finding
 from ..engine.registry import check
-from ..model import Circuit, Design, Node, Peering, PeeringLink, RouterInterface
+from ..model import Circuit, Design, Node, Peering, PeeringLink
+from ._common import ROLES, evidence, interface_of, link_of, peerings, who
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
-ROLES = ("primary", "secondary")
 
 
-# --------------------------------------------------------------------------- helpers shared with bgp.py and vlan.py
-
-def who(circuit: Circuit, peering: Peering) -> str:
-    return f"circuit '{circuit.name}' peering {peering.type}"
-
-
-def evidence(table_name: str, source_id: str, label: str, value, confidence: str = "verified") -> Evidence:
-    """Evidence quoting a table value, with the cited source's title, URL and date."""
-    data = table(table_name)
-    src = next((s for s in data.get("sources", []) if s.get("id") == source_id), None)
-    if src is None:
-        return Evidence(label, value, source=f"rules/data/{table_name}.yaml", as_of=str(data.get("as_of") or ""),
-                        confidence=confidence)
-    text = src.get("title", source_id)
-    if src.get("url"):
-        text += f" <{src['url']}>"
-    as_of = src.get("as_of") or data.get("as_of") or ""
-    return Evidence(label, value, source=text, as_of=str(as_of), confidence=confidence)
-
-
-def peerings(design: Design) -> Iterator[tuple[Circuit, Peering]]:
-    for circuit in design.circuits:
-        for peering in circuit.peerings:
-            yield circuit, peering
-
-
-def link_of(peering: Peering, role: str) -> Optional[PeeringLink]:
-    return getattr(peering, f"{role}_link")
-
-
-def interface_of(design: Design, link: PeeringLink) -> Optional[RouterInterface]:
-    """The router interface a link names, when both router and interface are given and exist."""
-    router = design.router(link.router) if link.router else None
-    if router is None or not link.interface:
-        return None
-    return next((i for i in router.interfaces if i.name == link.interface), None)
-
+# --------------------------------------------------------------------------- helpers
 
 def addressing_rules(peering: Peering) -> dict:
     """The addressing.yaml block for this peering type (Microsoft peering has its own)."""
@@ -110,24 +74,28 @@ def link_blocks(circuit: Circuit, peering: Peering) -> list[LinkSubnet]:
 def link_subnets(circuit: Circuit, peering: Peering) -> list[LinkSubnet]:
     """The peering's IPv4 and IPv6 link subnets as written, a whole /29 (/125) split into its halves."""
     out: list[LinkSubnet] = []
+    for block in link_blocks(circuit, peering):
+        if block.role != "both":
+            out.append(block)
+            continue
+        net = block.network
+        whole_len = addressing_rules(peering)["ipv4" if net.version == 4 else "ipv6"]["whole_prefix_length"]
+        if net.prefixlen == whole_len:
+            out += [replace(block, role=r, network=h) for r, h in zip(ROLES, net.subnets(prefixlen_diff=1))]
+        else:
+            out.append(replace(block, role="primary"))
+    return out
+
+
+def _written_prefixes(peering: Peering) -> Iterator[tuple[Node, str, str, str]]:
+    """(node, field, text, field as shown) of every link prefix written on the peering or its ipv6 block."""
     for node in (peering, peering.ipv6):
         if node is None:
             continue
-        whole = node.prefix
-        if whole:
-            net = _net(whole)
-            whole_len = addressing_rules(peering)["ipv4" if net.version == 4 else "ipv6"]["whole_prefix_length"]
-            if net.prefixlen == whole_len:
-                halves = list(net.subnets(prefixlen_diff=1))
-                out += [LinkSubnet(circuit, peering, node, ("prefix",), r, h) for r, h in zip(ROLES, halves)]
-            else:
-                out.append(LinkSubnet(circuit, peering, node, ("prefix",), "primary", net))
-            continue
-        for role in ROLES:
-            text = getattr(node, f"{role}_prefix")
+        for name in ("prefix", "primary_prefix", "secondary_prefix"):
+            text = getattr(node, name)
             if text:
-                out.append(LinkSubnet(circuit, peering, node, (f"{role}_prefix",), role, _net(text)))
-    return out
+                yield node, name, text, ("ipv6." if node is not peering else "") + name
 
 
 # --------------------------------------------------------------------------- NET001 size, NET002 host bits
@@ -136,54 +104,40 @@ def link_subnets(circuit: Circuit, peering: Peering) -> list[LinkSubnet]:
 def link_subnet_size(design: Design, ctx=None) -> Iterable[Finding]:
     for circuit, peering in peerings(design):
         rules = addressing_rules(peering)
-        for node in (peering, peering.ipv6):
-            if node is None:
+        for node, name, text, shown in _written_prefixes(peering):
+            net = _net(text)
+            fam = rules["ipv4" if net.version == 4 else "ipv6"]
+            want = fam["whole_prefix_length"] if name == "prefix" else fam["per_link_prefix_length"]
+            if net.prefixlen == want:
                 continue
-            for name in ("prefix", "primary_prefix", "secondary_prefix"):
-                text = getattr(node, name)
-                if not text:
-                    continue
-                net = _net(text)
-                fam = rules["ipv4" if net.version == 4 else "ipv6"]
-                want = fam["whole_prefix_length"] if name == "prefix" else fam["per_link_prefix_length"]
-                if net.prefixlen == want:
-                    continue
-                shown = ("ipv6." if node is not peering else "") + name
-                if name == "prefix":
-                    advice = (f"give the whole block as a /{want} (split into two /{fam['per_link_prefix_length']}), "
-                              f"or primary_prefix and secondary_prefix as two /{fam['per_link_prefix_length']}")
-                else:
-                    advice = f"each link subnet must be a /{want} (or give one /{fam['whole_prefix_length']} as prefix)"
-                yield Finding(
-                    "NET001",
-                    f"{who(circuit, peering)}: {shown} {text} is a /{net.prefixlen}; {advice}",
-                    node=node, field=(name,),
-                    evidence=[evidence("addressing", rules["source"],
-                                       f"IPv{net.version} {'whole peering block' if name == 'prefix' else 'per-link subnet'} "
-                                       "prefix length", f"/{want}")],
-                )
+            if name == "prefix":
+                advice = (f"give the whole block as a /{want} (split into two /{fam['per_link_prefix_length']}), "
+                          f"or primary_prefix and secondary_prefix as two /{fam['per_link_prefix_length']}")
+            else:
+                advice = f"each link subnet must be a /{want} (or give one /{fam['whole_prefix_length']} as prefix)"
+            yield Finding(
+                "NET001",
+                f"{who(circuit, peering)}: {shown} {text} is a /{net.prefixlen}; {advice}",
+                node=node, field=(name,),
+                evidence=[evidence("addressing", rules["source"],
+                                   f"IPv{net.version} {'whole peering block' if name == 'prefix' else 'per-link subnet'} "
+                                   "prefix length", f"/{want}")],
+            )
 
 
 @check("NET002")
 def link_subnet_host_bits(design: Design, ctx=None) -> Iterable[Finding]:
     for circuit, peering in peerings(design):
-        for node in (peering, peering.ipv6):
-            if node is None:
+        for node, name, text, shown in _written_prefixes(peering):
+            net = _net(text)
+            if ipaddress.ip_interface(text.strip()).ip == net.network_address:
                 continue
-            for name in ("prefix", "primary_prefix", "secondary_prefix"):
-                text = getattr(node, name)
-                if not text:
-                    continue
-                net = _net(text)
-                if ipaddress.ip_interface(text.strip()).ip == net.network_address:
-                    continue
-                shown = ("ipv6." if node is not peering else "") + name
-                yield Finding(
-                    "NET002",
-                    f"{who(circuit, peering)}: {shown} {text} has host bits set; the network is {net}",
-                    node=node, field=(name,),
-                    hint=f"Write {net} (Azure expects the network address of the subnet, not an interface address).",
-                )
+            yield Finding(
+                "NET002",
+                f"{who(circuit, peering)}: {shown} {text} has host bits set; the network is {net}",
+                node=node, field=(name,),
+                hint=f"Write {net} (Azure expects the network address of the subnet, not an interface address).",
+            )
 
 
 # --------------------------------------------------------------------------- NET003 both links, NET004 distinct links
@@ -262,7 +216,7 @@ def _collect_ranges(design: Design) -> list[_Range]:
     seq = 0
     for circuit, peering in peerings(design):
         for sub in link_blocks(circuit, peering):
-            add("link", sub.network, LinkSubnet(sub.circuit, sub.peering, sub.node, sub.field, sub.role, sub.network, seq))
+            add("link", sub.network, replace(sub, seq=seq))
             seq += 1
     for vnet in design.vnets:
         # fall back to subnet prefixes when the address space is not written

@@ -12,7 +12,7 @@ from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Design, Peering
-from .addressing import ROLES, evidence, link_of, peerings, who
+from ._common import ROLES, evidence, link_of, peerings, who
 
 _OWNER_RULE = {"azure": "BGP001", "iana": "BGP002"}
 _OWNER_NAME = {"azure": "Azure", "iana": "IANA"}

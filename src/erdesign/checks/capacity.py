@@ -17,7 +17,8 @@ from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Circuit, Design, Node, Peering, format_bandwidth
-from .gateway import er_sku, evidence, fmt, network, scale_limits
+from . import _places as P
+from ._common import evidence, fmt, network, who
 from .vnet import peers_of, spokes_using_gateway
 
 
@@ -104,10 +105,6 @@ def _private_peerings(design: Design) -> Iterator[tuple[Circuit, Peering]]:
             yield circuit, peering
 
 
-def _peering_label(circuit: Circuit, peering: Peering) -> str:
-    return f"circuit '{circuit.name}' peering {peering.type}"
-
-
 # --------------------------------------------------------------------------- advertised to Microsoft
 
 def _onprem_limit_finding(rule, circuit, peering, count, version, limits, source) -> Optional[Finding]:
@@ -121,7 +118,7 @@ def _onprem_limit_finding(rule, circuit, peering, count, version, limits, source
     upgrade = (f"; Premium allows {fmt(premium)}" if tier != "Premium" and premium and premium > limit else "")
     return Finding(
         rule,
-        f"{_peering_label(circuit, peering)}: {fmt(total)} IPv{version} prefixes advertised from on-premises "
+        f"{who(circuit, peering)}: {fmt(total)} IPv{version} prefixes advertised from on-premises "
         f"({origin}) exceed the {tier} limit of {fmt(limit)}; the BGP session drops{upgrade}",
         node=node, field=fld,
         hint="Summarize the on-premises routes (or filter them) before advertising to private peering"
@@ -167,7 +164,7 @@ def microsoft_peering_prefixes(design: Design, ctx=None) -> Iterator[Finding]:
                 node, fld = where[version]
                 yield Finding(
                     "CAP008",
-                    f"{_peering_label(circuit, peering)}: {fmt(total)} IPv{version} prefixes advertised to "
+                    f"{who(circuit, peering)}: {fmt(total)} IPv{version} prefixes advertised to "
                     f"Microsoft peering exceed the limit of {fmt(limit)}; the BGP session drops",
                     node=node, field=fld,
                     hint="Advertise fewer, summarized public prefixes (e.g. only the NAT pools) on Microsoft peering",
@@ -278,13 +275,13 @@ def vnet_links_per_circuit(design: Design, ctx=None) -> Iterator[Finding]:
 
 def max_circuit_connections(gw) -> Optional[tuple[int, object]]:
     """(limit, Evidence) for an ExpressRoute gateway, or None when its SKU/scale is unknown."""
-    sku = er_sku(gw)
+    sku = facts.expressroute_gateway_sku(gw)
     if sku is None:
         return None
     if sku["name"] == "ErGwScale":
         if gw.scale_units is None:
             return None
-        scale = scale_limits()
+        scale = facts.gateway_sku("ErGwScale")
         steps = [s for s in scale["max_circuit_connections_by_min_scale_units"] if s["min_units"] <= gw.scale_units.min]
         if not steps:
             return None
@@ -316,22 +313,21 @@ def circuit_connections_per_gateway(design: Design, ctx=None) -> Iterator[Findin
             continue
         limit, ev = found
         bigger = _bigger_skus(n)
+        scalable = facts.expressroute_gateway_sku(gw)["name"] == "ErGwScale"
         yield Finding(
             "CAP005",
             f"gateway '{gw.name}' ({gw.sku}): {n} circuit connections exceed the {limit} its SKU"
-            + (f" at {gw.scale_units.min} min scale units" if gw.scale_units and er_sku(gw)["name"] == "ErGwScale" else "")
+            + (f" at {gw.scale_units.min} min scale units" if gw.scale_units and scalable else "")
             + " allows",
-            node=gw, field=("scale_units", "min") if er_sku(gw)["name"] == "ErGwScale" else ("sku",),
+            node=gw, field=("scale_units", "min") if scalable else ("sku",),
             hint=(f"Use a larger SKU ({', '.join(bigger)} or ErGwScale)" if bigger else "Connect fewer circuits to this gateway"),
             evidence=[ev],
         )
 
 
 def _circuit_location(design: Design, circuit: Circuit) -> Optional[str]:
-    loc = circuit.peering_location
-    if not loc and circuit.express_route_port:
-        port = design.port(circuit.express_route_port)
-        loc = port.peering_location if port else None
+    """The circuit's peering location (its port's for ExpressRoute Direct), by its canonical name if known."""
+    loc = P.circuit_location_name(design, circuit)
     if not loc:
         return None
     known = facts.peering_location(loc)
@@ -378,7 +374,7 @@ def routes_learned_by_gateway(design: Design, ctx=None) -> Iterator[Finding]:
         if c.circuit in per_circuit and c.circuit not in circuits_of_gw[c.gateway]:
             circuits_of_gw[c.gateway].append(c.circuit)
     for gw in design.gateways:
-        sku = er_sku(gw)
+        sku = facts.expressroute_gateway_sku(gw)
         if sku is None or sku.get("routes_learned") is None or not circuits_of_gw.get(gw.name):
             continue
         total = PrefixCount()

@@ -14,7 +14,8 @@ from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Circuit, Connection, Design, Gateway, VNet, format_bandwidth
-from .gateway import er_sku, evidence, gateways_by_vnet, names
+from ._common import evidence, names, vnet_peering_label
+from .gateway import gateways_by_vnet
 from .vnet import peering_index, peers_of, spokes_using_gateway
 
 
@@ -41,13 +42,6 @@ def _feature_evidence(feature: str, text: str):
     return evidence("fastpath", f["source"], f"FastPath {text}", "ExpressRoute Direct only")
 
 
-def _region_key(name: Optional[str]) -> Optional[str]:
-    if not name:
-        return None
-    known = facts.region(name)
-    return known["name"] if known else facts.norm(name)
-
-
 @check("FP001")
 def fastpath_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
     fp = _fp()
@@ -56,7 +50,7 @@ def fastpath_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
     ev = [evidence("fastpath", fp["gateway_source"], "FastPath gateway SKUs",
                    f"{', '.join(fp['gateway_skus'])}, ErGwScale with {min_units}+ scale units")]
     for conn, gw, _, _ in _fastpath_connections(design):
-        sku = er_sku(gw)
+        sku = facts.expressroute_gateway_sku(gw)
         if sku is None or sku["name"].lower() in capable:
             continue  # unknown SKU: GW002 says so
         if sku["name"] == "ErGwScale":
@@ -116,11 +110,11 @@ def fastpath_global_peering(design: Design, ctx=None) -> Iterator[Finding]:
     for conn, gw, circuit, hub in _fastpath_connections(design):
         if circuit is None or not circuit.is_direct or hub is None:
             continue  # provider circuits: FP002 already covers every spoke
-        hub_region = _region_key(hub.region)
+        hub_region = facts.region_key(hub.region)
         remote = []
         for name in spokes.get(gw.vnet, []):
             spoke = design.vnet(name)
-            region = _region_key(spoke.region) if spoke else None
+            region = facts.region_key(spoke.region) if spoke else None
             if hub_region and region and region != hub_region:
                 remote.append(f"{name} ({spoke.region})")
         if remote:
@@ -155,7 +149,7 @@ def fastpath_private_endpoints(design: Design, ctx=None) -> Iterator[Finding]:
             why = f"Private Endpoint over FastPath is ExpressRoute Direct only and circuit '{circuit.name}' is a provider circuit"
             ev = _feature_evidence("private_endpoint", "Private Endpoint / Private Link")
         else:
-            region = _region_key(hub.region)
+            region = facts.region_key(hub.region)
             port = design.port(circuit.express_route_port)
             if region and facts.norm(region) not in pe_regions:
                 why = f"Private Endpoint over FastPath is not offered in region {hub.region}"
@@ -203,7 +197,7 @@ def fastpath_peered_hubs_gateway_transit(design: Design, ctx=None) -> Iterator[F
                 reported.add(p.name)
                 yield Finding(
                     "FP006",
-                    f"VNet peering '{p.name}' ({p.vnet} -> {p.remote_vnet}): both hubs connect circuit "
+                    f"{vnet_peering_label(p)}: both hubs connect circuit "
                     f"'{circuit.name}' and connection '{conn.name}' uses FastPath; allow_gateway_transit must be "
                     "false on this hub-to-hub peering",
                     node=p, field=("allow_gateway_transit",),

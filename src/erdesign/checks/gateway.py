@@ -1,14 +1,12 @@
 """GW rules: ExpressRoute/VPN virtual network gateways, their public IPs,
 the GatewaySubnet, gateway connections and ErGwScale scale units.
 
-Also home of the small helpers the GW/FP/CAP/VNET modules share (evidence
-from a limits table, SKU look-ups, ip parsing).
+Also home of the gateway look-ups the FP and VNET rules share.
 """
 from __future__ import annotations
 
-import ipaddress
 from collections import defaultdict
-from typing import Iterable, Iterator, Optional
+from typing import Iterator, Optional
 
 from .. import facts
 from ..data import table
@@ -16,49 +14,12 @@ from ..engine.finding import Evidence, Finding
 from ..engine.registry import check
 from ..errors import closest
 from ..model import Design, Gateway, VNet
+from ._common import evidence, names, network
 
 GATEWAY_SUBNET = "GatewaySubnet"
 
 
-# --------------------------------------------------------------------------- shared helpers
-
-def evidence(table_name: str, source_id: str, label: str, value, confidence: str = "verified") -> Evidence:
-    """An Evidence quoting `value` from rules/data/<table_name>.yaml, cited by the table's source id."""
-    tbl = table(table_name)
-    src = next((s for s in tbl.get("sources", []) if s.get("id") == source_id), None)
-    if src is None:
-        return Evidence(label, value, source=f"rules/data/{table_name}.yaml", as_of=str(tbl.get("as_of") or ""),
-                        confidence=confidence)
-    source = f"{src.get('title', source_id)} <{src['url']}>" if src.get("url") else src.get("title", source_id)
-    as_of = src.get("as_of") or (f"{tbl['as_of']} (table date; source undated)" if tbl.get("as_of") else "")
-    return Evidence(label, value, source=f"{source} [rules/data/{table_name}.yaml]", as_of=str(as_of),
-                    confidence=confidence)
-
-
-def fmt(n: int) -> str:
-    return f"{n:,}"
-
-
-def er_sku(gw: Gateway) -> Optional[dict]:
-    """Facts for an ExpressRoute gateway's SKU, or None (VPN gateway, or SKU unknown)."""
-    if gw.type != "ExpressRoute":
-        return None
-    return facts.gateway_sku(gw.sku)
-
-
-def network(text: str):
-    """ip_network for a prefix string, or None for anything else (service tags, bad text)."""
-    try:
-        return ipaddress.ip_network(text.strip(), strict=False)
-    except (ValueError, AttributeError):
-        return None
-
-
-def names(items: Iterable[str], limit: int = 3) -> str:
-    items = list(items)
-    shown = ", ".join(f"'{i}'" for i in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
+# --------------------------------------------------------------------------- helpers
 
 def gateways_by_vnet(design: Design) -> dict[str, list[Gateway]]:
     out: dict[str, list[Gateway]] = defaultdict(list)
@@ -71,16 +32,8 @@ def er_gateway_in(gws: list[Gateway]) -> Optional[Gateway]:
     return next((g for g in gws if g.type == "ExpressRoute"), None)
 
 
-def scale_limits() -> dict:
-    return table("gateway_skus")["skus"]["ErGwScale"]
-
-
 def _sku_evidence(sku: dict, label: str, key: str) -> Evidence:
     return evidence("gateway_skus", sku.get("source", "LIMITS"), f"{sku['name']} {label}", sku.get(key))
-
-
-def _vnet_gateway_subnet(vnet: VNet):
-    return vnet.gateway_subnet  # case-insensitive; GW005 reports a wrongly cased name
 
 
 def _ipv4_prefix(subnet):
@@ -96,7 +49,7 @@ def _ipv4_prefix(subnet):
 @check("GW001")
 def legacy_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
     for gw in design.gateways:
-        sku = er_sku(gw)
+        sku = facts.expressroute_gateway_sku(gw)
         if not sku or sku.get("family") != "legacy":
             continue
         equivalent = sku.get("az_equivalent")
@@ -192,7 +145,7 @@ def zone_redundant_gateway_pip(design: Design, ctx=None) -> Iterator[Finding]:
     zr = table("gateway_extras")["zone_redundant_public_ip"]
     wanted = [str(z) for z in zr["zones"]]
     for gw in design.gateways:
-        sku = er_sku(gw)
+        sku = facts.expressroute_gateway_sku(gw)
         pip = design.public_ip(gw.public_ip)
         if not sku or not sku.get("zone_redundant") or pip is None or pip.sku == "Basic":
             continue  # Basic: GW003 already says to replace it
@@ -286,26 +239,34 @@ def _gateway_subnets(design: Design):
             yield vnet, subnet
 
 
+def _gateway_subnet_route_tables(design: Design):
+    """(vnet, gateway subnet, its route table) for every gateway subnet with a known route table."""
+    for vnet, subnet in _gateway_subnets(design):
+        rt = design.route_table(subnet.route_table)
+        if rt is not None:
+            yield vnet, subnet, rt
+
+
+def _unsupported_on_gateway_subnet(what: str) -> Evidence:
+    src = table("gateway_skus")["gateway_subnet"]
+    return evidence("gateway_skus", src["source"], "unsupported on GatewaySubnet", what)
+
+
 @check("GW007")
 def nsg_on_gateway_subnet(design: Design, ctx=None) -> Iterator[Finding]:
-    src = table("gateway_skus")["gateway_subnet"]
     for vnet, subnet in _gateway_subnets(design):
         if subnet.nsg:
             yield Finding(
                 "GW007",
                 f"VNet '{vnet.name}' {subnet.name}: NSG '{subnet.nsg}' is associated; NSGs on the gateway subnet are not supported",
                 node=subnet, field=("nsg",),
-                evidence=[evidence("gateway_skus", src["source"], "unsupported on GatewaySubnet", "NSG")],
+                evidence=[_unsupported_on_gateway_subnet("NSG")],
             )
 
 
 @check("GW008")
 def default_route_on_gateway_subnet(design: Design, ctx=None) -> Iterator[Finding]:
-    src = table("gateway_skus")["gateway_subnet"]
-    for vnet, subnet in _gateway_subnets(design):
-        rt = design.route_table(subnet.route_table)
-        if rt is None:
-            continue
+    for vnet, subnet, rt in _gateway_subnet_route_tables(design):
         for route in rt.routes:
             net = network(route.prefix)
             if net is not None and net.version == 4 and net.prefixlen == 0:
@@ -314,35 +275,29 @@ def default_route_on_gateway_subnet(design: Design, ctx=None) -> Iterator[Findin
                     f"VNet '{vnet.name}' {subnet.name} route table '{rt.name}' route '{route.name}': a 0.0.0.0/0 "
                     "route on the gateway subnet is not supported",
                     node=route, field=("prefix",),
-                    evidence=[evidence("gateway_skus", src["source"], "unsupported on GatewaySubnet",
-                                       "UDR with 0.0.0.0/0")],
+                    evidence=[_unsupported_on_gateway_subnet("UDR with 0.0.0.0/0")],
                 )
 
 
 @check("GW009")
 def gateway_subnet_propagation_disabled(design: Design, ctx=None) -> Iterator[Finding]:
-    src = table("gateway_skus")["gateway_subnet"]
-    for vnet, subnet in _gateway_subnets(design):
-        rt = design.route_table(subnet.route_table)
-        if rt is not None and not rt.bgp_route_propagation:
+    for vnet, subnet, rt in _gateway_subnet_route_tables(design):
+        if not rt.bgp_route_propagation:
             yield Finding(
                 "GW009",
                 f"VNet '{vnet.name}' {subnet.name} route table '{rt.name}': BGP route propagation is disabled; "
                 "the gateway won't function",
                 node=rt, field=("bgp_route_propagation",),
                 hint="Set bgp_route_propagation: true on the GatewaySubnet's route table",
-                evidence=[evidence("gateway_skus", src["source"], "unsupported on GatewaySubnet",
-                                   "BGP route propagation disabled")],
+                evidence=[_unsupported_on_gateway_subnet("BGP route propagation disabled")],
             )
 
 
 @check("GW010")
 def gateway_subnet_blackhole_route(design: Design, ctx=None) -> Iterator[Finding]:
-    src = table("gateway_skus")["gateway_subnet"]
-    for vnet, subnet in _gateway_subnets(design):
-        rt = design.route_table(subnet.route_table)
+    for vnet, subnet, rt in _gateway_subnet_route_tables(design):
         text, gsn = _ipv4_prefix(subnet)
-        if rt is None or gsn is None:
+        if gsn is None:
             continue
         for route in rt.routes:
             net = network(route.prefix)
@@ -353,8 +308,7 @@ def gateway_subnet_blackhole_route(design: Design, ctx=None) -> Iterator[Finding
                     f"VNet '{vnet.name}' {subnet.name} route table '{rt.name}' route '{route.name}': {route.prefix} "
                     f"with next hop None covers the gateway subnet {text}; gateways with this route are blocked",
                     node=route, field=("next_hop_type",),
-                    evidence=[evidence("gateway_skus", src["source"], "unsupported on GatewaySubnet",
-                                       "UDR covering the GatewaySubnet range with next hop None")],
+                    evidence=[_unsupported_on_gateway_subnet("UDR covering the GatewaySubnet range with next hop None")],
                 )
 
 
@@ -384,7 +338,7 @@ def multiple_gateways_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
 @check("GW015")
 def ipsec_over_er_with_scale_gateway(design: Design, ctx=None) -> Iterator[Finding]:
     by_vnet = gateways_by_vnet(design)
-    scale = scale_limits()
+    scale = facts.gateway_sku("ErGwScale")
     for conn in design.connections:
         if not conn.ipsec_over_expressroute:
             continue
@@ -392,7 +346,7 @@ def ipsec_over_er_with_scale_gateway(design: Design, ctx=None) -> Iterator[Findi
         if gw is None:
             continue
         er = gw if gw.type == "ExpressRoute" else er_gateway_in(by_vnet.get(gw.vnet, []))
-        sku = er_sku(er) if er else None
+        sku = facts.expressroute_gateway_sku(er) if er else None
         if sku and sku["name"] == "ErGwScale":
             yield Finding(
                 "GW015",
@@ -438,11 +392,11 @@ def coexisting_vpn_gateway(design: Design, ctx=None) -> Iterator[Finding]:
 
 @check("GW012")
 def scale_unit_bounds(design: Design, ctx=None) -> Iterator[Finding]:
-    scale = scale_limits()
+    scale = facts.gateway_sku("ErGwScale")
     lo, hi = scale["scale_units"]["min"], scale["scale_units"]["max"]
     auto_min = scale["autoscale_min_units"]
     for gw in design.gateways:
-        sku = er_sku(gw)
+        sku = facts.expressroute_gateway_sku(gw)
         su = gw.scale_units
         if not sku or sku["name"] != "ErGwScale" or su is None:
             continue
@@ -465,9 +419,9 @@ def scale_unit_bounds(design: Design, ctx=None) -> Iterator[Finding]:
 
 @check("GW013")
 def scale_units_missing(design: Design, ctx=None) -> Iterator[Finding]:
-    scale = scale_limits()
+    scale = facts.gateway_sku("ErGwScale")
     for gw in design.gateways:
-        sku = er_sku(gw)
+        sku = facts.expressroute_gateway_sku(gw)
         if sku and sku["name"] == "ErGwScale" and gw.scale_units is None:
             yield Finding(
                 "GW013",
@@ -483,10 +437,10 @@ def scale_units_missing(design: Design, ctx=None) -> Iterator[Finding]:
 
 @check("GW014")
 def scale_gateway_region(design: Design, ctx=None) -> Iterator[Finding]:
-    scale = scale_limits()
+    scale = facts.gateway_sku("ErGwScale")
     unavailable = {facts.norm(r) for r in scale["unavailable_regions"]}
     for gw in design.gateways:
-        sku = er_sku(gw)
+        sku = facts.expressroute_gateway_sku(gw)
         if not sku or sku["name"] != "ErGwScale":
             continue
         region = design.gateway_region(gw)

@@ -22,6 +22,7 @@ from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Circuit, Design, GlobalReachLink
 from . import _places as P
+from ._common import evidence
 
 
 def _gr() -> dict:
@@ -75,8 +76,8 @@ def global_reach_pairs(design: Design, ctx=None) -> Iterable[Finding]:
                 f"{title}: circuit '{c.name}' is ExpressRoute Local, which doesn't support Global Reach",
                 node=link, field=_blame(circuit, c),
                 hint=f"Upgrade circuit '{c.name}' to Standard or Premium (Local -> Standard needs UnlimitedData).",
-                evidence=[P.evidence("global_reach", "Global Reach on ExpressRoute Local", "not available",
-                                     gr["not_on_local"].get("source"))],
+                evidence=[evidence("global_reach", gr["not_on_local"].get("source"),
+                                   "Global Reach on ExpressRoute Local", "not available", flag_stale=True)],
             )
         for c in pair:
             p = next((p for p in c.peerings if p.type == "AzurePrivatePeering"), None)
@@ -87,8 +88,8 @@ def global_reach_pairs(design: Design, ctx=None) -> Iterable[Finding]:
                     "peering configured on both circuits",
                     node=link, field=_blame(circuit, c),
                     hint=f"Configure AzurePrivatePeering on circuit '{c.name}' (or declare it in the design).",
-                    evidence=[P.evidence("global_reach", "private peering required on both circuits", True,
-                                         gr["prerequisites"].get("source"))],
+                    evidence=[evidence("global_reach", gr["prerequisites"].get("source"),
+                                       "private peering required on both circuits", True, flag_stale=True)],
                 )
         loc_a = P.circuit_location(design, circuit)
         loc_b = P.circuit_location(design, peer)
@@ -104,8 +105,8 @@ def global_reach_pairs(design: Design, ctx=None) -> Iterable[Finding]:
                 "Global Reach connects circuits at different peering locations",
                 node=link, field=("peer_circuit",),
                 hint="Use a circuit at another peering location (e.g. City2 of the same metro).",
-                evidence=[P.evidence("global_reach", "circuits must be at different peering locations", True,
-                                     gr["different_peering_locations_required"].get("source"))],
+                evidence=[evidence("global_reach", gr["different_peering_locations_required"].get("source"),
+                                   "circuits must be at different peering locations", True, flag_stale=True)],
             )
         for c, loc in ((circuit, loc_a), (peer, loc_b)):
             if loc is not None:
@@ -127,8 +128,9 @@ def global_reach_pairs(design: Design, ctx=None) -> Iterable[Finding]:
                 node=link, field=_blame(circuit, not_premium[0]),
                 hint="Set sku.tier: Premium on " + " and ".join(f"'{c.name}'" for c in not_premium) + ".",
                 evidence=[P.location_geo_evidence(loc_a), P.location_geo_evidence(loc_b),
-                          P.evidence("global_reach", "Premium needed on both circuits across geopolitical regions",
-                                     True, rule.get("source"))],
+                          evidence("global_reach", rule.get("source"),
+                                   "Premium needed on both circuits across geopolitical regions", True,
+                                   flag_stale=True)],
             )
 
 
@@ -149,11 +151,11 @@ def _availability(circuit: Circuit, link: GlobalReachLink, c: Circuit, loc: dict
         node=link, field=_blame(circuit, c),
         hint="Global Reach needs both circuits at peering locations in a supported country.",
         evidence=[
-            P.evidence("peering_locations", f"country of {loc['name']}", country, P.location_source(loc)),
-            P.evidence("global_reach", "countries with Global Reach", ", ".join(countries),
-                       gr["available_countries"].get("source")),
-        ] + ([P.evidence("global_reach", "South Africa locations with Global Reach", ", ".join(only["values"]),
-                         only.get("source"))] if country == "South Africa" else []),
+            evidence("peering_locations", loc.get("source"), f"country of {loc['name']}", country, flag_stale=True),
+            evidence("global_reach", gr["available_countries"].get("source"), "countries with Global Reach",
+                     ", ".join(countries), flag_stale=True),
+        ] + ([evidence("global_reach", only.get("source"), "South Africa locations with Global Reach",
+                       ", ".join(only["values"]), flag_stale=True)] if country == "South Africa" else []),
     )
 
 
@@ -203,8 +205,9 @@ def global_reach_prefixes(design: Design, ctx=None) -> Iterable[Finding]:
                     f"{title}: no address_prefix; Global Reach needs a /{lengths['ipv4']} not used in Azure or "
                     "on-premises",
                     node=link, field=("address_prefix",),
-                    evidence=[P.evidence("global_reach", "Global Reach address prefix length (IPv4)",
-                                         f"/{lengths['ipv4']}", lengths.get("source"))],
+                    evidence=[evidence("global_reach", lengths.get("source"),
+                                       "Global Reach address prefix length (IPv4)", f"/{lengths['ipv4']}",
+                                       flag_stale=True)],
                 )
             continue
         for fieldname, version in (("address_prefix", "ipv4"), ("address_prefix_v6", "ipv6")):
@@ -219,8 +222,8 @@ def global_reach_prefixes(design: Design, ctx=None) -> Iterable[Finding]:
                     f"{title}: {fieldname} {prefix} is a /{net.prefixlen}; Global Reach takes exactly a /{want}",
                     node=link, field=(fieldname,),
                     hint=f"Use a /{want} that no VNet, peering or on-premises network uses.",
-                    evidence=[P.evidence("global_reach", f"Global Reach address prefix length ({version})",
-                                         f"/{want}", lengths.get("source"))],
+                    evidence=[evidence("global_reach", lengths.get("source"),
+                                       f"Global Reach address prefix length ({version})", f"/{want}", flag_stale=True)],
                 )
             clashes = [what for used, what in _used_ranges(design, link)
                        if used.version == net.version and used.overlaps(net)]
@@ -231,8 +234,9 @@ def global_reach_prefixes(design: Design, ctx=None) -> Iterable[Finding]:
                     f"{title}: {fieldname} {prefix} overlaps {clashes[0]}{more}",
                     node=link, field=(fieldname,),
                     hint=f"Pick a /{want} that no VNet, peering subnet or on-premises network uses.",
-                    evidence=[P.evidence("global_reach", "Global Reach prefix must not overlap Azure or on-premises",
-                                         True, lengths.get("source"))],
+                    evidence=[evidence("global_reach", lengths.get("source"),
+                                       "Global Reach prefix must not overlap Azure or on-premises", True,
+                                       flag_stale=True)],
                 )
 
 
@@ -275,5 +279,6 @@ def global_reach_transit(design: Design, ctx=None) -> Iterable[Finding]:
             f"direct Global Reach connection{via}",
             node=entry, field=("peer_circuit",),
             hint=f"Add a Global Reach connection between '{a}' and '{b}' (a full mesh needs every pair).",
-            evidence=[P.evidence("global_reach", "Global Reach is transitive", False, transitive.get("source"))],
+            evidence=[evidence("global_reach", transitive.get("source"), "Global Reach is transitive", False,
+                               flag_stale=True)],
         )

@@ -16,6 +16,7 @@ from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Circuit, Design, Gateway
 from . import _places as P
+from ._common import evidence, who
 
 # Sections whose objects carry an Azure `region`, with the label used in messages.
 _REGION_SECTIONS = (
@@ -39,9 +40,9 @@ def unknown_regions(design: Design, ctx=None) -> Iterable[Finding]:
     for section, label in _REGION_SECTIONS:
         for obj in getattr(design, section):
             name = obj.region
-            if not name or P.region(name) is not None:
+            if not name or facts.region(name) is not None:
                 continue
-            guess = P.closest_region(name)
+            guess = facts.closest_region(name)
             yield Finding(
                 "RES001",
                 f"{label} '{obj.name}': region '{name}' is not a known Azure region"
@@ -60,8 +61,8 @@ def unknown_peering_locations(design: Design, ctx=None) -> Iterable[Finding]:
             name = obj.peering_location
             if not name:
                 continue
-            if P.clouds_of_location(name):
-                info = P.location(name)
+            if facts.clouds_of_peering_location(name):
+                info = facts.peering_location(name)
                 if info and info.get("listed_in_latest") is False:
                     yield Finding(
                         "RES002",
@@ -69,14 +70,15 @@ def unknown_peering_locations(design: Design, ctx=None) -> Iterable[Finding]:
                         "(it may have been withdrawn)",
                         node=obj, field=("peering_location",),
                         hint="Check the current ExpressRoute locations list before ordering.",
-                        evidence=[P.evidence("peering_locations", f"{info['name']} listed in the latest locations "
-                                             "table", False, "LOCPROV")],
+                        evidence=[evidence("peering_locations", "LOCPROV",
+                                           f"{info['name']} listed in the latest locations table", False,
+                                           flag_stale=True)],
                     )
                 continue
-            if P.is_placeholder(name):
+            if facts.is_placeholder(name):
                 msg = f"peering location '{name}' is a placeholder, not a peering location"
             else:
-                guess = P.closest_location(name)
+                guess = facts.closest_peering_location(name)
                 msg = f"peering location '{name}' is not a known ExpressRoute peering location" + (
                     f" (closest: '{guess}')" if guess else "")
             yield Finding(
@@ -142,7 +144,7 @@ def gateway_circuit_diversity(design: Design, ctx=None) -> Iterable[Finding]:
         names = [P.circuit_location_name(design, c) for c in circuits]
         if any(n is None for n in names) or len({facts.norm(n) for n in names}) != 1:
             continue
-        loc = P.location(names[0])
+        loc = facts.peering_location(names[0])
         shown = loc["name"] if loc else names[0]
         yield Finding(
             "RES004",
@@ -206,7 +208,7 @@ def bfd_declared(design: Design, ctx=None) -> Iterable[Finding]:
             state = "is disabled" if peering.bfd is False else "is not declared"
             yield Finding(
                 "RES009",
-                f"circuit '{circuit.name}' peering {peering.type}: BFD {state} on the customer edge; without it "
+                f"{who(circuit, peering)}: BFD {state} on the customer edge; without it "
                 "failover waits for the BGP hold timer",
                 node=peering, field=("bfd",) if peering.bfd is False else (),
                 hint="Enable BFD on both customer routers and set bfd: true on the peering.",
@@ -215,18 +217,12 @@ def bfd_declared(design: Design, ctx=None) -> Iterable[Finding]:
 
 # --------------------------------------------------------------------------- RES010 / RES011
 
-def _same_region(a: str, b: str) -> bool:
-    ra, rb = P.region(a), P.region(b)
-    if ra and rb:
-        return ra["name"] == rb["name"]
-    return facts.norm(a) == facts.norm(b)
-
-
 @check("RES010", "RES011")
 def gateway_regions(design: Design, ctx=None) -> Iterable[Finding]:
     for gw in design.gateways:
         vnet = design.vnet(gw.vnet)
-        if gw.region and vnet is not None and vnet.region and not _same_region(gw.region, vnet.region):
+        if (gw.region and vnet is not None and vnet.region
+                and facts.region_key(gw.region) != facts.region_key(vnet.region)):
             yield Finding(
                 "RES010",
                 f"gateway '{gw.name}' is in region '{gw.region}' but its VNet '{vnet.name}' is in "

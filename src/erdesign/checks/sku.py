@@ -22,6 +22,7 @@ from ..engine.finding import Evidence, Finding
 from ..engine.registry import check
 from ..model import Design, format_bandwidth
 from . import _places as P
+from ._common import evidence
 
 
 def _er_links(design: Design):
@@ -41,8 +42,9 @@ def _who(gw) -> str:
 def _premium_reason_evidence(reason_id: str) -> Evidence:
     for item in table("sku_rules").get("premium_required_for", []):
         if item.get("id") == reason_id:
-            return P.evidence("sku_rules", "Premium required for", item["text"], item.get("source"))
-    return P.evidence("sku_rules", "Premium required for", reason_id, None)
+            return evidence("sku_rules", item.get("source"), "Premium required for", item["text"],
+                            flag_stale=True)
+    return evidence("sku_rules", None, "Premium required for", reason_id, flag_stale=True)
 
 
 # --------------------------------------------------------------------------- SKU001 / SKU002 / SKU003
@@ -66,10 +68,11 @@ def sku_reach(design: Design, ctx=None) -> Iterable[Finding]:
                 "ExpressRoute can't connect across Azure clouds (no SKU allows it)",
                 node=conn, field=("circuit",),
                 evidence=[
-                    P.evidence("regions", f"cloud of {P.region_label(gw_region)}", gw_cloud, gw_region.get("source")),
-                    P.evidence("regions", "cross-cloud connectivity",
-                               "Connectivity to national cloud environments isn't supported",
-                               table("regions")["cross_geopolitical_region"].get("source")),
+                    evidence("regions", gw_region.get("source"), f"cloud of {P.region_label(gw_region)}", gw_cloud,
+                             flag_stale=True),
+                    evidence("regions", table("regions")["cross_geopolitical_region"].get("source"),
+                             "cross-cloud connectivity", "Connectivity to national cloud environments isn't supported",
+                             flag_stale=True),
                 ],
             )
             continue
@@ -89,8 +92,8 @@ def sku_reach(design: Design, ctx=None) -> Iterable[Finding]:
                     node=circuit, field=("sku", "tier"),
                     hint="Use a Standard (same geopolitical region) or Premium circuit, or place the gateway "
                          f"in {' or '.join(local)}.",
-                    evidence=[P.evidence("peering_locations", f"Local Azure regions of {loc['name']}",
-                                         ", ".join(local), P.location_source(loc))],
+                    evidence=[evidence("peering_locations", loc.get("source"), f"Local Azure regions of {loc['name']}",
+                                       ", ".join(local), flag_stale=True)],
                 )
 
 
@@ -116,9 +119,9 @@ def _standard_reach(conn, gw, gw_region, circuit, loc) -> Iterable[Finding]:
 def _circuit_cloud_vs_location(design: Design) -> Iterable[Finding]:
     """A circuit whose region is in one cloud but whose peering location exists only in others."""
     for circuit in design.circuits:
-        info = P.region(circuit.region)
+        info = facts.region(circuit.region)
         loc_name = P.circuit_location_name(design, circuit)
-        clouds = P.clouds_of_location(loc_name)
+        clouds = facts.clouds_of_peering_location(loc_name)
         if not info or not info.get("cloud") or not clouds or info["cloud"] in clouds:
             continue
         yield Finding(
@@ -128,8 +131,10 @@ def _circuit_cloud_vs_location(design: Design) -> Iterable[Finding]:
             node=circuit, field=("peering_location",),
             hint=f"Pick a peering location offered in {info['cloud']}, or create the circuit in a "
                  f"{clouds[0]} region.",
-            evidence=[P.evidence("regions", f"cloud of {P.region_label(info)}", info["cloud"], info.get("source")),
-                      P.evidence("peering_locations", f"clouds that offer {loc_name}", ", ".join(clouds), "LOCPROV")],
+            evidence=[evidence("regions", info.get("source"), f"cloud of {P.region_label(info)}", info["cloud"],
+                               flag_stale=True),
+                      evidence("peering_locations", "LOCPROV", f"clouds that offer {loc_name}", ", ".join(clouds),
+                               flag_stale=True)],
         )
 
 
@@ -148,10 +153,11 @@ def local_circuits(design: Design, ctx=None) -> Iterable[Finding]:
                 f"circuit '{circuit.name}' is ExpressRoute Local at {loc['name']}, where Local isn't offered "
                 "(the location has no Local Azure region)",
                 node=circuit, field=("sku", "tier"),
-                evidence=[P.evidence("peering_locations", f"Local Azure regions of {loc['name']}", "n/a (none)",
-                                     P.location_source(loc)),
-                          P.evidence("sku_rules", "Local requires a Local Azure region at the peering location",
-                                     True, local.get("source"))],
+                evidence=[evidence("peering_locations", loc.get("source"), f"Local Azure regions of {loc['name']}",
+                                   "n/a (none)", flag_stale=True),
+                          evidence("sku_rules", local.get("source"),
+                                   "Local requires a Local Azure region at the peering location", True,
+                                   flag_stale=True)],
             )
         if local.get("unlimited_only") and circuit.sku.family != "UnlimitedData":
             yield Finding(
@@ -160,7 +166,8 @@ def local_circuits(design: Design, ctx=None) -> Iterable[Finding]:
                 "Local circuits are billed UnlimitedData only",
                 node=circuit, field=("sku", "family"),
                 hint="Set sku.family: UnlimitedData (Local's price includes egress).",
-                evidence=[P.evidence("sku_rules", "Local billing", "UnlimitedData only", local.get("source"))],
+                evidence=[evidence("sku_rules", local.get("source"), "Local billing", "UnlimitedData only",
+                                   flag_stale=True)],
             )
         minimum = local.get("min_bandwidth_mbps") or {}
         if minimum.get("value") and circuit.bandwidth < minimum["value"]:
@@ -173,8 +180,9 @@ def local_circuits(design: Design, ctx=None) -> Iterable[Finding]:
                 node=circuit, field=("bandwidth",),
                 hint=f"Check with your provider; use {format_bandwidth(minimum['value'])} or more, "
                      "or a Standard circuit.",
-                evidence=[P.evidence("sku_rules", "minimum ExpressRoute Local bandwidth",
-                                     format_bandwidth(minimum["value"]), minimum.get("source"), estimate=estimate)],
+                evidence=[evidence("sku_rules", minimum.get("source"), "minimum ExpressRoute Local bandwidth",
+                                   format_bandwidth(minimum["value"]), "estimate" if estimate else "verified",
+                                   flag_stale=True)],
             )
 
 
@@ -198,8 +206,9 @@ def direct_circuits(design: Design, ctx=None) -> Iterable[Finding]:
                 f"'{port.name}' ({format_bandwidth(port.bandwidth)}), which offers "
                 f"{', '.join(format_bandwidth(v) for v in offered)}",
                 node=circuit, field=("bandwidth",),
-                evidence=[P.evidence("bandwidths", f"circuit sizes on a {format_bandwidth(port.bandwidth)} port",
-                                     ", ".join(format_bandwidth(v) for v in offered), by_port.get("source"))],
+                evidence=[evidence("bandwidths", by_port.get("source"),
+                                   f"circuit sizes on a {format_bandwidth(port.bandwidth)} port",
+                                   ", ".join(format_bandwidth(v) for v in offered), flag_stale=True)],
             )
         if circuit.peering_location and port.peering_location and \
                 facts.norm(circuit.peering_location) != facts.norm(port.peering_location):
@@ -227,10 +236,11 @@ def direct_circuits(design: Design, ctx=None) -> Iterable[Finding]:
             + (f"; above {provisionable['value']}x the port speed it can't even be provisioned" if beyond else ""),
             node=port, field=("bandwidth",),
             evidence=[
-                P.evidence("direct_oversubscription", "recommended maximum of circuits per port (x port speed)",
-                           recommended["value"], recommended.get("source")),
-                P.evidence("direct_oversubscription", "maximum that can be provisioned (x port speed)",
-                           provisionable["value"], provisionable.get("source")),
+                evidence("direct_oversubscription", recommended.get("source"),
+                         "recommended maximum of circuits per port (x port speed)", recommended["value"],
+                         flag_stale=True),
+                evidence("direct_oversubscription", provisionable.get("source"),
+                         "maximum that can be provisioned (x port speed)", provisionable["value"], flag_stale=True),
             ],
         )
 
@@ -263,9 +273,9 @@ def m365_without_premium(design: Design, ctx=None) -> Iterable[Finding]:
                 hint=f"Set sku.tier: Premium on circuit '{circuit.name}', or remove the Microsoft 365 "
                      f"communities from route filter '{rf.name}'.",
                 evidence=[
-                    P.evidence("m365_communities", "Microsoft 365 communities", ", ".join(found),
-                               m365["communities"].get("source")),
-                    P.evidence("m365_communities", "Premium required for Microsoft 365", True,
-                               m365["premium_required"].get("source")),
+                    evidence("m365_communities", m365["communities"].get("source"), "Microsoft 365 communities",
+                             ", ".join(found), flag_stale=True),
+                    evidence("m365_communities", m365["premium_required"].get("source"),
+                             "Premium required for Microsoft 365", True, flag_stale=True),
                 ],
             )

@@ -11,7 +11,7 @@ from ..data import table
 from ..engine.finding import Evidence, Finding
 from ..engine.registry import check
 from ..model import Design, Node
-from .addressing import ROLES, evidence, interface_of, link_of, peerings, who
+from ._common import ROLES, evidence, interface_of, link_of, peerings, who
 
 
 def _vlan() -> dict:

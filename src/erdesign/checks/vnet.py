@@ -11,7 +11,8 @@ from typing import Iterator
 from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Design, VNetPeering
-from .gateway import gateways_by_vnet, names, network
+from ._common import names, network, vnet_peering_label
+from .gateway import gateways_by_vnet
 
 CONNECTED = "connected"
 
@@ -45,10 +46,6 @@ def peers_of(design: Design) -> dict[str, set[str]]:
     return out
 
 
-def _label(p: VNetPeering) -> str:
-    return f"VNet peering '{p.name}' ({p.vnet} -> {p.remote_vnet})"
-
-
 # --------------------------------------------------------------------------- rules
 
 @check("VNET001")
@@ -61,7 +58,7 @@ def remote_gateway_unavailable(design: Design, ctx=None) -> Iterator[Finding]:
         if not gws.get(p.remote_vnet):
             yield Finding(
                 "VNET001",
-                f"{_label(p)}: uses remote gateways, but VNet '{p.remote_vnet}' has no gateway",
+                f"{vnet_peering_label(p)}: uses remote gateways, but VNet '{p.remote_vnet}' has no gateway",
                 node=p, field=("use_remote_gateways",),
                 hint="Point the peering at the hub VNet that holds the gateway, or set use_remote_gateways: false",
             )
@@ -70,7 +67,7 @@ def remote_gateway_unavailable(design: Design, ctx=None) -> Iterator[Finding]:
         if reverse is not None and not reverse.allow_gateway_transit:
             yield Finding(
                 "VNET001",
-                f"{_label(reverse)}: does not allow gateway transit, but its reverse peering '{p.name}' "
+                f"{vnet_peering_label(reverse)}: does not allow gateway transit, but its reverse peering '{p.name}' "
                 "uses remote gateways",
                 node=reverse, field=("allow_gateway_transit",),
                 hint=f"Set allow_gateway_transit: true on peering '{reverse.name}'",
@@ -84,7 +81,7 @@ def own_gateway_and_remote_gateways(design: Design, ctx=None) -> Iterator[Findin
         if p.use_remote_gateways and gws.get(p.vnet):
             yield Finding(
                 "VNET002",
-                f"{_label(p)}: uses remote gateways, but VNet '{p.vnet}' has its own gateway "
+                f"{vnet_peering_label(p)}: uses remote gateways, but VNet '{p.vnet}' has its own gateway "
                 f"{names(g.name for g in gws[p.vnet])}",
                 node=p, field=("use_remote_gateways",),
                 hint="Set use_remote_gateways: false, or remove the VNet's own gateway",
@@ -101,7 +98,7 @@ def several_remote_gateway_peerings(design: Design, ctx=None) -> Iterator[Findin
         for extra in ps[1:]:
             yield Finding(
                 "VNET003",
-                f"{_label(extra)}: VNet '{vnet_name}' already uses remote gateways through peering "
+                f"{vnet_peering_label(extra)}: VNet '{vnet_name}' already uses remote gateways through peering "
                 f"'{ps[0].name}'; only one peering of a VNet can use remote gateways",
                 node=extra, field=("use_remote_gateways",),
                 hint="Keep use_remote_gateways on one peering only",
@@ -136,7 +133,7 @@ def overlapping_peered_vnets(design: Design, ctx=None) -> Iterator[Finding]:
             if hit:
                 yield Finding(
                     "VNET004",
-                    f"{_label(p)}: VNet '{a.name}' address space {ta} overlaps VNet '{b.name}' {hit[0]}; "
+                    f"{vnet_peering_label(p)}: VNet '{a.name}' address space {ta} overlaps VNet '{b.name}' {hit[0]}; "
                     "peered VNets must not overlap",
                     node=p, field=("remote_vnet",),
                     hint="Re-address one of the VNets; overlapping VNets cannot be peered",
@@ -155,7 +152,7 @@ def peering_without_reverse(design: Design, ctx=None) -> Iterator[Finding]:
             continue
         yield Finding(
             "VNET005",
-            f"{_label(p)}: VNet '{p.remote_vnet}' has no peering back to '{p.vnet}'; "
+            f"{vnet_peering_label(p)}: VNet '{p.remote_vnet}' has no peering back to '{p.vnet}'; "
             "the peering would stay Initiated and carry no traffic",
             node=p, field=("remote_vnet",),
             hint=f"Add the reverse peering from '{p.remote_vnet}' to '{p.vnet}'",
@@ -168,7 +165,7 @@ def peering_not_connected(design: Design, ctx=None) -> Iterator[Finding]:
         if p.state is not None and p.state.strip().lower() != CONNECTED:
             yield Finding(
                 "VNET006",
-                f"{_label(p)}: peering state is {p.state}, not Connected; no traffic flows over it",
+                f"{vnet_peering_label(p)}: peering state is {p.state}, not Connected; no traffic flows over it",
                 node=p, field=("state",),
                 hint="Create or re-sync the peering on the other VNet until both sides show Connected",
             )

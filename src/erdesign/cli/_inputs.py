@@ -28,20 +28,24 @@ def load_inputs(paths, parameters=None, verbose=False, summary=True):
     design = load_design(list(paths), **options)
     if summary:
         skipped = [n for n in design._notes if n.rule == "IMP003"]
-        count = sum(_skipped_count(n) for n in skipped)
-        if count:
+        resources = sum(_skipped_count(n) for n in skipped)
+        files = sum(1 for n in skipped if not n.evidence)
+        parts = []
+        if resources:
+            parts.append(f"{resources} resource{'s' if resources != 1 else ''} of other types")
+        if files:
+            parts.append(f"{files} file{'s' if files != 1 else ''} that {'are' if files != 1 else 'is'} "
+                         "no az/ARM/Terraform input")
+        if parts:
             more = "" if verbose else " (--verbose lists them)"
-            click.echo(f"erdesign: skipped {count} resource{'s' if count != 1 else ''} of other types{more}", err=True)
+            click.echo(f"erdesign: skipped {' and '.join(parts)}{more}", err=True)
             if verbose:
                 report_notes(skipped)
     return design
 
 
 def _skipped_count(note) -> int:
-    for ev in note.evidence:
-        if ev.label == "resources skipped":
-            return int(ev.value)
-    return 1
+    return sum(int(ev.value) for ev in note.evidence if ev.label == "resources skipped")
 
 
 def report_notes(notes) -> None:

@@ -26,6 +26,7 @@ from typing_extensions import Annotated
 
 from ..errors import InputError, InputErrors, Loc, did_you_mean
 from ..facts import norm
+from ..loader import located_validation_errors, nearest_loc
 from .money import dec
 
 # component -> units it may be priced in, and the dimensions an entry must state
@@ -261,7 +262,8 @@ def parse_book(text: str, file: str, default_id: Optional[str] = None) -> PriceB
     try:
         book = PriceBook.model_validate(data)
     except ValidationError as exc:
-        raise InputErrors([_located(err, locs, file) for err in _first_per_path(exc.errors())]) from None
+        raise located_validation_errors(exc, locs, file, PriceBook, strip=COMPONENTS, root_label="price book",
+                                        message=_book_message) from None
     if book.book is None:
         book.book = default_id
     book._currency_loc = locs.get(("currency",))
@@ -277,79 +279,37 @@ def _check_book(book: PriceBook, data: dict, locs: dict, file: str) -> None:
         if entry.currency and entry.currency.upper() != book.currency:
             errors.append(InputError(
                 f"prices[{i}]: currency {entry.currency} differs from the book's {book.currency}; "
-                "one book, one currency", _loc_of(locs, ("prices", i, "currency"), file)))
+                "one book, one currency", nearest_loc(locs, ("prices", i, "currency"), file)))
         if entry.key() in seen:
             errors.append(InputError(
                 f"prices[{i}]: same component and dimensions as prices[{seen[entry.key()]}]; "
-                "which one applies would be ambiguous", _loc_of(locs, ("prices", i), file)))
+                "which one applies would be ambiguous", nearest_loc(locs, ("prices", i), file)))
         seen.setdefault(entry.key(), i)
         raw_source = data["prices"][i].get("source")
         looks_like_id = isinstance(raw_source, str) and " " not in raw_source.strip() and len(raw_source) <= 24
         if looks_like_id and ids and raw_source not in ids and not raw_source.startswith(("http", "quote")):
             errors.append(InputError(
                 f"prices[{i}]: source '{raw_source}' is not a source id of this book{did_you_mean(raw_source, ids)}",
-                _loc_of(locs, ("prices", i, "source"), file)))
+                nearest_loc(locs, ("prices", i, "source"), file)))
     InputErrors.raise_if_any(errors)
 
 
-def _first_per_path(errors: list[dict]) -> list[dict]:
-    seen, out = set(), []
-    for err in errors:
-        key = tuple(err["loc"])
-        if key not in seen:
-            seen.add(key)
-            out.append(err)
-    return out
-
-
-def _loc_of(locs: dict, path: tuple, file: str) -> Loc:
-    while path:
-        if path in locs:
-            return locs[path]
-        path = path[:-1]
-    return locs.get((), Loc(file, 1, 1))
-
-
-def _located(err: dict, locs: dict, file: str) -> InputError:
-    from ..model import format_path
-
-    path = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in COMPONENTS))
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        key = path[-1]
-        where = locs.get(path[:-1] + ("<key>", key)) or _loc_of(locs, path, file)
-        valid = _valid_keys(path[:-1])
-        return InputError(f"{format_path(path[:-1]) or 'price book'}: unknown key '{key}'{did_you_mean(str(key), valid)}",
-                          where)
-    if kind == "missing":
-        return InputError(f"{format_path(path[:-1]) or 'price book'}: missing required key '{path[-1]}'",
-                          _loc_of(locs, path[:-1], file))
+def _book_message(err: dict) -> str:
+    """How a price book words a bad value (unknown and missing keys are worded by the loader)."""
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if kind == "literal_error":
+        return f"{value!r} is not one of {ctx.get('expected', '')}"
+    if kind in ("date_parsing", "date_type", "date_from_datetime_parsing"):
+        return f"expected a date like 2026-01-31, got {value!r}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = next(iter(ctx.items()), ("", ""))
+        sign = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<"}.get(bound[0], bound[0])
+        return f"{value} must be {sign} {bound[1]}"
     msg = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             msg = msg[len(prefix):]
-    if kind == "literal_error":
-        msg = f"{err.get('input')!r} is not one of {(err.get('ctx') or {}).get('expected', '')}"
-    elif kind in ("date_parsing", "date_type", "date_from_datetime_parsing"):
-        msg = f"expected a date like 2026-01-31, got {err.get('input')!r}"
-    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        ctx = err.get("ctx") or {}
-        bound = next(iter(ctx.items()), ("", ""))
-        sign = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<"}.get(bound[0], bound[0])
-        msg = f"{err.get('input')} must be {sign} {bound[1]}"
-    return InputError(f"{format_path(path) or 'price book'}: {msg}", _loc_of(locs, path, file))
-
-
-def _valid_keys(parent: tuple) -> list[str]:
-    if not parent:
-        return list(PriceBook.model_fields)
-    if parent[0] == "prices":
-        return list(PriceEntry.model_fields)
-    if parent[0] == "unpriced":
-        return list(Gap.model_fields)
-    if parent[0] == "sources":
-        return list(Source.model_fields)
-    return []
+    return msg
 
 
 def read_book_file(path: str) -> PriceBook:

@@ -77,7 +77,7 @@ class Pricer:
     # ------------------------------------------------------------------ one line
     def line(self, *, group: str, kind: str, obj: str, path: str, component: str, description: str,
              factors: list[tuple[Decimal, str]], unit: str, book_unit: str, request: dict[str, Any],
-             missing_reason: str = "", quote: Optional[Quote] = None) -> CostLine:
+             missing_reason: str = "", quote: Optional[Quote] = None, label: str = "") -> CostLine:
         quantity = Decimal(1)
         for value, _ in factors:
             quantity *= dec(value)
@@ -88,7 +88,7 @@ class Pricer:
                 f"no price for {component} ({_describe(request)}) in the price books")
             line = CostLine(object_kind=kind, object=obj, component=component, description=description,
                             quantity=quantity, unit=unit, unit_price=None, confidence="unpriced",
-                            formula="", source="", note=reason, group=group, path=path)
+                            formula="", source="", note=reason, group=group, path=path, label=label)
         else:
             amount = cents(quantity * quote.amount)
             per = "" if quote.unit == "one-time" else f"/{UNIT_LABEL.get(quote.unit, quote.unit)}"
@@ -106,7 +106,7 @@ class Pricer:
                             monthly=None if book_unit == "one-time" else amount,
                             one_time=amount if book_unit == "one-time" else None,
                             confidence=quote.confidence, formula=formula, source=quote.source_id,
-                            as_of=quote.as_of, note=note.strip(), group=group, path=path)
+                            as_of=quote.as_of, note=note.strip(), group=group, path=path, label=label)
         self.lines.append(line)
         return line
 
@@ -287,7 +287,8 @@ class Pricer:
                           description=f"{flow.src} -> {flow.dst}: {direction} at {vnet} (intra-region)",
                           factors=[(flow.gb, "GB")], unit="GB", book_unit="GB",
                           request={"scope": "intra_region", "direction": direction,
-                                   "region": _canonical_region(src_region)})
+                                   "region": _canonical_region(src_region)},
+                          label=f"{flow.src} -> {flow.dst}: {direction} (intra-region)")
             return
         for direction, vnet, region in (("egress", flow.src, src_region), ("ingress", flow.dst, dst_region)):
             zone, why = region_zone(region)
@@ -296,7 +297,8 @@ class Pricer:
                       factors=[(flow.gb, "GB")], unit="GB", book_unit="GB",
                       request={"scope": "global", "direction": direction, "zone": zone,
                                "region": _canonical_region(region)},
-                      missing_reason=why if zone is None else "")
+                      missing_reason=why if zone is None else "",
+                      label=f"{flow.src} -> {flow.dst}: {direction} (global, {zone or region})")
 
     # ------------------------------------------------------------------ Global Reach
     def global_reach(self) -> None:
@@ -352,7 +354,8 @@ class Pricer:
                       description=f"Global Reach data, {direction} at the {where} ({zone or 'unknown zone'})",
                       factors=[(volume, "GB")], unit="GB", book_unit="GB",
                       request={"direction": direction, "zone": zone},
-                      missing_reason=reasons[circuit] if zone is None else "")
+                      missing_reason=reasons[circuit] if zone is None else "",
+                      label=f"Data {direction} at the {where} ({zone or 'unknown zone'})")
 
     # ------------------------------------------------------------------ carrier side
     def carriers(self) -> None:
@@ -369,43 +372,43 @@ class Pricer:
                 for book_unit, fee, suffix in (("month", vc.monthly_fee, "monthly"), ("one-time", vc.one_time_fee, "one-time")):
                     self.carrier_line(group, "virtual_circuit", vc, path, "carrier_virtual_circuit",
                                       f"{label}: {suffix}", Decimal(1), "virtual circuit", book_unit, fee, request,
-                                      "monthly_fee" if book_unit == "month" else "one_time_fee")
+                                      "monthly_fee" if book_unit == "month" else "one_time_fee", label)
             for x_index, xc in enumerate(provider.cross_connects):
                 path = xc.path or f"providers[{p_index}].cross_connects[{x_index}]"
                 count = Decimal(xc.count)
                 noun = "cross-connect" if xc.count == 1 else "cross-connects"
                 request = {"provider_kind": provider.kind}
+                label = (f"Cross-connect {xc.name}{f' ×{xc.count}' if xc.count > 1 else ''}"
+                         f"{f' at {xc.site}' if xc.site else ''}")
                 for book_unit, fee, suffix in (("month", xc.monthly_fee, "monthly"), ("one-time", xc.one_time_fee, "one-time")):
-                    self.carrier_line(group, "cross_connect", xc, path, "cross_connect",
-                                      f"Cross-connect {xc.name}{f' ×{xc.count}' if xc.count > 1 else ''}"
-                                      f"{f' at {xc.site}' if xc.site else ''}: {suffix}",
+                    self.carrier_line(group, "cross_connect", xc, path, "cross_connect", f"{label}: {suffix}",
                                       count, noun, book_unit, fee, request,
-                                      "monthly_fee" if book_unit == "month" else "one_time_fee")
+                                      "monthly_fee" if book_unit == "month" else "one_time_fee", label)
         for c in self.design.circuits:
             if not c.is_direct and c.name not in covered:
                 self.assume(f"circuit '{c.name}': no carrier virtual circuits in the design, so the carrier side "
                             "(a layer-2 link to each of the two Microsoft edge routers) is not included")
 
     def carrier_line(self, group, kind, node, path, component, description, count, noun, book_unit, fee, request,
-                     field_name) -> None:
+                     field_name, label="") -> None:
         unit = "one-time" if book_unit == "one-time" else "month"
         factors = [(count, noun)]
         if fee is None:
             self.line(group=group, kind=kind, obj=node.name, path=path, component=component, description=description,
-                      factors=factors, unit=unit, book_unit=book_unit, request=request)
+                      factors=factors, unit=unit, book_unit=book_unit, request=request, label=label)
             return
         where = node.loc(field_name)
         if node.currency.upper() != self.currency:
             self.line(group=group, kind=kind, obj=node.name, path=path, component=component, description=description,
                       factors=factors, unit=unit, book_unit=book_unit, request=request,
                       missing_reason=f"the quote is in {node.currency} and the report in {self.currency}; "
-                                     "erdesign does not convert currencies")
+                                     "erdesign does not convert currencies", label=label)
             return
         quote = Quote(amount=dec(fee), unit=book_unit, currency=self.currency, confidence="quote", source_id="design",
                       source_text=DESIGN_SOURCE, as_of=None, book="design",
                       note=f"quote written in the design at {where}" if where else "quote written in the design")
         self.line(group=group, kind=kind, obj=node.name, path=path, component=component, description=description,
-                  factors=factors, unit=unit, book_unit=book_unit, request=request, quote=quote)
+                  factors=factors, unit=unit, book_unit=book_unit, request=request, quote=quote, label=label)
 
 
 def _describe(request: dict[str, Any]) -> str:

@@ -1,5 +1,10 @@
 """Render a CostReport as a table (infracost-style tree), markdown, CSV or JSON.
 
+The table is for a 120-column terminal: each item's formula and price source sit
+on an indented line under it, and a carrier link's monthly and one-time fees are
+one item. Markdown and CSV keep Formula and Source as columns (documents,
+spreadsheets); JSON is the report's own dictionary.
+
 Estimate and unpriced lines are marked in every format: ESTIMATE / UNPRICED in
 capitals with a numbered note (the derivation or the reason), and the totals
 say how much is estimate and what is left out.
@@ -9,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import textwrap
 from decimal import Decimal
 from typing import Optional
 
@@ -16,6 +23,7 @@ from .money import cents, fmt_money, fmt_number
 from .report import CostLine, CostReport
 
 FORMATS = ("table", "json", "csv", "markdown")
+WIDTH = 120  # the table format is laid out for a 120-column terminal
 LEGEND = ("verified = cited list price; quote = your figure from the design or your price book; "
           "ESTIMATE = derived or typical figure (see its note); UNPRICED = no defensible price: "
           "left out of the totals")
@@ -83,8 +91,6 @@ def _groups(lines: list[CostLine]) -> list[tuple[str, list[CostLine]]]:
 # --------------------------------------------------------------------------- table / markdown
 
 def _text(report: CostReport, markdown: bool) -> str:
-    from tabulate import tabulate
-
     cur = report.currency
     notes = _Notes()
     out: list[str] = []
@@ -99,54 +105,144 @@ def _text(report: CostReport, markdown: bool) -> str:
     else:
         out += [f"{title} ({cur}, {report.hours_per_month} h/month, {plan})", f"Price books: {books}", ""]
 
-    headers = ["Name", "Qty", "Unit", "Unit price", "Monthly", "One-time", "Confidence", "Formula", "Source"]
-    rows = []
-    for group, lines in _groups(report.lines):
-        if markdown:
-            rows.append([f"**{group}**", "", "", "", "", "", "", "", ""])
-        else:
-            rows.append([group, "", "", "", "", "", "", "", ""])
-        for i, line in enumerate(lines):
-            if markdown:
-                name = f"{'└─' if i == len(lines) - 1 else '├─'} {line.description}"
-            else:
-                name = f" {'└─' if i == len(lines) - 1 else '├─'} {line.description}"
-            rows.append([
-                _cell(name, markdown),
-                fmt_number(line.quantity),
-                line.unit,
-                fmt_number(line.unit_price, 6) if line.unit_price is not None else "—",
-                _money_cell(line.monthly, line, markdown) if not line.is_one_time else "",
-                _money_cell(line.one_time, line, markdown) if line.is_one_time else "",
-                _confidence(line, notes, markdown),
-                line.formula,
-                _cell(line.source, markdown),
-            ])
-    if rows:
-        out.append(tabulate(rows, headers=headers, tablefmt="github" if markdown else "simple",
-                            colalign=("left", "right", "left", "right", "right", "right", "left", "left", "left"),
-                            disable_numparse=True))
-    else:
+    if not report.lines:
         out.append("(nothing to price: the design has no circuits, gateways, peerings or carrier links)")
+    elif markdown:
+        out.append(_markdown_lines(report, notes))
+    else:
+        out += _tree(report, notes)
     out.append("")
-    out.append(("_" if markdown else "") + "* estimate amount. " + LEGEND + ("_" if markdown else ""))
+    if markdown:
+        out.append("_* estimate amount. " + LEGEND + "_")
+    else:
+        out += _wrap("* estimate amount. " + LEGEND)
     out.append("")
     out += _totals(report, markdown)
     out += _comparisons(report, markdown)
     if notes.items:
         out += (["## Notes", ""] if markdown else ["Notes", "-----"])
-        out += [f"[{i}] {text}" + ("  " if markdown else "") for i, text in enumerate(notes.items, 1)]
+        for i, text in enumerate(notes.items, 1):
+            out += [f"[{i}] {text}  "] if markdown else _wrap(f"[{i}] {text}", indent=" " * len(f"[{i}] "))
         out.append("")
     if report.assumptions:
         out += (["## Assumptions", ""] if markdown else ["Assumptions", "-----------"])
-        out += [f"- {text}" for text in report.assumptions]
+        out += _bullets(report.assumptions, markdown)
         out.append("")
     sources = report.sources_used()
     if sources:
         out += (["## Sources", ""] if markdown else ["Sources", "-------"])
-        out += [f"- {key}: {text}" for key, text in sources.items()]
+        out += _bullets([f"{key}: {text}" for key, text in sources.items()], markdown)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _wrap(text: str, indent: str = "", first: str = "") -> list[str]:
+    """A paragraph wrapped to WIDTH; URLs and other long words are never broken."""
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+
+def _bullets(items: list[str], markdown: bool) -> list[str]:
+    if markdown:
+        return [f"- {text}" for text in items]
+    return [line for text in items for line in _wrap(text, indent="  ", first="- ")]
+
+
+# --------------------------------------------------------------------------- the lines
+
+def _line_cells(line: CostLine, notes: _Notes, markdown: bool) -> list[str]:
+    """Qty, Unit, Unit price, Monthly, One-time, Confidence of one line."""
+    return [
+        fmt_number(line.quantity),
+        line.unit,
+        fmt_number(line.unit_price, 6) if line.unit_price is not None else "—",
+        _money_cell(line.monthly, line, markdown) if not line.is_one_time else "",
+        _money_cell(line.one_time, line, markdown) if line.is_one_time else "",
+        _confidence(line, notes, markdown),
+    ]
+
+
+def _markdown_lines(report: CostReport, notes: _Notes) -> str:
+    """Markdown keeps every column (Formula and Source too): it is for documents."""
+    from tabulate import tabulate
+
+    headers = ["Name", "Qty", "Unit", "Unit price", "Monthly", "One-time", "Confidence", "Formula", "Source"]
+    rows = []
+    for group, lines in _groups(report.lines):
+        rows.append([f"**{group}**", "", "", "", "", "", "", "", ""])
+        for i, line in enumerate(lines):
+            name = f"{'└─' if i == len(lines) - 1 else '├─'} {line.description}"
+            rows.append([_cell(name, True), *_line_cells(line, notes, True), line.formula, _cell(line.source, True)])
+    return tabulate(rows, headers=headers, tablefmt="github",
+                    colalign=("left", "right", "left", "right", "right", "right", "left", "left", "left"),
+                    disable_numparse=True)
+
+
+_TREE_HEADERS = ["Name", "Qty", "Unit", "Unit price", "Monthly", "One-time", "Confidence"]
+_RIGHT = (False, True, False, True, True, True, False)
+_GAP = "  "
+_MIN_NAME = 36
+_NBSP = "\u00a0"  # textwrap never breaks at it
+
+
+def _items(lines: list[CostLine]) -> list[tuple[str, list[CostLine]]]:
+    """(name, lines) per tree item: consecutive lines of one object sharing a label are one item."""
+    items: list[tuple[str, list[CostLine]]] = []
+    for line in lines:
+        last = items[-1][1][-1] if items else None
+        if (line.label and last is not None and last.label == line.label and last.object == line.object
+                and last.path == line.path):
+            items[-1][1].append(line)
+        else:
+            items.append((line.label or line.description, [line]))
+    return items
+
+
+def _wrap_name(name: str, width: int) -> list[str]:
+    """Wrap an item name without splitting a parenthesis such as '(Zone 1)' or '(primary, 1Gbps)'."""
+    glued = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace(" ", _NBSP), name)
+    return [part.replace(_NBSP, " ") for part in textwrap.wrap(glued, width, break_on_hyphens=False)] or [""]
+
+
+def _detail(line: CostLine, notes: _Notes) -> str:
+    """The second line under an item: how the amount is computed and where the price comes from."""
+    if not line.priced:
+        return f"not priced, so not in the totals: see note {notes.ref(line.note)}"
+    return f"= {line.formula}   [{line.source}]"
+
+
+def _tree(report: CostReport, notes: _Notes) -> list[str]:
+    """infracost-style breakdown that fits WIDTH columns: one row per item with the amounts,
+    then its formula and price source on an indented line below."""
+    groups = [(group, _items(lines)) for group, lines in _groups(report.lines)]
+    cells = {id(line): _line_cells(line, notes, False) for line in report.lines}
+    details = {id(line): _detail(line, notes) for line in report.lines}
+    widths = [max([len(_TREE_HEADERS[c])] + [len(row[c - 1]) for row in cells.values()])
+              for c in range(1, len(_TREE_HEADERS))]
+    longest = max(len(_TREE_HEADERS[0]), *(3 + len(name) for _, items in groups for name, _ in items))
+    name_width = min(longest, max(_MIN_NAME, WIDTH - sum(widths) - len(_GAP) * len(widths)))
+
+    def row(name: str, values: list[str]) -> str:
+        parts = [name.ljust(name_width)]
+        parts += [v.rjust(w) if right else v.ljust(w) for v, w, right in zip(values, widths, _RIGHT[1:])]
+        return _GAP.join(parts).rstrip()
+
+    out = [row(_TREE_HEADERS[0], _TREE_HEADERS[1:]), _GAP.join("-" * w for w in [name_width] + widths)]
+    blank = [""] * len(widths)
+    for g, (group, items) in enumerate(groups):
+        if g:
+            out.append("")
+        out.append(group)
+        for i, (name, lines) in enumerate(items):
+            last = i == len(items) - 1
+            branch, stem = ("└─ ", "   ") if last else ("├─ ", "│  ")
+            wrapped = _wrap_name(name, name_width - len(branch))
+            for r in range(max(len(wrapped), len(lines))):
+                text = (branch if r == 0 else stem) + (wrapped[r] if r < len(wrapped) else "")
+                out.append(row(text, cells[id(lines[r])] if r < len(lines) else blank))
+            for line in lines:
+                out += _wrap(details[id(line)], indent=stem + "      ", first=stem + "  ")
+    return out
 
 
 def _totals(report: CostReport, markdown: bool) -> list[str]:
@@ -178,7 +274,7 @@ def _totals(report: CostReport, markdown: bool) -> list[str]:
     if t.unpriced:
         what = "**NOT INCLUDED**" if markdown else "NOT INCLUDED"
         out.append(f"{what}: {len(t.unpriced)} unpriced line(s), so the real totals are higher:")
-        out += [f"- {item}" for item in t.excludes()]
+        out += _bullets(t.excludes(), markdown)
     else:
         out.append("Every line is priced.")
     out.append("")
@@ -212,7 +308,7 @@ def _comparisons(report: CostReport, markdown: bool) -> list[str]:
                         tablefmt="github" if markdown else "simple", disable_numparse=True,
                         colalign=("left", "left", "right", "left", "right", "right", "right", "right", "right")))
     out.append("")
-    out += [f"- {c.circuit}: {c.recommendation}" for c in report.comparisons]
+    out += _bullets([f"{c.circuit}: {c.recommendation}" for c in report.comparisons], markdown)
     out.append("")
     return out
 

@@ -34,6 +34,9 @@ class CostLine:
     note: str = ""  # derivation (estimates), reason (unpriced), or remark
     group: str = ""  # the tree node this line hangs under, e.g. "circuit useasterc1cust1"
     path: str = ""  # design path, e.g. circuits[0]
+    # Short name in the table's tree (not serialized): consecutive lines of one object with the same
+    # label - a virtual circuit's monthly and one-time fees - are shown as one item there.
+    label: str = ""
 
     @property
     def priced(self) -> bool:

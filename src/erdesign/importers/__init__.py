@@ -26,9 +26,8 @@ def import_json(text: str, file: str, **options):
 
 def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str | os.PathLike] = None, **options):
     """Several JSON files -> one Design, with resources linked across files."""
-    from . import arm, az, terraform
     from .build import build_design
-    from .detect import (ARM_PARAMETERS, ARM_TEMPLATE, AZ, TERRAFORM, UNKNOWN_SCHEMA, detect)
+    from .detect import UNRECOGNISED, detect
     from .jsonloc import parse
 
     unknown_options = set(options) - set(IMPORT_OPTIONS)
@@ -40,6 +39,7 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     sources: dict[str, str] = {}
     template_notes = []
     templates = []
+    other_files: list[InputError] = []  # valid JSON that is no input of ours (e.g. list-bgp-peer-status output)
     for text, file in inputs:
         sources[file] = text
         try:
@@ -49,33 +49,23 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
             continue
         kind = detect(root)
         root_loc = getattr(root, "loc", None) or Loc(file, 1, 1)
-        if kind == ARM_TEMPLATE:
-            resources, errors, notes, template = arm.read(root, doc, param_values)
-            raw += resources
-            problems += errors
-            template_notes += notes
-            templates.append(template)
-        elif kind == TERRAFORM:
-            resources, errors = terraform.read(root, file)
-            raw += resources
-            problems += errors
-        elif kind == AZ:
-            resources, errors = az.read(root, file)
-            raw += resources
-            problems += errors
-        elif kind == ARM_PARAMETERS:
-            problems.append(InputError("this is an ARM parameters file, not a template: pass it with "
-                                       "--parameters next to the template", root.value_loc("$schema")))
-        elif kind == UNKNOWN_SCHEMA:
-            problems.append(InputError(
-                f"unknown $schema '{root['$schema']}': erdesign reads ARM deployment templates "
-                "(https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#), "
-                "az CLI JSON and Terraform plan JSON", root.value_loc("$schema")))
-        else:
-            problems.append(InputError(
+        if kind == UNRECOGNISED:
+            other_files.append(InputError(
                 "not an input erdesign reads: expected az CLI JSON (show/list output with 'type' and 'id'), "
                 "an ARM template ($schema …deploymentTemplate.json#) or a Terraform plan (terraform show -json)",
                 root_loc))
+            continue
+        try:
+            raw_file, file_problems, notes, template = _read(kind, root, doc, file, param_values)
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+            problems.append(InputError(f"cannot read this {kind} input: a value has an unexpected shape "
+                                       f"({type(exc).__name__}: {exc})", root_loc))
+            continue
+        raw += raw_file
+        problems += file_problems
+        template_notes += notes
+        if template is not None:
+            templates.append(template)
     if param_values is not None:
         problems += _parameter_problems(param_values, templates)
     design, errors = build_design(raw)
@@ -83,6 +73,7 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     for unknown in template_notes:
         _note(design, unknown.rule, f"{unknown.text}: {unknown.why}", unknown.loc)
     if not _usable(design):
+        problems = other_files + problems
         if not problems and design._notes:  # e.g. a peering list without its circuit
             problems = [InputError(n.message, n.loc) for n in design._notes if n.rule != "IMP003"]
         if not problems:
@@ -96,8 +87,35 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     for problem in problems:
         where = problem.loc or (Loc(problem.file, 1, 1) if problem.file else None)
         _note(design, "IMP005", f"not imported: {problem.message}", where)
+    for skipped in other_files:
+        _note(design, "IMP003", f"skipped this file: {skipped.message}", skipped.loc)
     design._sources.update(sources)
     return design
+
+
+def _read(kind, root, doc, file, param_values):
+    """(resources, problems, template notes, template or None) of one parsed input."""
+    from . import arm, az, terraform
+    from .detect import ARM_PARAMETERS, ARM_TEMPLATE, AZ, TERRAFORM, UNKNOWN_SCHEMA
+
+    if kind == ARM_TEMPLATE:
+        resources, errors, notes, template = arm.read(root, doc, param_values)
+        return resources, errors, notes, template
+    if kind == TERRAFORM:
+        resources, errors = terraform.read(root, file)
+        return resources, errors, [], None
+    if kind == AZ:
+        resources, errors = az.read(root, file)
+        return resources, errors, [], None
+    if kind == ARM_PARAMETERS:
+        return [], [InputError("this is an ARM parameters file, not a template: pass it with "
+                               "--parameters next to the template", root.value_loc("$schema"))], [], None
+    if kind == UNKNOWN_SCHEMA:
+        return [], [InputError(
+            f"unknown $schema '{root['$schema']}': erdesign reads ARM deployment templates "
+            "(https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#), "
+            "az CLI JSON and Terraform plan JSON", root.value_loc("$schema"))], [], None
+    raise ValueError(f"no reader for {kind}")  # pragma: no cover - detect() returns one of the kinds above
 
 
 def _note(design, rule: str, message: str, loc) -> None:

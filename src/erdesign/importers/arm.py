@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..errors import InputError, Loc, did_you_mean
-from .arm_expr import ArmError, Evaluator, Scope, _CURRENT_RG, _CURRENT_SUB
-from .build import RawResource, format_id
+from .arm_expr import CURRENT_RG, CURRENT_SUB, MAX_EXPANSION, ArmError, Evaluator, Scope
 from .jsonloc import Document, LocDict, LocList
+from .resources import RawResource, format_id
 from .values import Unknown
 
 _NOT_EVALUATED = {"resources", "copy", "condition", "dependson", "comments", "metadata", "existing"}
@@ -161,8 +161,9 @@ class Template:
                 self.notes.append(Unknown(count.text, count_loc, f"the copy count is unknown ({count.why}); "
                                                                  "the resource is left out", "IMP002"))
                 return
-            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-                errors.append(ArmError(f"copy count must be a whole number, got {count!r}", count_loc))
+            if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_EXPANSION:
+                errors.append(ArmError(f"copy count must be a whole number from 0 to {MAX_EXPANSION}, got {count!r}",
+                                       count_loc))
                 return
             saved = dict(self.scope.copy_index)
             try:
@@ -219,13 +220,17 @@ class Template:
                 body[key] = evaluated
                 body.locs[key] = where
                 body.key_locs[key] = res.key_locs.get(key)
-            rid = format_id(_CURRENT_SUB, _CURRENT_RG, ["/".join(segments[:2])] + segments[2:], names)
+            rid = format_id(CURRENT_SUB, CURRENT_RG, ["/".join(segments[:2])] + segments[2:], names)
             api = res.get("apiVersion") if isinstance(res.get("apiVersion"), str) else None
             record = RawResource(type=rtype, id=rid, name=names[-1], body=body, loc=res.loc, file=self.file,
                                  source="arm", api_version=api, name_loc=name_loc,
                                  extra={"full_name": name})
         except ArmError as exc:
             errors.append(exc)
+            return
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+            errors.append(InputError(f"template resource: a value has an unexpected shape "
+                                     f"({type(exc).__name__}: {exc})", loc))
             return
         out.append(record)
         children = res.get("resources")

@@ -299,14 +299,17 @@ class Evaluator:
             if not isinstance(loop, dict) or "name" not in loop or "input" not in loop:
                 raise ArmError("a property copy loop needs name, count and input", where)
             name = loop["name"]
+            if not isinstance(name, str) or not name:
+                raise ArmError("a property copy loop's name must be a string", _loc_of(loop, "name", where))
             count, count_loc = self.tree(loop.get("count", 0), _loc_of(loop, "count", where))
             if isinstance(count, Unknown):
                 self.notes.append(Unknown(f"copy count of '{name}'", count_loc,
                                           f"the loop count is not known ({count.why}); its items are left out",
                                           "IMP002"))
                 count = 0
-            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-                raise ArmError(f"copy loop '{name}': count must be a whole number, got {count!r}", count_loc)
+            if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_EXPANSION:
+                raise ArmError(f"copy loop '{name}': count must be a whole number from 0 to {MAX_EXPANSION}, "
+                               f"got {count!r}", count_loc)
             items = LocList(loc=_loc_of(loop, "input", where))
             saved = dict(self.scope.copy_index)
             try:
@@ -474,9 +477,7 @@ class _Ctx:
                 self.ev.placeholders = saved
         else:
             values = self.args(node, low, high)
-        if name in ("resourceid", "subscriptionresourceid"):
-            pass
-        elif any(isinstance(v, Unknown) for v in values):
+        if any(isinstance(v, Unknown) for v in values):
             if self.ev.placeholders and name in ("concat", "format", "tolower", "toupper", "string", "trim"):
                 values = [_placeholder(v) if isinstance(v, Unknown) else v for v in values]
             else:
@@ -755,8 +756,29 @@ def _split(s, sep):
     return s.split(sep)
 
 
+# Expansion cap: an implementation guard against runaway loops, not an Azure limit (ARM's own is lower).
+MAX_EXPANSION = 10_000
+
+
+def _whole(*values):
+    for v in values:
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise _FnError(f"expected whole numbers, got {_type_name(v)}")
+    return values
+
+
 def _range(start, count):
+    _whole(start, count)
+    if not 0 <= count <= MAX_EXPANSION:
+        raise _FnError(f"count {count} is out of range")
     return list(range(start, start + count))
+
+
+def _pad_left(s, n, c=" "):
+    _whole(n)
+    if n > MAX_EXPANSION:
+        raise _FnError(f"width {n} is too large")
+    return _fn(s).rjust(n, c)
 
 
 def _resource_id(*segments):
@@ -772,8 +794,8 @@ def _resource_id(*segments):
     type_parts = rtype.split("/")
     if len(names) != len(type_parts) - 1:
         raise _FnError(f"type '{rtype}' needs {len(type_parts) - 1} name(s), got {len(names)}")
-    sub = _CURRENT_SUB
-    rg = _CURRENT_RG
+    sub = CURRENT_SUB
+    rg = CURRENT_RG
     if len(prefix) == 1:
         rg = prefix[0]
     elif len(prefix) >= 2:
@@ -789,7 +811,7 @@ def _subscription_resource_id(*segments):
     type_index = next((i for i, p in enumerate(parts) if isinstance(p, str) and "/" in p), None)
     if type_index is None:
         raise _FnError("needs a resource type")
-    sub = parts[0] if type_index == 1 else _CURRENT_SUB
+    sub = parts[0] if type_index == 1 else CURRENT_SUB
     type_parts = parts[type_index].split("/")
     names = parts[type_index + 1:]
     path = f"/subscriptions/{sub}/providers/{type_parts[0]}/{type_parts[1]}/{names[0] if names else ''}"
@@ -820,8 +842,8 @@ def _parse_cidr(network):
 
 # Placeholders used in IDs built by resourceId() for "this deployment's" subscription / group;
 # the template reader builds every resource's own ID the same way, so references match.
-_CURRENT_SUB = "{subscription().subscriptionId}"
-_CURRENT_RG = "{resourceGroup().name}"
+CURRENT_SUB = "{subscription().subscriptionId}"
+CURRENT_RG = "{resourceGroup().name}"
 
 _FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "concat": (0, -1, _concat),
@@ -839,7 +861,7 @@ _FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "endswith": (2, 2, lambda s, p: s.lower().endswith(p.lower())),
     "indexof": (2, 2, lambda s, p: s.lower().find(p.lower())),
     "lastindexof": (2, 2, lambda s, p: s.lower().rfind(p.lower())),
-    "padleft": (2, 3, lambda s, n, c=" ": _fn(s).rjust(n, c)),
+    "padleft": (2, 3, _pad_left),
     "equals": (2, 2, _equals),
     "not": (1, 1, lambda v: not _need_bools(v)[0]),
     "and": (2, -1, lambda *vs: all(_need_bools(*vs))),
@@ -851,11 +873,11 @@ _FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "true": (0, 0, lambda: True),
     "false": (0, 0, lambda: False),
     "null": (0, 0, lambda: None),
-    "add": (2, 2, lambda a, b: a + b),
-    "sub": (2, 2, lambda a, b: a - b),
-    "mul": (2, 2, lambda a, b: a * b),
-    "div": (2, 2, lambda a, b: int(a / b)),
-    "mod": (2, 2, lambda a, b: a % b),
+    "add": (2, 2, lambda a, b: sum(_whole(a, b))),
+    "sub": (2, 2, lambda a, b: _whole(a, b)[0] - b),
+    "mul": (2, 2, lambda a, b: _whole(a, b)[0] * b),
+    "div": (2, 2, lambda a, b: int(_whole(a, b)[0] / b)),
+    "mod": (2, 2, lambda a, b: _whole(a, b)[0] % b),
     "min": (1, -1, lambda *vs: min(vs[0]) if len(vs) == 1 and isinstance(vs[0], list) else min(vs)),
     "max": (1, -1, lambda *vs: max(vs[0]) if len(vs) == 1 and isinstance(vs[0], list) else max(vs)),
     "length": (1, 1, _length),

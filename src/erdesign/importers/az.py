@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import InputError
-from .build import RawResource, format_id, parse_id
 from .detect import resource_list
 from .jsonloc import LocDict, LocList
+from .resources import RawResource, format_id, parse_id
 
 
 def read(root: Any, file: str) -> tuple[list[RawResource], list[InputError]]:

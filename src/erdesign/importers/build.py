@@ -14,213 +14,18 @@ dropped with a located error, the rest still load) and records importer notes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ValidationError
 
 from .. import model as m
 from ..errors import InputError, Loc
-from .jsonloc import LocDict, LocList
+from .jsonloc import LocList
+from .resources import (AUTHORIZATION, CHILDREN, CIRCUIT, CONNECTION, GATEWAY, GR_CONNECTION, LABEL, NSG, NSG_RULE,
+                        PEERING, PORT, PUBLIC_IP, ROUTE, ROUTE_FILTER, ROUTE_FILTER_RULE, ROUTE_TABLE, SUBNET,
+                        SUPPORTED, TOP_LEVEL, VNET, VNET_PEERING, ArmId, RawResource, get, id_key, is_placeholder,
+                        items, loose_key, parse_id, ref_id)
 from .values import Unknown
-
-# --------------------------------------------------------------------------- resource types
-
-CIRCUIT = "microsoft.network/expressroutecircuits"
-PEERING = CIRCUIT + "/peerings"
-GR_CONNECTION = PEERING + "/connections"
-AUTHORIZATION = CIRCUIT + "/authorizations"
-PORT = "microsoft.network/expressrouteports"
-GATEWAY = "microsoft.network/virtualnetworkgateways"
-CONNECTION = "microsoft.network/connections"
-VNET = "microsoft.network/virtualnetworks"
-SUBNET = VNET + "/subnets"
-VNET_PEERING = VNET + "/virtualnetworkpeerings"
-ROUTE_TABLE = "microsoft.network/routetables"
-ROUTE = ROUTE_TABLE + "/routes"
-NSG = "microsoft.network/networksecuritygroups"
-NSG_RULE = NSG + "/securityrules"
-PUBLIC_IP = "microsoft.network/publicipaddresses"
-ROUTE_FILTER = "microsoft.network/routefilters"
-ROUTE_FILTER_RULE = ROUTE_FILTER + "/routefilterrules"
-
-TOP_LEVEL = {
-    CIRCUIT: "circuits", PORT: "express_route_ports", GATEWAY: "gateways", CONNECTION: "connections",
-    VNET: "vnets", ROUTE_TABLE: "route_tables", NSG: "nsgs", PUBLIC_IP: "public_ips", ROUTE_FILTER: "route_filters",
-}
-CHILDREN = {PEERING, GR_CONNECTION, AUTHORIZATION, SUBNET, VNET_PEERING, ROUTE, NSG_RULE, ROUTE_FILTER_RULE}
-SUPPORTED = set(TOP_LEVEL) | CHILDREN
-
-LABEL = {
-    "circuits": "circuit", "express_route_ports": "ExpressRoute Direct port", "gateways": "gateway",
-    "connections": "connection", "vnets": "VNet", "route_tables": "route table", "nsgs": "NSG",
-    "public_ips": "public IP", "route_filters": "route filter", "vnet_peerings": "VNet peering",
-}
-
-# az's own spelling of a type, for messages ("microsoft.network/..." from Resource Graph is lower case)
-CANONICAL_TYPE = {
-    CIRCUIT: "Microsoft.Network/expressRouteCircuits", PEERING: "Microsoft.Network/expressRouteCircuits/peerings",
-    PORT: "Microsoft.Network/expressRoutePorts", GATEWAY: "Microsoft.Network/virtualNetworkGateways",
-    CONNECTION: "Microsoft.Network/connections", VNET: "Microsoft.Network/virtualNetworks",
-    SUBNET: "Microsoft.Network/virtualNetworks/subnets",
-    VNET_PEERING: "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
-    ROUTE_TABLE: "Microsoft.Network/routeTables", NSG: "Microsoft.Network/networkSecurityGroups",
-    PUBLIC_IP: "Microsoft.Network/publicIPAddresses", ROUTE_FILTER: "Microsoft.Network/routeFilters",
-}
-
-
-@dataclass
-class RawResource:
-    """One resource as a reader found it."""
-
-    type: str  # as written, e.g. Microsoft.Network/expressRouteCircuits
-    id: str  # ARM ID; placeholders such as {resourceGroup().name} where the input does not fix it
-    name: str  # the last name segment
-    body: Any  # LocDict in az (flattened) or REST (properties) layout
-    loc: Optional[Loc]
-    file: str
-    source: str = "az"  # az | arm | terraform
-    api_version: Optional[str] = None
-    name_loc: Optional[Loc] = None
-    extra: dict = field(default_factory=dict)  # reader-specific facts (e.g. Terraform address)
-
-    @property
-    def kind(self) -> str:
-        return self.type.lower()
-
-
-# --------------------------------------------------------------------------- IDs
-
-@dataclass(frozen=True)
-class ArmId:
-    subscription: Optional[str]
-    resource_group: Optional[str]
-    types: tuple  # ('Microsoft.Network/virtualNetworks', 'subnets')
-    names: tuple
-
-    @property
-    def type(self) -> str:
-        return "/".join(self.types)
-
-    @property
-    def name(self) -> str:
-        return self.names[-1] if self.names else ""
-
-    def parent(self) -> Optional[str]:
-        if len(self.names) < 2:
-            return None
-        return format_id(self.subscription, self.resource_group, self.types[:-1], self.names[:-1])
-
-
-def format_id(subscription, resource_group, types, names) -> str:
-    provider, first = types[0].split("/", 1)
-    path = f"/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/{provider}/{first}/{names[0]}"
-    for t, n in zip(types[1:], names[1:]):
-        path += f"/{t}/{n}"
-    return path
-
-
-def parse_id(resource_id: str) -> Optional[ArmId]:
-    """Split an ARM ID; None if it is not one."""
-    if not isinstance(resource_id, str):
-        return None
-    parts = [p for p in resource_id.strip().split("/") if p != ""]
-    lowered = [p.lower() for p in parts]
-    try:
-        sub = parts[lowered.index("subscriptions") + 1]
-    except (ValueError, IndexError):
-        sub = None
-    try:
-        rg = parts[lowered.index("resourcegroups") + 1]
-    except (ValueError, IndexError):
-        rg = None
-    try:
-        p = lowered.index("providers")
-    except ValueError:
-        return None
-    rest = parts[p + 1:]
-    if len(rest) < 3:
-        return None
-    types = [f"{rest[0]}/{rest[1]}"]
-    names = [rest[2]]
-    rest = rest[3:]
-    while len(rest) >= 2:
-        types.append(rest[0])
-        names.append(rest[1])
-        rest = rest[2:]
-    return ArmId(sub, rg, tuple(types), tuple(names))
-
-
-def id_key(resource_id: str) -> str:
-    return resource_id.strip().rstrip("/").lower()
-
-
-def _is_placeholder(text: Optional[str]) -> bool:
-    return text is None or (text.startswith("{") and text.endswith("}"))
-
-
-def _loose_key(aid: ArmId) -> str:
-    return "|".join([aid.resource_group or "", aid.type, "/".join(aid.names)]).lower()
-
-
-# --------------------------------------------------------------------------- case-insensitive access
-
-def _ci(obj: dict, key: str):
-    if key in obj:
-        return key
-    lowered = key.lower()
-    for k in obj:
-        if isinstance(k, str) and k.lower() == lowered:
-            return k
-    return None
-
-
-def get(obj: Any, *path) -> tuple[Any, Optional[Loc]]:
-    """(value, loc) at path; each key is looked up directly, then under 'properties' (REST layout)."""
-    loc = getattr(obj, "loc", None)
-    for key in path:
-        if isinstance(key, int):
-            if not isinstance(obj, list) or not 0 <= key < len(obj):
-                return None, None
-            loc = obj.value_loc(key) if isinstance(obj, LocList) else loc
-            obj = obj[key]
-            continue
-        if not isinstance(obj, dict):
-            return None, None
-        k = _ci(obj, key)
-        holder = obj
-        if k is None or obj[k] is None:  # Resource Graph rows carry "sku": null beside properties.sku
-            pk = _ci(obj, "properties")
-            props = obj.get(pk) if pk else None
-            if isinstance(props, dict):
-                k = _ci(props, key)
-                holder = props
-            if k is None:
-                k, holder = _ci(obj, key), obj
-        if k is None:
-            return None, None
-        loc = holder.value_loc(k) if isinstance(holder, LocDict) else loc
-        obj = holder[k]
-    return obj, loc
-
-
-def ref_id(obj: Any, *path) -> tuple[Optional[str], Optional[Loc]]:
-    """A sub-resource reference: {"id": "..."} (or a bare ID string)."""
-    value, loc = get(obj, *path)
-    if isinstance(value, dict):
-        value, loc2 = get(value, "id")
-        loc = loc2 or loc
-    if isinstance(value, (str, Unknown)):
-        return value, loc
-    return None, None
-
-
-def items(obj: Any, *path) -> list[tuple[Any, Optional[Loc]]]:
-    value, _ = get(obj, *path)
-    if not isinstance(value, list):
-        return []
-    return [(v, value.value_loc(i) if isinstance(value, LocList) else None) for i, v in enumerate(value)]
-
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -392,7 +197,7 @@ class Build:
             self.by_id[key] = res
             aid = parse_id(res.id)
             if aid:
-                self.loose.setdefault(_loose_key(aid), []).append(res)
+                self.loose.setdefault(loose_key(aid), []).append(res)
 
     def lookup(self, resource_id: Optional[str]) -> Optional[RawResource]:
         if not isinstance(resource_id, str):
@@ -403,10 +208,10 @@ class Build:
         aid = parse_id(resource_id)
         if aid is None:
             return None
-        candidates = self.loose.get(_loose_key(aid), [])
+        candidates = self.loose.get(loose_key(aid), [])
         if len(candidates) == 1:
             other = parse_id(candidates[0].id)
-            if _is_placeholder(aid.subscription) or _is_placeholder(other.subscription if other else None):
+            if is_placeholder(aid.subscription) or is_placeholder(other.subscription if other else None):
                 return candidates[0]
         return None
 
@@ -460,11 +265,11 @@ class Build:
         aid = parse_id(res.id)
         sub, rg = (aid.subscription, aid.resource_group) if aid else (None, None)
         az_rg, az_rg_loc = get(res.body, "resourceGroup")
-        if not _is_placeholder(sub):
+        if not is_placeholder(sub):
             obj.put("subscription", sub, None)
         if isinstance(az_rg, str) and az_rg:
             obj.put("resource_group", az_rg, az_rg_loc)
-        elif not _is_placeholder(rg):
+        elif not is_placeholder(rg):
             obj.put("resource_group", rg, None)
         if region:
             location, loc = get(res.body, "location")
@@ -544,18 +349,24 @@ class Build:
         for kind in order:
             for res in tops:
                 if res.kind == kind:
-                    getattr(self, "build_" + TOP_LEVEL[kind])(res)
+                    self.guarded(res, getattr(self, "build_" + TOP_LEVEL[kind]))
         self.build_stub_vnets()
-        for res in tops:
-            if res.kind == GATEWAY:
-                self.build_gateways(res)
-        for res in tops:
-            if res.kind == CONNECTION:
-                self.build_connections(res)
+        for kind in (GATEWAY, CONNECTION):
+            for res in tops:
+                if res.kind == kind:
+                    self.guarded(res, getattr(self, "build_" + TOP_LEVEL[kind]))
         self.build_vnet_peerings()
         self.orphans()
         self.skip_notes()
         self._unknown_notes()
+
+    def guarded(self, res: RawResource, build) -> None:
+        """Build one resource; a value of a shape no check here expected is a located error, not a crash."""
+        try:
+            build(res)
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+            self.error(f"{res.type} '{res.name}': a value has an unexpected shape ({type(exc).__name__}: {exc}); "
+                       "if this is unedited az/ARM/Terraform output, please report it", res.loc)
 
     def build_express_route_ports(self, res: RawResource):
         name = self.names[id_key(res.id)]
@@ -736,9 +547,9 @@ class Build:
         seen = set()
         for body, loc in routes:
             rname, rname_loc = get(body, "name")
-            if rname in seen:
+            if str(rname) in seen:
                 continue
-            seen.add(rname)
+            seen.add(str(rname))
             child = ObjectData(self, f"{obj.label} route '{rname}'", loc)
             child.put("name", rname, rname_loc)
             v, vloc = get(body, "addressPrefix")
@@ -758,9 +569,9 @@ class Build:
         seen = set()
         for body, loc in rules:
             rname, rname_loc = get(body, "name")
-            if rname in seen:
+            if str(rname) in seen:
                 continue
-            seen.add(rname)
+            seen.add(str(rname))
             child = ObjectData(self, f"{obj.label} rule '{rname}'", loc)
             child.put("name", rname, rname_loc)
             for field_name, key in (("direction", "direction"), ("access", "access"), ("protocol", "protocol")):
@@ -912,9 +723,9 @@ class Build:
             obj = ObjectData(self, f"VNet '{name}'", stub["loc"])
             obj.put("name", name, stub["loc"])
             obj.put("description", f"placeholder: {stub['id']} is not among the inputs", None)
-            if not _is_placeholder(aid.subscription):
+            if not is_placeholder(aid.subscription):
                 obj.put("subscription", aid.subscription, None)
-            if not _is_placeholder(aid.resource_group):
+            if not is_placeholder(aid.resource_group):
                 obj.put("resource_group", aid.resource_group, None)
             obj.put_list("address_space", stub["prefixes"])
             for kid in self.children.get(key, []):
@@ -1010,32 +821,40 @@ class Build:
     def build_vnet_peerings(self):
         entries = self._all_vnet_peerings()
         names = self._vnet_peering_names(entries)
-        for (body, loc, parent_id, pname, pname_loc), name in zip(entries, names):
-            vnet = self.name_of(parent_id)
-            label = f"VNet peering '{name}'"
-            obj = ObjectData(self, label, loc)
-            obj.put("name", name, pname_loc or loc)
-            if name != pname:
-                obj.put("description", f"Azure name '{pname}' (on VNet {parse_id(parent_id).name})", None)
-                self.note("IMP007", f"VNet peering '{pname}' of VNet '{vnet or parse_id(parent_id).name}' is called "
-                                    f"'{name}' in the design: another VNet peering in the inputs shares its name",
-                          pname_loc or loc)
-            if vnet is None or vnet not in self.built["vnets"]:
-                self.error(f"{label}: its VNet could not be imported", loc)
-                continue
-            obj.put("vnet", vnet, pname_loc or loc)
-            remote_id, remote_loc = ref_id(body, "remoteVirtualNetwork")
-            remote = self.linked("vnets", remote_id, remote_loc, label, "remote VNet")
-            obj.put("remote_vnet", remote, remote_loc, what="remoteVirtualNetwork")
-            for field_name, key in (("allow_virtual_network_access", "allowVirtualNetworkAccess"),
-                                    ("allow_forwarded_traffic", "allowForwardedTraffic"),
-                                    ("allow_gateway_transit", "allowGatewayTransit"),
-                                    ("use_remote_gateways", "useRemoteGateways")):
-                v, vloc = get(body, key)
-                obj.put(field_name, _bool(v), vloc, what=key)
-            v, vloc = get(body, "peeringState")
-            obj.put("state", v, vloc)
-            self.add("vnet_peerings", self.validate(m.VNetPeering, obj), obj)
+        for entry, name in zip(entries, names):
+            try:
+                self.vnet_peering(entry, name)
+            except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+                self.error(f"VNet peering '{entry[3]}': a value has an unexpected shape ({type(exc).__name__}: {exc})",
+                           entry[1])
+
+    def vnet_peering(self, entry, name: str):
+        body, loc, parent_id, pname, pname_loc = entry
+        vnet = self.name_of(parent_id)
+        label = f"VNet peering '{name}'"
+        obj = ObjectData(self, label, loc)
+        obj.put("name", name, pname_loc or loc)
+        if name != pname:
+            obj.put("description", f"Azure name '{pname}' (on VNet {parse_id(parent_id).name})", None)
+            self.note("IMP007", f"VNet peering '{pname}' of VNet '{vnet or parse_id(parent_id).name}' is called "
+                                f"'{name}' in the design: another VNet peering in the inputs shares its name",
+                      pname_loc or loc)
+        if vnet is None or vnet not in self.built["vnets"]:
+            self.error(f"{label}: its VNet could not be imported", loc)
+            return
+        obj.put("vnet", vnet, pname_loc or loc)
+        remote_id, remote_loc = ref_id(body, "remoteVirtualNetwork")
+        remote = self.linked("vnets", remote_id, remote_loc, label, "remote VNet")
+        obj.put("remote_vnet", remote, remote_loc, what="remoteVirtualNetwork")
+        for field_name, key in (("allow_virtual_network_access", "allowVirtualNetworkAccess"),
+                                ("allow_forwarded_traffic", "allowForwardedTraffic"),
+                                ("allow_gateway_transit", "allowGatewayTransit"),
+                                ("use_remote_gateways", "useRemoteGateways")):
+            v, vloc = get(body, key)
+            obj.put(field_name, _bool(v), vloc, what=key)
+        v, vloc = get(body, "peeringState")
+        obj.put("state", v, vloc)
+        self.add("vnet_peerings", self.validate(m.VNetPeering, obj), obj)
 
     def _vnet_peering_names(self, entries) -> list[str]:
         """Peering names, made unique with the VNet's resource group, else the VNet's name."""

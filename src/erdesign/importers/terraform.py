@@ -14,8 +14,8 @@ import re
 from typing import Any, Callable, Optional
 
 from ..errors import InputError, Loc
-from .build import RawResource, format_id
 from .jsonloc import LocDict, LocList
+from .resources import RawResource, format_id
 from .values import Unknown
 
 _SUB = "{subscription}"
@@ -65,8 +65,8 @@ class _Res:
         self.plan = plan
         self.entry = entry
         self.module = module
-        self.address = entry.get("address", "")
-        self.tf_type = entry.get("type", "")
+        self.address = entry.get("address") if isinstance(entry.get("address"), str) else ""
+        self.tf_type = entry.get("type") if isinstance(entry.get("type"), str) else ""
         self.values = entry.get("values") if isinstance(entry.get("values"), LocDict) else LocDict(loc=entry.loc)
         self.after_unknown = plan.after_unknown.get(self.address, {})
         self.config = plan.config.get(_strip_index(self.address), {})
@@ -121,7 +121,7 @@ class _Res:
         return value, loc
 
     def _config_target(self, path) -> Optional["_Res"]:
-        expr: Any = self.config.get("expressions", {})
+        expr: Any = self.config.get("expressions", {}) if isinstance(self.config, dict) else {}
         for p in path:
             if isinstance(expr, dict) and p in expr:
                 expr = expr[p]
@@ -137,8 +137,9 @@ class _Plan:
         self.root = root
         self.file = file
         self.after_unknown: dict[str, Any] = {}
-        for rc in root.get("resource_changes") or []:
-            if isinstance(rc, dict) and isinstance(rc.get("change"), dict):
+        changes = root.get("resource_changes")
+        for rc in changes if isinstance(changes, list) else []:
+            if isinstance(rc, dict) and isinstance(rc.get("address"), str) and isinstance(rc.get("change"), dict):
                 self.after_unknown[rc.get("address")] = rc["change"].get("after_unknown") or {}
         self.config: dict[str, dict] = {}
         self.calls: dict[str, tuple[str, dict]] = {}  # child module prefix -> (parent prefix, module call)
@@ -152,23 +153,26 @@ class _Plan:
             self._walk_values(values["root_module"], "")
 
     def _walk_config(self, module: dict, prefix: str):
-        for res in module.get("resources") or []:
+        resources = module.get("resources")
+        for res in resources if isinstance(resources, list) else []:
             if isinstance(res, dict) and res.get("mode", "managed") == "managed":
                 self.config[prefix + f"{res.get('type')}.{res.get('name')}"] = res
-        self.outputs[prefix] = module.get("outputs") or {}
-        for name, call in (module.get("module_calls") or {}).items():
+        outputs, calls = module.get("outputs"), module.get("module_calls")
+        self.outputs[prefix] = outputs if isinstance(outputs, dict) else {}
+        for name, call in (calls if isinstance(calls, dict) else {}).items():
             if isinstance(call, dict) and isinstance(call.get("module"), dict):
                 child = f"{prefix}module.{name}."
                 self.calls[child] = (prefix, call)
                 self._walk_config(call["module"], child)
 
     def _walk_values(self, module: dict, prefix: str):
-        for entry in module.get("resources") or []:
+        resources, children = module.get("resources"), module.get("child_modules")
+        for entry in resources if isinstance(resources, list) else []:
             if isinstance(entry, LocDict) and entry.get("mode", "managed") == "managed":
                 self.instances.append(_Res(self, entry, prefix))
-        for child in module.get("child_modules") or []:
+        for child in children if isinstance(children, list) else []:
             if isinstance(child, dict):
-                address = child.get("address", "")
+                address = child.get("address") if isinstance(child.get("address"), str) else ""
                 self._walk_values(child, _strip_index(address) + "." if address else prefix)
 
     def find(self, ref: str, module: str, from_address: str, depth: int = 0) -> Optional[_Res]:
@@ -486,15 +490,28 @@ _ASSOCIATIONS = {
 }
 
 
+_SHAPE_ERRORS = (TypeError, AttributeError, ValueError, KeyError, IndexError)
+
+
+def _shape_error(r: "_Res", exc: Exception) -> InputError:
+    return InputError(f"{r.address or r.tf_type}: a value has an unexpected shape ({type(exc).__name__}: {exc}); "
+                      "if this is unedited `terraform show -json` output, please report it", r.entry.loc)
+
+
 def read(root: LocDict, file: str) -> tuple[list[RawResource], list[InputError]]:
     plan = _Plan(root, file)
     pending = []
     out: list[RawResource] = []
+    errors: list[InputError] = []
     associations = []
     for r in plan.instances:
         convert = _CONVERTERS.get(r.tf_type)
         if convert is not None:
-            rtype, name, make_body = convert(r)
+            try:
+                rtype, name, make_body = convert(r)
+            except _SHAPE_ERRORS as exc:
+                errors.append(_shape_error(r, exc))
+                continue
             pending.append((r, rtype, name, make_body))
         elif r.tf_type in _ASSOCIATIONS:
             associations.append(r)
@@ -505,7 +522,11 @@ def read(root: LocDict, file: str) -> tuple[list[RawResource], list[InputError]]
     resources = []
     by_id = {}
     for r, rtype, name, make_body in pending:
-        body = make_body()
+        try:
+            body = make_body()
+        except _SHAPE_ERRORS as exc:
+            errors.append(_shape_error(r, exc))
+            continue
         name_value, name_loc = r.v("name")
         raw = RawResource(type=rtype, id=r.id, name=name, body=body, loc=r.entry.loc, file=file,
                           source="terraform", name_loc=name_loc or r.loc, extra={"address": r.address})
@@ -513,6 +534,8 @@ def read(root: LocDict, file: str) -> tuple[list[RawResource], list[InputError]]
         by_id[r.id.lower()] = raw
     for a in associations:
         attr, arm_key = _ASSOCIATIONS[a.tf_type]
+        if not isinstance(getattr(a, "values", None), LocDict):
+            continue
         subnet_id, subnet_loc = a.ref("subnet_id")
         target_id, target_loc = a.ref(attr)
         subnet = by_id.get(subnet_id.lower()) if isinstance(subnet_id, str) else None
@@ -520,4 +543,4 @@ def read(root: LocDict, file: str) -> tuple[list[RawResource], list[InputError]]
             subnet.body[arm_key] = LocDict({"id": target_id}, loc=target_loc)
             subnet.body[arm_key].locs["id"] = target_loc
             subnet.body.locs[arm_key] = target_loc
-    return resources + out, []
+    return resources + out, errors
