@@ -7,8 +7,7 @@ import pytest
 
 from erdesign.checks import globalreach as gr
 from erdesign.engine.registry import load_all_checks
-from erdesign.loader import load_design_text
-from rules_helpers import assert_example_gives_one_placed_finding, findings, line, line_of
+from rules_helpers import assert_example_gives_one_placed_finding, findings, line, line_of, run
 
 
 PRIVATE = "peerings: [{type: AzurePrivatePeering, peer_asn: 65001, prefix: 192.168.0.0/29, vlan_id: 10}]"
@@ -41,7 +40,7 @@ GOOD = pair()
 
 @pytest.mark.parametrize("fn", [gr.global_reach_pairs, gr.global_reach_prefixes, gr.global_reach_transit])
 def test_a_valid_pair_has_no_finding(fn):
-    assert list(fn(load_design_text(GOOD, "design.yaml"))) == []
+    assert run(fn, GOOD) == []
 
 
 def test_gr001_local_circuit():
