@@ -64,15 +64,3 @@ def located(check, rule: str, text: str) -> list[tuple[str, str]]:
     for f in report.findings:
         assert f.severity == load_catalog()[rule].severity
     return direct
-
-
-def assert_example_gives_one_placed_finding(rule_id: str) -> None:
-    """Through the engine, the rule page's bad example gives exactly one finding of the rule, with
-    the page's severity, a location in the file, a resource and a hint; the good example none."""
-    page = load_catalog()[rule_id]
-    report = lint(load_design_text(page.example.bad, "bad.yaml"), select=[rule_id])
-    assert [f.rule for f in report.findings] == [rule_id] and not report.errors
-    [f] = report.findings
-    assert f.severity == page.severity and f.loc.file == "bad.yaml" and f.loc.line > 1
-    assert f.resource and f.hint
-    assert lint(load_design_text(page.example.good, "good.yaml"), select=[rule_id]).findings == []

@@ -278,3 +278,18 @@ def test_cli_missing_file(run_cli, tmp_path):
     result = run_cli("lint", tmp_path / "nope.yaml")
     assert result.code == 2
     assert result.err.strip() == f"{tmp_path / 'nope.yaml'}: no such file"
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("    bandwidth: 1Gbps\n", "    bandwidth: fast\n",
+     "circuits[0].bandwidth: 'fast' is not a bandwidth; write it like 1Gbps, 500Mbps or 1000 (Mbps)"),
+    ("primary_prefix: 192.0.2.96/30", "primary_prefix: 192.0.2.96",
+     "circuits[0].peerings[0].primary_prefix: '192.0.2.96' has no prefix length; write it like 192.0.2.96/30"),
+    ("primary_link: {router: rtr1, interface: Te0/0/0.28, ip: 192.0.2.97}",
+     "primary_link: {router: rtr1, interface: Te0/0/0.28, ip: 192.0.2.977}",
+     "circuits[0].peerings[0].primary_link.ip: '192.0.2.977' is not an IP address"),
+])
+def test_value_messages_quote_the_value(seed_text, tmp_path, old, new, expected):
+    assert old in seed_text
+    err = _only_error(seed_text.replace(old, new, 1), tmp_path)
+    assert err.message == expected

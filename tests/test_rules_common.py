@@ -12,6 +12,7 @@ from erdesign.checks._common import STALE_AFTER_DAYS, evidence
 from erdesign.data import table
 from erdesign.engine.catalog import load_catalog
 from erdesign.engine.registry import load_all_checks
+from erdesign.engine.runner import lint
 from erdesign.loader import load_design_text
 
 
@@ -68,6 +69,28 @@ def test_every_quoted_number_names_its_table_and_a_date(page):
         for ev in f.evidence:
             assert re.search(r" ?\[rules/data/\w+\.yaml\]$", ev.source), ev
             assert re.match(r"\d{4}-\d{2}-\d{2}", ev.as_of), ev
+
+
+# --------------------------------------------------------------------------- catalog examples of SKU, GR, RES
+
+@pytest.mark.parametrize("family, count", [("SKU", 10), ("GR", 9), ("RES", 11)])
+def test_every_rule_of_the_family_is_registered(family, count):
+    registered = sorted(r for r in load_all_checks() if r.startswith(family))
+    assert registered == [f"{family}{i:03d}" for i in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("rule_id", sorted(r for r in load_all_checks() if r.startswith(("SKU", "GR", "RES"))))
+def test_catalog_example_gives_one_placed_finding(rule_id):
+    """Through the engine, the bad example gives exactly one finding of the rule, with the page's
+    severity, a line in the file, a resource and a hint; the good example none
+    (that bad triggers and good does not, for every rule: tests/test_engine_catalog.py)."""
+    page = load_catalog()[rule_id]
+    report = lint(load_design_text(page.example.bad, "bad.yaml"), select=[rule_id])
+    assert [f.rule for f in report.findings] == [rule_id] and not report.errors
+    [f] = report.findings
+    assert f.severity == page.severity and f.loc.file == "bad.yaml" and f.loc.line > 1
+    assert f.resource and f.hint
+    assert lint(load_design_text(page.example.good, "good.yaml"), select=[rule_id]).findings == []
 
 
 # --------------------------------------------------------------------------- facts

@@ -56,10 +56,10 @@ def parse_bandwidth(value: Any) -> int:
         mbps = float(m.group(1)) * _UNIT_TO_MBPS[unit]
     else:
         raise PydanticCustomError(
-            "bandwidth", "{value!r} is not a bandwidth; write it like 1Gbps, 500Mbps or 1000 (Mbps)", {"value": value}
+            "bandwidth", "'{value}' is not a bandwidth; write it like 1Gbps, 500Mbps or 1000 (Mbps)", {"value": value}
         )
     if mbps <= 0 or mbps != int(mbps):
-        raise PydanticCustomError("bandwidth", "{value!r} is not a whole, positive number of Mbps", {"value": value})
+        raise PydanticCustomError("bandwidth", "'{value}' is not a whole, positive number of Mbps", {"value": value})
     return int(mbps)
 
 
@@ -84,26 +84,26 @@ Bandwidth = Annotated[
 
 def _check_network(value: Any, version: int | None = None) -> Any:
     if not isinstance(value, str):
-        raise PydanticCustomError("prefix", "expected a prefix in CIDR notation such as 192.0.2.0/30, got {value!r}", {"value": value})
+        raise PydanticCustomError("prefix", "expected a prefix in CIDR notation such as 192.0.2.0/30, got '{value}'", {"value": value})
     try:
         net = ipaddress.ip_network(value.strip(), strict=False)
     except ValueError:
-        raise PydanticCustomError("prefix", "{value!r} is not a prefix in CIDR notation (like 192.0.2.0/30)", {"value": value}) from None
+        raise PydanticCustomError("prefix", "'{value}' is not a prefix in CIDR notation (like 192.0.2.0/30)", {"value": value}) from None
     if "/" not in value:
-        raise PydanticCustomError("prefix", "{value!r} has no prefix length; write it like {value}/30", {"value": value})
+        raise PydanticCustomError("prefix", "'{value}' has no prefix length; write it like {value}/30", {"value": value})
     if version and net.version != version:
-        raise PydanticCustomError("prefix", "{value!r} is not an IPv{version} prefix", {"value": value, "version": version})
+        raise PydanticCustomError("prefix", "'{value}' is not an IPv{version} prefix", {"value": value, "version": version})
     return value.strip()
 
 
 def _check_address(value: Any) -> Any:
     if not isinstance(value, str):
-        raise PydanticCustomError("address", "expected an IP address, got {value!r}", {"value": value})
+        raise PydanticCustomError("address", "expected an IP address, got '{value}'", {"value": value})
     text = value.strip()
     try:
         ipaddress.ip_address(text.split("/")[0])
     except ValueError:
-        raise PydanticCustomError("address", "{value!r} is not an IP address", {"value": value}) from None
+        raise PydanticCustomError("address", "'{value}' is not an IP address", {"value": value}) from None
     return text
 
 

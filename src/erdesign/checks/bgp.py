@@ -42,6 +42,13 @@ def private_range(asn: int) -> Optional[dict]:
     return next((r for r in table("asns")["private_ranges"] if r["start"] <= asn <= r["end"]), None)
 
 
+def _unreserved_private_range(asn: Optional[int], peering_type: str) -> Optional[dict]:
+    """The private range holding `asn`, unless it is unset or reserved (BGP001/BGP002 report those)."""
+    if asn is None or reserved_entry(asn, peering_type):
+        return None
+    return private_range(asn)
+
+
 def _asn_fields(peering: Peering):
     yield "peer_asn", "peer ASN", peering.peer_asn
     yield "customer_asn", "customer ASN", peering.customer_asn
@@ -83,9 +90,7 @@ def microsoft_peering_private_peer_asn(design: Design, ctx=None) -> Iterable[Fin
         return
     for circuit, peering in peerings(design):
         asn = peering.peer_asn
-        if peering.type != "MicrosoftPeering" or asn is None or reserved_entry(asn, peering.type):
-            continue
-        rng = private_range(asn)
+        rng = _unreserved_private_range(asn, peering.type) if peering.type == "MicrosoftPeering" else None
         if rng is None:
             continue
         yield Finding(
@@ -105,9 +110,7 @@ def microsoft_peering_customer_asn_public(design: Design, ctx=None) -> Iterable[
         return
     for circuit, peering in peerings(design):
         asn = peering.customer_asn
-        if asn is None or reserved_entry(asn, peering.type):
-            continue  # reserved ones are BGP001/BGP002
-        rng = private_range(asn)
+        rng = _unreserved_private_range(asn, peering.type)
         if rng is None:
             continue
         yield Finding(
