@@ -10,7 +10,7 @@ special-purpose ranges from rules/data/special_prefixes.yaml.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional, Union
 
@@ -55,35 +55,37 @@ def _net(text: str) -> Network:
     return ipaddress.ip_network(text, strict=False)
 
 
-def link_blocks(circuit: Circuit, peering: Peering) -> list[LinkSubnet]:
-    """Link subnets as written: a whole /29 (/125) stays one block, so a problem with it is reported once."""
-    out: list[LinkSubnet] = []
+def _link_prefixes(peering: Peering) -> Iterator[tuple[Node, tuple, str, Network]]:
+    """(node, field, role, network) of the link subnets as written; a whole /29 (/125) has role 'both'."""
     for node in (peering, peering.ipv6):
         if node is None:
             continue
         if node.prefix:
-            out.append(LinkSubnet(circuit, peering, node, ("prefix",), "both", _net(node.prefix)))
+            yield node, ("prefix",), "both", _net(node.prefix)
             continue
         for role in ROLES:
             text = getattr(node, f"{role}_prefix")
             if text:
-                out.append(LinkSubnet(circuit, peering, node, (f"{role}_prefix",), role, _net(text)))
-    return out
+                yield node, (f"{role}_prefix",), role, _net(text)
+
+
+def link_blocks(circuit: Circuit, peering: Peering) -> list[LinkSubnet]:
+    """Link subnets as written: a whole /29 (/125) stays one block, so a problem with it is reported once."""
+    return [LinkSubnet(circuit, peering, node, field, role, net) for node, field, role, net in _link_prefixes(peering)]
 
 
 def link_subnets(circuit: Circuit, peering: Peering) -> list[LinkSubnet]:
     """The peering's IPv4 and IPv6 link subnets as written, a whole /29 (/125) split into its halves."""
     out: list[LinkSubnet] = []
-    for block in link_blocks(circuit, peering):
-        if block.role != "both":
-            out.append(block)
-            continue
-        net = block.network
-        whole_len = addressing_rules(peering)["ipv4" if net.version == 4 else "ipv6"]["whole_prefix_length"]
-        if net.prefixlen == whole_len:
-            out += [replace(block, role=r, network=h) for r, h in zip(ROLES, net.subnets(prefixlen_diff=1))]
-        else:
-            out.append(replace(block, role="primary"))
+    for node, field, role, net in _link_prefixes(peering):
+        if role == "both":
+            whole_len = addressing_rules(peering)["ipv4" if net.version == 4 else "ipv6"]["whole_prefix_length"]
+            if net.prefixlen == whole_len:
+                halves = net.subnets(prefixlen_diff=1)
+                out += [LinkSubnet(circuit, peering, node, field, r, h) for r, h in zip(ROLES, halves)]
+                continue
+            role = "primary"
+        out.append(LinkSubnet(circuit, peering, node, field, role, net))
     return out
 
 
@@ -216,7 +218,7 @@ def _collect_ranges(design: Design) -> list[_Range]:
     seq = 0
     for circuit, peering in peerings(design):
         for sub in link_blocks(circuit, peering):
-            add("link", sub.network, replace(sub, seq=seq))
+            add("link", sub.network, LinkSubnet(sub.circuit, sub.peering, sub.node, sub.field, sub.role, sub.network, seq))
             seq += 1
     for vnet in design.vnets:
         # fall back to subnet prefixes when the address space is not written

@@ -19,6 +19,7 @@ from ..engine.registry import check
 from ..model import Circuit, Design, Node, Peering, format_bandwidth
 from . import _places as P
 from ._common import evidence, fmt, network, who
+from .gateway import scale_limits
 from .vnet import peers_of, spokes_using_gateway
 
 
@@ -281,7 +282,7 @@ def max_circuit_connections(gw) -> Optional[tuple[int, object]]:
     if sku["name"] == "ErGwScale":
         if gw.scale_units is None:
             return None
-        scale = facts.gateway_sku("ErGwScale")
+        scale = scale_limits()
         steps = [s for s in scale["max_circuit_connections_by_min_scale_units"] if s["min_units"] <= gw.scale_units.min]
         if not steps:
             return None

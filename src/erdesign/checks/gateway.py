@@ -1,7 +1,7 @@
 """GW rules: ExpressRoute/VPN virtual network gateways, their public IPs,
 the GatewaySubnet, gateway connections and ErGwScale scale units.
 
-Also home of the gateway look-ups the FP and VNET rules share.
+Also home of the gateway look-ups the FP, CAP and VNET rules share.
 """
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ def gateways_by_vnet(design: Design) -> dict[str, list[Gateway]]:
 
 def er_gateway_in(gws: list[Gateway]) -> Optional[Gateway]:
     return next((g for g in gws if g.type == "ExpressRoute"), None)
+
+
+def scale_limits() -> dict:
+    """The ErGwScale entry of gateway_skus.yaml."""
+    return table("gateway_skus")["skus"]["ErGwScale"]
 
 
 def _sku_evidence(sku: dict, label: str, key: str) -> Evidence:
@@ -338,7 +343,7 @@ def multiple_gateways_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
 @check("GW015")
 def ipsec_over_er_with_scale_gateway(design: Design, ctx=None) -> Iterator[Finding]:
     by_vnet = gateways_by_vnet(design)
-    scale = facts.gateway_sku("ErGwScale")
+    scale = scale_limits()
     for conn in design.connections:
         if not conn.ipsec_over_expressroute:
             continue
@@ -392,7 +397,7 @@ def coexisting_vpn_gateway(design: Design, ctx=None) -> Iterator[Finding]:
 
 @check("GW012")
 def scale_unit_bounds(design: Design, ctx=None) -> Iterator[Finding]:
-    scale = facts.gateway_sku("ErGwScale")
+    scale = scale_limits()
     lo, hi = scale["scale_units"]["min"], scale["scale_units"]["max"]
     auto_min = scale["autoscale_min_units"]
     for gw in design.gateways:
@@ -419,7 +424,7 @@ def scale_unit_bounds(design: Design, ctx=None) -> Iterator[Finding]:
 
 @check("GW013")
 def scale_units_missing(design: Design, ctx=None) -> Iterator[Finding]:
-    scale = facts.gateway_sku("ErGwScale")
+    scale = scale_limits()
     for gw in design.gateways:
         sku = facts.expressroute_gateway_sku(gw)
         if sku and sku["name"] == "ErGwScale" and gw.scale_units is None:
@@ -437,7 +442,7 @@ def scale_units_missing(design: Design, ctx=None) -> Iterator[Finding]:
 
 @check("GW014")
 def scale_gateway_region(design: Design, ctx=None) -> Iterator[Finding]:
-    scale = facts.gateway_sku("ErGwScale")
+    scale = scale_limits()
     unavailable = {facts.norm(r) for r in scale["unavailable_regions"]}
     for gw in design.gateways:
         sku = facts.expressroute_gateway_sku(gw)
