@@ -293,3 +293,9 @@ def test_value_messages_quote_the_value(seed_text, tmp_path, old, new, expected)
     assert old in seed_text
     err = _only_error(seed_text.replace(old, new, 1), tmp_path)
     assert err.message == expected
+
+
+def test_unprintable_input_stays_on_one_line(tmp_path):
+    err = _only_error('circuits:\n  - {name: a, provider: p, bandwidth: "fast\\nlane\\u0007"}\n', tmp_path)
+    assert "\n" not in str(err) and "\x07" not in str(err)
+    assert "'fast\\nlane\\x07' is not a bandwidth" in err.message

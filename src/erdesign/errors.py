@@ -15,10 +15,18 @@ class Loc(NamedTuple):
         return f"{self.file}:{self.line}:{self.col}"
 
 
+def one_line(text: str) -> str:
+    """`text` with newlines and other unprintable characters escaped, so a message stays one line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 class InputError(Exception):
     """One problem with the user's input, at a known place."""
 
     def __init__(self, message: str, loc: Loc | None = None, file: str | None = None):
+        message = one_line(message)
         super().__init__(message)
         self.message = message
         self.loc = loc

@@ -159,7 +159,8 @@ def _validation_error(err: dict, locs: LocMap, file: str, root_model: type[BaseM
         where = locs.get(parent + ("<key>", key)) or nearest_loc(locs, path, file)
         valid = _fields_at(root_model, parent)
         hint = did_you_mean(str(key), valid) if valid else ""
-        return InputError(f"{_where(parent, root_label)}unknown key '{key}'{hint}", where)
+        shown = f"'{key}'" if str(key).isprintable() else repr(str(key))
+        return InputError(f"{_where(parent, root_label)}unknown key {shown}{hint}", where)
     if kind == "missing":
         where = nearest_loc(locs, path[:-1], file)
         return InputError(f"{_where(path[:-1], root_label)}missing required key '{path[-1]}'", where)

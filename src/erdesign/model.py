@@ -112,8 +112,10 @@ IPv4Prefix = Annotated[str, BeforeValidator(lambda v: _check_network(v, 4))]
 IPv6Prefix = Annotated[str, BeforeValidator(lambda v: _check_network(v, 6))]
 IPAddress = Annotated[str, BeforeValidator(_check_address)]
 Asn = Annotated[int, Field(ge=0, le=4294967295)]
-Money = Annotated[float, Field(ge=0)]
-Volume = Annotated[float, Field(ge=0, description="GB per month")]
+# Upper bounds are sanity limits on input (a typo guard), not Azure facts: a zettabyte a month
+# is far beyond any circuit, and a trillion of any currency beyond any fee.
+Money = Annotated[float, Field(ge=0, le=1e12)]
+Volume = Annotated[float, Field(ge=0, le=1e12, description="GB per month")]
 
 
 # --------------------------------------------------------------------------- base node

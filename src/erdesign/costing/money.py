@@ -1,10 +1,11 @@
 """Money and quantities as Decimal: exact cents, no float drift (0.19 × 730 = 138.70 exactly)."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, Optional
 
 CENT = Decimal("0.01")
+_WIDE = Context(prec=80)  # rounding never overflows, whatever the magnitude of the amount
 ZERO = Decimal("0")
 
 
@@ -21,7 +22,7 @@ def dec(value: Any) -> Decimal:
 
 def cents(value: Decimal) -> Decimal:
     """Round an amount to the cent, half up (how a bill line is rounded)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def plain(value: Optional[Decimal]) -> Optional[float | int]:
@@ -44,7 +45,7 @@ def fmt_number(value: Optional[Decimal], max_places: int = 4) -> str:
     """A quantity or unit price without trailing zeros: 730, 2,000, 0.025, 0.19."""
     if value is None:
         return ""
-    q = value.quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_HALF_UP).normalize()
+    q = value.quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_HALF_UP, context=_WIDE).normalize(_WIDE)
     if q == q.to_integral_value():
         return f"{int(q):,}"
     whole, _, frac = f"{q:f}".partition(".")
