@@ -103,11 +103,13 @@ def test_scale_units_order():
         m.ScaleUnits.model_validate({"min": 4, "max": 2})
 
 
-def test_suppression_needs_reason():
-    with pytest.raises(ValidationError):
-        m.Suppression.model_validate({"rule": "BGP001", "reason": ""})
+def test_suppression_reason_is_optional_in_the_model_and_reported_by_the_engine():
+    # a missing reason loads (the engine reports it as SUP003) rather than stopping the whole run
+    assert m.Suppression.model_validate({"rule": "BGP001"}).reason is None
     s = m.Suppression.model_validate({"rule": "BGP001", "reason": "lab", "expires": "2027-01-31"})
     assert s.expires.isoformat() == "2027-01-31"
+    with pytest.raises(ValidationError):
+        m.Suppression.model_validate({"rule": "BGP001", "reason": "lab", "expires": "someday"})
 
 
 def test_yes_no_are_text_not_booleans():
@@ -117,6 +119,13 @@ def test_yes_no_are_text_not_booleans():
 
 def test_public_ip_zones_as_text():
     assert m.PublicIp.model_validate({"name": "p", "zones": [1, 2, 3]}).zones == ["1", "2", "3"]
+
+
+def test_schema_accepts_what_the_loader_accepts_for_zones():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = m.Design.model_json_schema()
+    doc = {"public_ips": [{"name": "p", "zones": [1, 2, 3]}, {"name": "q", "zones": ["1"]}]}
+    assert not list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
 
 
 def test_yaml_anchors_and_merge_keys_work():

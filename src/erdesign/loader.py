@@ -29,16 +29,25 @@ _LIST_SECTIONS = [
 
 # --------------------------------------------------------------------------- entry points
 
-def expand_paths(paths: Sequence[str | os.PathLike]) -> list[str]:
-    """Files as given; a folder means every design or JSON file in it (sorted, not recursive)."""
+def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]] = None) -> list[str]:
+    """Files as given; a folder means every design or JSON file in it and its subfolders
+    (sorted; hidden files and folders are left out). Other files found in folders are
+    appended to `skipped` when a list is given."""
     files: list[str] = []
     for raw in paths:
         p = FsPath(raw)
         if p.is_dir():
-            found = sorted(
-                str(c) for c in p.iterdir()
-                if c.is_file() and c.suffix.lower() in DESIGN_SUFFIXES + IMPORT_SUFFIXES
-            )
+            found: list[str] = []
+            for folder, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if name.startswith("."):
+                        continue
+                    path = os.path.join(folder, name)
+                    if name.lower().endswith(DESIGN_SUFFIXES + IMPORT_SUFFIXES):
+                        found.append(path)
+                    elif skipped is not None:
+                        skipped.append(path)
             if not found:
                 raise InputError("folder holds no .yaml, .yml or .json file", file=str(raw))
             files.extend(found)

@@ -125,7 +125,7 @@ class Suppression(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     rule: str = Field(description="Rule ID or prefix, e.g. BGP001 or RES")
-    reason: str = Field(min_length=1)
+    reason: Optional[str] = Field(default=None, description="Required: a suppression without one is reported (SUP003)")
     expires: Optional[_dt.date] = None
     _loc: Optional[Loc] = PrivateAttr(default=None)
 
@@ -475,7 +475,11 @@ class PublicIp(Named):
     region: Optional[str] = None
     sku: _ci_literal("Basic", "Standard") = "Standard"  # type: ignore[valid-type]
     allocation: _ci_literal("Static", "Dynamic") = "Static"  # type: ignore[valid-type]
-    zones: list[str] = Field(default_factory=list)
+    zones: list[str] = Field(
+        default_factory=list,
+        json_schema_extra={"items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+        description='Availability zones, e.g. ["1", "2", "3"] or [1, 2, 3]',
+    )
 
     @field_validator("zones", mode="before")
     @classmethod

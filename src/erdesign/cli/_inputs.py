@@ -20,12 +20,20 @@ def load_inputs(paths, parameters=None, verbose=False, summary=True):
     For JSON inputs, says on stderr how many resources of other types were
     skipped (listing them with --verbose).
     """
-    from ..loader import load_design
+    from ..loader import expand_paths, load_design
+    from ._io import remember_inputs
 
     options = {}
     if parameters:
         options["parameters"] = parameters
-    design = load_design(list(paths), **options)
+        remember_inputs([parameters])
+    skipped_files: list[str] = []
+    files = expand_paths(list(paths), skipped=skipped_files)
+    remember_inputs(files)
+    if skipped_files and verbose:
+        for name in skipped_files:
+            click.echo(f"{name}: skipped: not a .yaml, .yml or .json file", err=True)
+    design = load_design(files, **options)
     if summary:
         skipped = [n for n in design._notes if n.rule == "IMP003"]
         resources = sum(_skipped_count(n) for n in skipped)

@@ -27,13 +27,9 @@ def import_(paths, output, parameters, verbose):
     text = to_yaml(design, sources=expand_paths(list(paths)), notes=notes)
     report_notes(notes)
     if output:
-        from ..errors import InputError
         from ._io import write_atomic
 
-        try:
-            write_atomic(output, text)
-        except OSError as exc:
-            raise InputError(f"cannot write the design: {exc.strerror}", file=output) from None
+        write_atomic(output, text, what="design")
         click.echo(f"wrote {output}: {_counts(design)}", err=True)
     else:
         click.echo(text, nl=False)

@@ -40,7 +40,7 @@ gives the comment grammar.
 
 @click.command(epilog=_EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default=None,
+@click.option("-f", "--format", "fmt", type=click.Choice(_FORMATS), default=None,
               help="Output format (default: text, or `format` from the configuration).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
 @click.option("--select", multiple=True, metavar="RULES",
@@ -107,13 +107,9 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
 
 
 def _write(path: str, text: str) -> None:
-    from ..errors import InputError
     from ._io import write_atomic
 
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise InputError(f"cannot write the report: {exc.strerror}", file=path) from None
+    write_atomic(path, text, what="report")
 
 
 def _count_input_files(report, paths) -> None:

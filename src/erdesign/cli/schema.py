@@ -19,6 +19,6 @@ def schema(output):
     if output:
         from ._io import write_atomic
 
-        write_atomic(output, text)
+        write_atomic(output, text, what="schema")
     else:
         click.echo(text, nl=False)

@@ -1,0 +1,64 @@
+"""Output files: never over an input, never half-written, clean errors, normal permissions;
+folders are read recursively and what is skipped is said."""
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+
+import pytest
+
+
+@pytest.fixture
+def seed_copy(examples_dir, tmp_path):
+    path = tmp_path / "design.yaml"
+    shutil.copy(examples_dir / "seed.yaml", path)
+    return path
+
+
+@pytest.mark.parametrize("command,what", [("lint", "report"), ("cost", "output"), ("import", "design")])
+def test_output_over_an_input_is_refused(run_cli, seed_copy, command, what):
+    before = seed_copy.read_text()
+    result = run_cli(command, seed_copy, "-o", seed_copy)
+    assert result.code == 2
+    assert result.err.strip() == f"{seed_copy}: refusing to write the {what} over an input file (choose another -o)"
+    assert seed_copy.read_text() == before
+
+
+@pytest.mark.parametrize("args", [["lint", "{seed}"], ["cost", "{seed}"], ["import", "{seed}"], ["schema"]])
+def test_output_to_a_missing_folder_is_one_clean_line(run_cli, seed_copy, tmp_path, args):
+    target = tmp_path / "no" / "such" / "dir" / "out.txt"
+    result = run_cli(*[a.format(seed=seed_copy) for a in args], "-o", target)
+    assert result.code == 2
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    assert result.err.strip().splitlines()[-1].startswith(f"{target}: cannot write the ")
+    assert not target.parent.exists()
+
+
+def test_new_output_file_gets_umask_permissions_and_existing_keeps_its_own(run_cli, seed_copy, tmp_path):
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "report.json"
+        assert run_cli("lint", seed_copy, "--format", "json", "-o", out).code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+        out.chmod(0o600)
+        assert run_cli("lint", seed_copy, "--format", "json", "-o", out).code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_folders_are_read_recursively_and_skipped_files_listed(run_cli, examples_dir, tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    shutil.copy(examples_dir / "seed.yaml", tmp_path / "sub" / "design.yaml")
+    shutil.copy(examples_dir / "seed.yaml", tmp_path / ".hidden" / "design.yaml")  # would clash if read
+    (tmp_path / "README.md").write_text("notes\n")
+    broken = tmp_path / "sub" / "broken.yml"
+    broken.write_text("circuits: [\n")
+    result = run_cli("lint", tmp_path, "-v")
+    assert result.code == 2 and str(broken) in result.err  # the subfolder was read
+    broken.unlink()
+    result = run_cli("lint", tmp_path, "-v")
+    assert result.code == 0, result.err
+    assert f"{tmp_path / 'README.md'}: skipped: not a .yaml, .yml or .json file" in result.err
