@@ -62,3 +62,13 @@ def test_folders_are_read_recursively_and_skipped_files_listed(run_cli, examples
     result = run_cli("lint", tmp_path, "-v")
     assert result.code == 0, result.err
     assert f"{tmp_path / 'README.md'}: skipped: not a .yaml, .yml or .json file" in result.err
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise"])
+def test_a_name_with_a_newline_keeps_one_finding_per_line(run_cli, tmp_path, fmt):
+    path = tmp_path / "d.yaml"
+    path.write_text('circuits:\n  - name: "a\\nb"\n    provider: p\n    bandwidth: 1Gbps\n    peering_location: Amsterdam\n')
+    result = run_cli("lint", path, "--format", fmt)
+    finding_lines = [line for line in result.out.splitlines() if line.startswith(str(path))]
+    assert finding_lines and all("circuit 'a\\nb'" in line for line in finding_lines)
+    assert not any(line.startswith("b'") for line in result.out.splitlines())

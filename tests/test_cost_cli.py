@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -27,7 +28,8 @@ def test_unpriced_and_estimate_lines_are_visible_in_every_format(run_cli, repo_r
         rows = list(csv.DictReader(io.StringIO(out)))
         assert {"UNPRICED", "ESTIMATE", "verified"} <= {r["confidence"] for r in rows}
         [total] = [r for r in rows if r["description"] == "Monthly total"]
-        assert total["monthly"] == "2678.70" and "excludes 3 unpriced" in total["note"]
+        assert (total["row"], total["monthly"], total["complete"]) == ("total", "2678.70", "false")
+        assert total["note"].startswith("lower bound: 1 port fee unpriced")
     else:
         assert "UNPRICED" in out and "ESTIMATE" in out
         assert "NOT INCLUDED" in out and "ILLUSTRATIVE" in out
@@ -51,23 +53,32 @@ def test_table_fits_120_columns_and_keeps_every_formula_and_source(run_cli, repo
     assert "Formula" not in out and "Source " not in out  # those moved under each item
     doc = json.loads(run_cli(*args, "-f", "json", cwd=repo_root).out)
     for line in doc["lines"]:
-        if line["confidence"] != "unpriced":
+        if _none_expected(line):  # folded into its item
+            assert re.search(rf"one-time: none expected, see note \[\d+\]   \[{line['source']}\]", out), line
+        elif line["confidence"] != "unpriced":
             assert f"= {line['formula']}   [{line['source']}]" in out, line
     unpriced = sum(1 for line in doc["lines"] if line["confidence"] == "unpriced")
     assert out.count("not priced, so not in the totals: see note [") == unpriced
     assert out.count("UNPRICED [") == unpriced
 
 
-def test_table_shows_one_item_per_virtual_circuit_with_both_fees(run_cli, repo_root):
+def _none_expected(line: dict) -> bool:
+    """A one-time estimate of exactly 0 with no range (the cloud-exchange 'no setup fee' figure)."""
+    return (line["unit"] == "one-time" and line["confidence"] == "estimate" and line["one_time"] == 0
+            and "(range" not in line["note"])
+
+
+def test_table_shows_one_item_per_virtual_circuit_with_its_one_time_folded_in(run_cli, repo_root):
     out = run_cli("cost", SEED, cwd=repo_root).out
     table = out[:out.index("* estimate amount")]
     assert table.count("vc-cust1-primary") == 1 and ": monthly" not in table and ": one-time" not in table
     rows = table.splitlines()
     first = next(i for i, row in enumerate(rows) if "vc-cust1-primary" in row)
     assert rows[first].split()[-6:] == ["1", "month", "900", "900.00*", "ESTIMATE", "[2]"]
-    assert rows[first + 1].split()[-6:] == ["1", "one-time", "0", "0.00*", "ESTIMATE", "[3]"]
+    assert rows[first + 1] == "│  useasterc1cust1"  # no 0.00* ESTIMATE one-time row
     assert rows[first + 2] == "│    = 900 USD/month × 1 virtual circuit   [DATACENTRES]"
-    assert rows[first + 3] == "│    = 0 USD × 1 virtual circuit, once   [EQX-FABRIC]"
+    assert rows[first + 3] == "│    one-time: none expected, see note [3]   [EQX-FABRIC]"
+    assert not re.search(r"(?<![\d,])0\.00\*", table)
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "csv"])
@@ -115,8 +126,8 @@ def test_what_if_and_usage_overrides(run_cli, repo_root):
 @pytest.mark.parametrize("args,message", [
     (["--egress", "useasterc1cust1"], "write NAME=GB"),
     (["--egress", "useasterc1cust=5"], "did you mean 'useasterc1cust1'"),
-    (["--egress", "useasterc1cust1=lots"], "is not a number of GB"),
-    (["--egress", "useasterc1cust1=-5"], "is not a number of GB"),
+    (["--egress", "useasterc1cust1=lots"], "--egress useasterc1cust1: expected a number, got 'lots'"),
+    (["--egress", "useasterc1cust1=-5"], "--egress useasterc1cust1: '-5': input should be greater than or equal to 0"),
     (["--global-reach", "useasterc1cust1=5"], "should name two circuits"),
 ])
 def test_bad_usage_flags_exit_2(run_cli, repo_root, args, message):

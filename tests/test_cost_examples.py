@@ -80,7 +80,9 @@ def test_seed_plan_comparison_names_what_is_missing(examples_dir):
     assert row.break_even_gb is None
     assert row.metered_monthly == D(436) + 2000 * D("0.025")
     assert row.missing == ["Standard Unlimited 1Gbps port fee (Zone 1)"]
-    assert row.recommendation.startswith("no break-even: Standard Unlimited 1Gbps port fee (Zone 1) unpriced")
+    assert row.recommendation.startswith("not comparable: Standard Unlimited 1Gbps port fee (Zone 1) unpriced; "
+                                         "import the prices (erdesign pricing import)")
+    assert not row.comparable
 
 
 # --------------------------------------------------------------------------- minimal
@@ -118,7 +120,10 @@ def test_multi_region_totals_by_hand(examples_dir):
     assert t.monthly_by_confidence["quote"] == equinix_quote
     assert t.one_time_by_confidence["quote"] == one_time
     assert t.tco == 36 * monthly + one_time
-    assert len(t.unpriced) == 11
+    # 4 port fees, 2 Global Reach data, 4 Megaport VCs monthly and mp-xc-fra one-time
+    # (eqx-nyc-pri/sec quote both of their fees: 450 a month, 0 one-time)
+    assert len(t.unpriced) == 11 and not t.complete
+    assert not [line for line in t.unpriced if line.object.startswith("eqx-nyc")]
     gr = [line for line in report.lines if line.component == "global_reach_data"]
     assert [(line.quantity, line.confidence) for line in gr] == [(500, "unpriced"), (500, "unpriced")]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+import pytest
 
 import erdesign
 from erdesign.costing.book import PriceBook, PriceEntry
@@ -94,3 +95,68 @@ def test_months_scale_linearly(m1, m2, egress):
     assert r1.totals.monthly == r2.totals.monthly
     assert r1.totals.tco == m1 * r1.totals.monthly + r1.totals.one_time
     assert r2.totals.tco - r1.totals.tco == (m2 - m1) * r1.totals.monthly
+
+
+# --------------------------------------------------------------------------- extremes the validators let through
+
+def _extreme_book(price: D, rate: D) -> PriceBook:
+    """Every price a multi-region report looks up, at `price` (rate for per-GB meters)."""
+    entries = []
+    for tier in ("Standard", "Premium"):
+        for plan in ("MeteredData", "UnlimitedData"):
+            for bandwidth in (500, 1000):
+                entries.append(PriceEntry(component="circuit_port", tier=tier, plan=plan, bandwidth=bandwidth,
+                                          zone="Zone 1", price=price, unit="month", source="x", confidence="quote"))
+    entries += [
+        PriceEntry(component="circuit_egress", plan="MeteredData", price=rate, unit="GB", source="x", confidence="quote"),
+        PriceEntry(component="global_reach_data", direction="egress", price=rate, unit="GB", source="x",
+                   confidence="quote"),
+        PriceEntry(component="global_reach_data", direction="ingress", price=rate, unit="GB", source="x",
+                   confidence="quote"),
+        PriceEntry(component="vnet_peering", scope="intra_region", direction="egress", price=rate, unit="GB",
+                   source="x", confidence="quote"),
+        PriceEntry(component="er_gateway", sku="ErGw2AZ", price=price, unit="hour", source="x", confidence="quote"),
+        PriceEntry(component="carrier_virtual_circuit", price=price, unit="month", source="x", confidence="quote"),
+        PriceEntry(component="cross_connect", price=price, unit="one-time", source="x", confidence="quote"),
+    ]
+    return PriceBook(book="extremes", title="extremes", currency="USD", as_of=dt.date(2026, 1, 1), prices=entries)
+
+
+bound_prices = st.sampled_from([D(0), D("0.000001"), D("0.0000015"), D(1), D("999999999999.99"), D("1e12")])
+bound_volumes = st.one_of(st.sampled_from([0, D("1e-9"), "0.000001", 1e12, "1e12", D("999999999999.999999"),
+                                           "1000000000000.0"]),
+                          st.floats(min_value=0, max_value=1e12, allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bound_prices, bound_prices, st.lists(bound_volumes, min_size=7, max_size=7), st.sampled_from([1, 36, 1200]),
+       st.sampled_from([None, "metered", "unlimited"]))
+def test_no_arithmetic_error_at_the_extremes_the_validators_allow(price, rate, volumes, months, plan):
+    import json
+
+    from erdesign.costing.render import FORMATS, render
+
+    report = erdesign.cost(MULTI, plan=plan, months=months, pricing=[_extreme_book(price, rate)],
+                           **usage(volumes[:4], volumes[4], volumes[5], volumes[6]))
+    for fmt in FORMATS:
+        text = render(report, fmt)
+        assert "NaN" not in text and "Infinity" not in text
+    doc = json.loads(render(report, "json"), parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+    assert doc["totals"]["tco"] >= 0
+    for row in report.comparisons:
+        assert row.break_even_gb is None or row.break_even_gb <= D("1e12") / D("0.000001")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.decimals(allow_nan=True, allow_infinity=True),
+                 st.text(max_size=12), st.integers(min_value=-10**40, max_value=10**40)))
+def test_a_usage_value_is_either_priced_or_an_input_error(value):
+    from erdesign.errors import InputError
+
+    try:
+        report = erdesign.cost(SEED, plan="metered", egress={"useasterc1cust1": value})
+    except InputError as exc:
+        assert str(exc).startswith("--egress useasterc1cust1: ")
+        return
+    [egress] = [line for line in report.lines if line.component == "circuit_egress"]
+    assert D(0) <= egress.quantity <= D("1e12") and not egress.quantity.is_signed()

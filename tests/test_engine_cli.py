@@ -36,7 +36,7 @@ def test_exit_codes(toy_design, args, code):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--format", "xml"], "Invalid value for '--format'"),
+    (["--format", "xml"], "Invalid value for '-f' / '--format'"),
     (["--select", "BGP91"], "unknown rule or prefix 'BGP91' (did you mean 'BGP901'?)"),
     (["--severity", "BGP901"], "expected RULE=LEVEL"),
     (["--fail-on", "fatal"], "Invalid value for '--fail-on'"),

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import engine_toy as toy
 from erdesign.engine.suppress import comment_start, parse_comment
-from erdesign.errors import InputError, InputErrors, Loc
+from erdesign.errors import Loc
 
 BASE = """\
 version: 1
@@ -138,10 +138,34 @@ def test_suppress_entry_with_blank_reason_is_not_applied():
     assert only(report, "SUP003").message == "circuit 'c1': suppress entry for BGP901 has no reason, so it is not applied"
 
 
-def test_suppress_entry_without_reason_key_is_an_input_error():
+def test_suppress_entry_without_reason_key_loads_and_is_reported_not_applied():
     extra = "    suppress:\n      - {rule: BGP901}\n"
-    with pytest.raises((InputError, InputErrors), match="reason"):
-        run(design(circuit_extra=extra))
+    report = run(design(circuit_extra=extra))
+    assert not only(report, "BGP901").suppressed
+    missing = only(report, "SUP003")
+    assert missing.severity == "error" and missing.loc.line == 9
+    assert missing.message == "circuit 'c1': suppress entry for BGP901 has no reason, so it is not applied"
+    assert report.exit_code() == 1
+
+
+def test_inline_list_with_one_unused_rule_reports_that_rule():
+    report = run(design(asn_comment="  # erdesign: ignore[BGP901,NET901] lab circuit"))
+    assert only(report, "BGP901").suppressed
+    unused = only(report, "SUP001")
+    assert unused.loc == Loc("design.yaml", 10, 26) and unused.severity == "warning"
+    assert unused.message == ("suppression comment ignore[BGP901,NET901]: NET901 matches no finding (only BGP901 did); "
+                              "remove NET901 from it")
+
+
+def test_entry_list_with_one_unused_rule_reports_that_rule_unless_it_did_not_run():
+    extra = '    suppress:\n      - {rule: "BGP901, BGP902", reason: "lab"}\n'
+    report = run(design(circuit_extra=extra))
+    assert only(report, "BGP901").suppressed
+    assert only(report, "SUP001").message == ("circuit 'c1': suppress entry for BGP901,BGP902: BGP902 matches no "
+                                              "finding (only BGP901 did); remove BGP902 from it")
+    assert [f.rule for f in run(design(circuit_extra=extra), ignore=["BGP902"]).findings] == ["BGP901"]
+    both = design(circuit_extra=extra).replace("    description: main circuit\n", "")
+    assert [(f.rule, f.suppressed) for f in run(both).findings] == [("BGP902", True), ("BGP901", True)]
 
 
 @pytest.mark.parametrize("comment, message", [

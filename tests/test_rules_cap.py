@@ -101,8 +101,8 @@ def thousand_spokes_text():
 def test_cap003_gateway_advertises_too_many_prefixes(thousand_spokes_text):
     text = thousand_spokes_text
     f, loc = only(run(cap.gateway_advertised_prefixes, text), "CAP003")
-    assert ("gateway 'hub-gw': advertises 1,001 IPv4 prefixes to on-premises (1 from hub VNet 'hub' + 1000 from "
-            "1000 spoke VNet(s) using its gateway); above 1,000 the ExpressRoute connections disconnect") in f.message
+    assert ("gateway 'hub-gw': advertises 1,001 IPv4 prefixes to on-premises (1 from hub VNet 'hub' + 1,000 from "
+            "1,000 spoke VNets using its gateway); above 1,000 the ExpressRoute connections disconnect") in f.message
     assert loc.line == line_of(text, "address_space: [10.0.0.0/24]")
 
 
@@ -207,9 +207,36 @@ def _learned(sku: str, counts: list[int]) -> str:
 def test_cap007_gateway_learns_more_than_its_sku_holds():
     text = _learned("ErGw1AZ", [2500, 2500])
     f, loc = only(run(cap.routes_learned_by_gateway, text), "CAP007")
-    assert "gateway 'hub-gw' (ErGw1AZ): learns 5,000 on-premises routes from 2 circuit(s)" in f.message
-    assert "the SKU holds 4,000" in f.message
+    assert f.message == "gateway 'hub-gw' (ErGw1AZ): learns 5,000 on-premises routes from 2 circuits; the SKU holds 4,000"
     assert loc.line == line_of(text, "sku: ErGw1AZ")
+
+
+def _site_behind_two_circuits(site_count: str, routers: str = "[{name: r1}, {name: r2}]") -> str:
+    links = ", primary_link: {router: r1}, secondary_link: {router: r2}"
+    return (f"sites:\n  - name: dc-lon\n    routers: {routers}\n    {site_count}\n"
+            "circuits:\n" + circuit(PRIVATE % links, tier="Premium", name="c0", location=LOCATIONS[0])
+            + circuit(PRIVATE % links, tier="Premium", name="c1", location=LOCATIONS[1]) + HUB
+            + "gateways:\n  - {name: hub-gw, vnet: hub, sku: ErGw1AZ}\n"
+            + "connections:\n  - {name: x0, gateway: hub-gw, circuit: c0}\n  - {name: x1, gateway: hub-gw, circuit: c1}\n")
+
+
+def test_cap007_a_site_behind_two_circuits_counts_once():
+    """5,000 prefixes from one site over two circuits are 5,000 routes, not 10,000 (ErGw1AZ holds 4,000)."""
+    text = _site_behind_two_circuits("advertised_prefix_count: 5000")
+    f, _ = only(run(cap.routes_learned_by_gateway, text), "CAP007")
+    assert f.message == ("gateway 'hub-gw' (ErGw1AZ): learns 5,000 on-premises routes from 2 circuits (5,000 from "
+                         "site 'dc-lon', counted once although it arrives over 2 circuits); the SKU holds 4,000")
+    # 3,000 from the site would have been 6,000 when counted per circuit: now under the 4,000
+    assert run(cap.routes_learned_by_gateway, _site_behind_two_circuits("advertised_prefix_count: 3000")) == []
+
+
+def test_cap007_different_sources_add_up():
+    text = _site_behind_two_circuits("advertised_prefix_count: 3000").replace(
+        "secondary_link: {router: r2}}\n  - name: c1",
+        "secondary_link: {router: r2}, advertised_prefix_count: 1500}\n  - name: c1", 1)
+    f, _ = only(run(cap.routes_learned_by_gateway, text), "CAP007")
+    # c0's own count replaces its site's: 1,500 (c0's peering) + 3,000 (the site, over c1 only)
+    assert f.message == "gateway 'hub-gw' (ErGw1AZ): learns 4,500 on-premises routes from 2 circuits; the SKU holds 4,000"
 
 
 def test_cap007_same_prefixes_on_two_circuits_count_once():
@@ -264,3 +291,41 @@ def test_cap009_more_than_500_peerings_and_checks_stay_fast(thousand_spokes_text
 
 def test_cap009_500_peerings_pass():
     assert run(cap.vnet_peerings_per_vnet, _hub_and_spokes(500)) == []
+
+
+# --------------------------------------------------------------------------- CAP010
+
+def _traffic(bw: str, egress: float, ingress: float = 0, extra: str = "") -> str:
+    return ("circuits:\n" + circuit(bw=bw) + "traffic:\n  circuits:\n"
+            f"    - {{circuit: c1, egress_gb_month: {egress}, ingress_gb_month: {ingress}}}\n" + extra)
+
+
+def test_cap010_500000_gb_a_month_on_a_1gbps_circuit():
+    text = _traffic("1Gbps", 500000)
+    f, loc = only(run(cap.traffic_above_circuit_capacity, text), "CAP010")
+    assert f.message == ("circuit 'c1': 500,000 GB/month egress (Azure -> on-premises) is more than a 1Gbps circuit "
+                         "can carry: 328,500 GB/month at full rate for 730 hours (1.5x); bursting above 1Gbps is not "
+                         "sustained or guaranteed")
+    assert f.hint == "Check the figure (GB per month); if it is right, the traffic needs a 2Gbps circuit (657,000 GB/month) or more."
+    assert loc.line == line_of(text, "egress_gb_month") and loc.col == text.splitlines()[loc.line - 1].index("500000") + 1
+    assert [e.value for e in f.evidence] == [730, "not sustained, not guaranteed"]
+    assert all(e.source.endswith("[rules/data/circuit_capacity.yaml]") for e in f.evidence)
+
+
+def test_cap010_ingress_and_entries_for_one_circuit_add_up():
+    extra = "    - {circuit: c1, ingress_gb_month: 10000}\n"
+    text = _traffic("50Mbps", 100, ingress=10000, extra=extra)
+    f, loc = only(run(cap.traffic_above_circuit_capacity, text), "CAP010")
+    assert f.message.startswith("circuit 'c1': 20,000 GB/month ingress (on-premises -> Azure) over 2 traffic entries "
+                                "is more than a 50Mbps circuit can carry: 16,425 GB/month")
+    assert loc.line == line_of(text, "ingress_gb_month: 10000}", 2)
+
+
+@pytest.mark.parametrize("bw, gb", [("1Gbps", 328500), ("10Gbps", 3000000), ("50Mbps", 16425)])
+def test_cap010_at_or_below_capacity_passes(bw, gb):
+    assert run(cap.traffic_above_circuit_capacity, _traffic(bw, gb, ingress=gb)) == []
+
+
+def test_cap010_beyond_the_largest_circuit_suggests_more_circuits():
+    f, _ = only(run(cap.traffic_above_circuit_capacity, _traffic("10Gbps", 4_000_000)), "CAP010")
+    assert f.hint.endswith("the traffic needs a bigger circuit, or more circuits.")

@@ -48,13 +48,17 @@ def test_gw001_ignores_vpn_gateways():
 def test_gw002_unknown_sku_names_closest():
     text = hub("  - {name: g, vnet: hub, sku: ErGw4AZ}")
     f, loc = only(run(gw.unknown_gateway_sku, text), "GW002")
-    assert "SKU 'ErGw4AZ' is not a known ExpressRoute gateway SKU (closest: ErGw3AZ)" in f.message
+    assert f.message == ("gateway 'g': SKU 'ErGw4AZ' is not a known ExpressRoute gateway SKU (closest: ErGw3AZ); "
+                         "checks that need its SKU are skipped for this gateway: CAP005 (circuit connections), "
+                         "CAP007 (routes learned), FP001 (FastPath support), GW001 (legacy SKU), "
+                         "GW004 (zone-redundant public IP)")
     assert loc.line == line_of(text, "ErGw4AZ")
 
 
 def test_gw002_vpn_sku_on_er_gateway():
     f, _ = only(run(gw.unknown_gateway_sku, hub("  - {name: g, vnet: hub, sku: VpnGw2AZ}")), "GW002")
     assert "VpnGw2AZ is a VPN gateway SKU, not an ExpressRoute gateway SKU" in f.message
+    assert "skipped for this gateway: CAP005 (circuit connections)" in f.message
 
 
 def test_gw002_er_basic_is_unknown_not_a_vpn_sku():
@@ -64,7 +68,7 @@ def test_gw002_er_basic_is_unknown_not_a_vpn_sku():
 
 def test_gw002_unknown_vpn_sku():
     f, _ = only(run(gw.unknown_gateway_sku, hub("  - {name: v, vnet: hub, type: Vpn, sku: VpnGw9AZ}")), "GW002")
-    assert "not a known VPN gateway SKU" in f.message
+    assert "not a known VPN gateway SKU" in f.message and "skipped" not in f.message  # no check needs a VPN SKU
 
 
 def test_gw002_known_skus_pass():

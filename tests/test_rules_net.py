@@ -144,7 +144,7 @@ def test_net005_vnet_without_address_space_uses_subnets():
                   tail="vnets:\n  - name: hub\n    subnets: [{name: GatewaySubnet, prefix: 192.168.100.0/24}]\n")
     (found,) = located(net.link_subnet_overlaps, "NET005", text)
     assert found[0] == where(text, "192.168.100.128/29")
-    assert "link subnets 192.168.100.128/29 overlaps VNet 'hub'" in found[1]
+    assert "link subnets 192.168.100.128/29 overlap VNet 'hub'" in found[1]
 
 
 def test_net005_passes():
@@ -156,7 +156,7 @@ def test_net006_same_link_subnet_on_two_circuits_reported_once_on_the_later():
     text = design(circuit("prefix: 192.168.100.128/29"), circuit("prefix: 192.168.100.128/29", name="er2"))
     assert located(net.link_subnet_overlaps, "NET006", text) == [
         (where(text, "192.168.100.128/29", after="er2"),
-         "circuit 'er2' peering AzurePrivatePeering: link subnets 192.168.100.128/29 overlaps link subnets "
+         "circuit 'er2' peering AzurePrivatePeering: link subnets 192.168.100.128/29 overlap link subnets "
          "192.168.100.128/29 of circuit 'er1' peering AzurePrivatePeering; each peering needs its own link subnets")]
 
 
@@ -166,7 +166,7 @@ def test_net006_names_the_first_and_counts_the_rest():
     assert [loc for loc, _ in found] == [where(text, "192.168.100.128/30", after="er2"),
                                          where(text, "192.168.100.132/30", after="er2"),
                                          where(text, "192.168.100.128/29", after="er3")]
-    assert found[2][1].endswith("overlaps primary link subnet 192.168.100.128/30 of circuit 'er1' peering "
+    assert found[2][1].endswith("subnets 192.168.100.128/29 overlap primary link subnet 192.168.100.128/30 of circuit 'er1' peering "
                                 "AzurePrivatePeering (and 3 more); each peering needs its own link subnets")
 
 
@@ -175,7 +175,7 @@ def test_net006_between_peerings_of_one_circuit():
                                   "prefix: 192.168.100.128/29}\n")
     (found,) = located(net.link_subnet_overlaps, "NET006", text)
     assert found[0] == where(text, "192.168.100.128/29")
-    assert found[1].startswith("circuit 'er1' peering MicrosoftPeering: link subnets 192.168.100.128/29 overlaps "
+    assert found[1].startswith("circuit 'er1' peering MicrosoftPeering: link subnets 192.168.100.128/29 overlap "
                                "primary link subnet 192.168.100.128/30 of circuit 'er1' peering AzurePrivatePeering")
 
 
@@ -189,7 +189,7 @@ def test_net007_overlaps_on_prem_prefix():
     text = design(circuit("prefix: 192.168.100.128/29"), head=head)
     assert located(net.link_subnet_overlaps, "NET007", text) == [
         (where(text, "192.168.100.128/29"),
-         "circuit 'er1' peering AzurePrivatePeering: link subnets 192.168.100.128/29 overlaps on-prem prefix "
+         "circuit 'er1' peering AzurePrivatePeering: link subnets 192.168.100.128/29 overlap on-prem prefix "
          "192.168.0.0/16 advertised by site 'dc1'; the link addresses would be ambiguous in your routing domain")]
 
 
@@ -264,8 +264,8 @@ def test_net009_private_link_subnets_and_ipv6():
     found = located(net.microsoft_peering_public, "NET009", text)
     assert [loc for loc, _ in found] == [where(text, "172.16.0.0/29"), where(text, "'2001:db8::/125'"),
                                          where(text, "'2001:db8:1::/48'")]
-    assert "link subnets 172.16.0.0/29 is not public: it lies in 172.16.0.0/12 (Private-Use, RFC 1918)" in found[0][1]
-    assert "IPv6 link subnets 2001:db8::/125 is not public: it lies in 2001:db8::/32 (Documentation" in found[1][1]
+    assert "link subnets 172.16.0.0/29 are not public: they lie in 172.16.0.0/12 (Private-Use, RFC 1918)" in found[0][1]
+    assert "IPv6 link subnets 2001:db8::/125 are not public: they lie in 2001:db8::/32 (Documentation" in found[1][1]
 
 
 def test_net009_default_route():
@@ -324,3 +324,133 @@ def test_net010_passes():
     assert located(net.link_address_assignment, "NET010", design(circuit(links("{ip: 192.168.100.129/30}")))) == []
     whole = "prefix: 192.168.100.128/29\nprimary_link: {ip: 192.168.100.129}\nsecondary_link: {ip: 192.168.100.133}"
     assert located(net.link_address_assignment, "NET010", design(circuit(whole))) == []
+
+
+ROUTERS = ("sites:\n  - name: dc1\n    routers:\n"
+           "      - {name: rtr1, interfaces: [{name: Te0/1.100, ip: IP1}]}\n"
+           "      - {name: rtr2, interfaces: [{name: Te0/1.100, ip: IP2}, {name: Lo0, ip: 10.255.0.1/32}]}\n")
+
+
+def routers(ip1: str = "192.168.100.129/30", ip2: str = "192.168.100.133/30") -> str:
+    return ROUTERS.replace("IP1", ip1).replace("IP2", ip2)
+
+
+def test_net010_router_without_interface_or_ip_uses_the_interface_in_the_link_subnet():
+    head = routers(ip2="192.168.100.134/30")
+    text = design(circuit(links("{router: rtr1}", "{router: rtr2}")), head=head)
+    assert located(net.link_address_assignment, "NET010", text) == [
+        (where(text, "192.168.100.134/30"),
+         "circuit 'er1' peering AzurePrivatePeering: router 'rtr2' address 192.168.100.134/30 (interface 'Te0/1.100', "
+         "found by its address) on the secondary link is Microsoft's address (second usable of 192.168.100.132/30); "
+         "the router takes the first usable, 192.168.100.133")]
+    assert located(net.link_address_assignment, "NET010", design(circuit(links("{router: rtr1}", "{router: rtr2}")),
+                                                                  head=routers())) == []
+
+
+def test_net010_interface_found_by_its_overlapping_subnet():
+    head = routers(ip2="192.168.100.137/28")  # not in 192.168.100.132/30, but its /28 holds it
+    text = design(circuit(links("{router: rtr1}", "{router: rtr2}")), head=head)
+    (found,) = located(net.link_address_assignment, "NET010", text)
+    assert found[0] == where(text, "192.168.100.137/28")
+    assert ("address 192.168.100.137/28 (interface 'Te0/1.100', found by its address) on the secondary link is not in "
+            "the link subnet 192.168.100.132/30") in found[1]
+
+
+def test_net010_link_ip_and_interface_ip_differ_reported_once_on_the_wrong_one():
+    head = routers(ip2="192.168.100.134/30")
+    text = design(circuit(links("{router: rtr1, interface: Te0/1.100}",
+                                "{router: rtr2, interface: Te0/1.100, ip: 192.168.100.133}")), head=head)
+    assert located(net.link_address_assignment, "NET010", text) == [
+        (where(text, "192.168.100.134/30"),
+         "circuit 'er1' peering AzurePrivatePeering: router 'rtr2' interface 'Te0/1.100' has address 192.168.100.134/30 "
+         "but the secondary link says 192.168.100.133; 192.168.100.134/30 is Microsoft's address (second usable of "
+         "192.168.100.132/30); the router takes the first usable, 192.168.100.133")]
+    # the link's ip is the wrong one: reported on the link
+    text = design(circuit(links("{router: rtr1, interface: Te0/1.100}",
+                                "{router: rtr2, interface: Te0/1.100, ip: 192.168.100.135}")), head=routers())
+    (found,) = located(net.link_address_assignment, "NET010", text)
+    assert found == (where(text, "192.168.100.135"),
+                     "circuit 'er1' peering AzurePrivatePeering: the secondary link says router 'rtr2' has address "
+                     "192.168.100.135 but its interface 'Te0/1.100' has 192.168.100.133/30; 192.168.100.135 is not the "
+                     "first usable of 192.168.100.132/30; the router takes 192.168.100.133, Microsoft 192.168.100.134")
+
+
+def test_net010_other_interface_of_a_named_router_on_microsofts_address():
+    head = routers() + "      - {name: rtr3, interfaces: [{name: Te9, ip: 192.168.100.130/30}]}\n"
+    head = head.replace("{name: Lo0, ip: 10.255.0.1/32}", "{name: Te0/2, ip: 192.168.100.130/30}")
+    text = design(circuit(links("{router: rtr1, ip: 192.168.100.129}", "{router: rtr2, ip: 192.168.100.133}")), head=head)
+    assert located(net.link_address_assignment, "NET010", text) == [
+        (where(text, "192.168.100.130/30"),
+         "circuit 'er1' peering AzurePrivatePeering: router 'rtr2' interface 'Te0/2' has address 192.168.100.130/30, "
+         "Microsoft's address on the primary link (second usable of 192.168.100.128/30); the router takes the first "
+         "usable, 192.168.100.129")]  # rtr3 is not on this peering: not reported
+
+
+def test_net010_link_ip_on_microsofts_address_and_the_same_on_an_interface_is_one_finding():
+    head = routers(ip1="192.168.100.130/30")
+    text = design(circuit(links("{router: rtr1, ip: 192.168.100.130}")), head=head)
+    (found,) = located(net.link_address_assignment, "NET010", text)
+    assert found[0] == where(text, "192.168.100.130}")
+
+
+def test_net010_same_address_on_link_and_interface_is_one_check():
+    head = routers(ip1="192.168.100.130/30")
+    text = design(circuit(links("{router: rtr1, interface: Te0/1.100, ip: 192.168.100.130}")), head=head)
+    (found,) = located(net.link_address_assignment, "NET010", text)
+    assert found[0] == where(text, "192.168.100.130}") and "is Microsoft's address" in found[1]
+
+
+# --------------------------------------------------------------------------- NET011 VNet overlaps on-prem
+
+def test_net011_spoke_inside_an_onprem_summary():
+    text = ("sites:\n  - {name: dc-lon, advertised_prefixes: [10.10.0.0/16]}\n"
+            "vnets:\n  - {name: spoke, address_space: [172.16.0.0/24, 10.10.1.0/24]}\n")
+    assert located(net.vnet_overlaps_onprem, "NET011", text) == [
+        (where(text, "10.10.1.0/24"),
+         "VNet 'spoke' address space 10.10.1.0/24 overlaps on-prem prefix 10.10.0.0/16 advertised by site 'dc-lon'; "
+         "traffic for 10.10.1.0/24 can't reach both sides: Azure keeps it in the VNet (VNet routes win over routes "
+         "learned from on-premises), so that part of on-premises is unreachable from Azure")]
+
+
+def test_net011_peering_advertised_prefixes_and_one_finding_per_address_space():
+    text = design(circuit(GOOD + "\nadvertised_prefixes: [10.0.0.0/8, 10.20.0.0/16]\n"
+                                 "ipv6: {prefix: 'fd00::/125', advertised_prefixes: ['fd10::/48']}"),
+                  head="sites:\n  - {name: dc1, advertised_prefixes: [10.20.0.0/16]}\n",
+                  tail="vnets:\n  - {name: hub, address_space: [10.20.5.0/24, 'fd10:0:0:1::/64']}\n")
+    found = located(net.vnet_overlaps_onprem, "NET011", text)
+    assert [loc for loc, _ in found] == [where(text, "10.20.5.0/24"), where(text, "'fd10:0:0:1::/64'")]
+    assert found[0][1].startswith("VNet 'hub' address space 10.20.5.0/24 overlaps on-prem prefix 10.20.0.0/16 "
+                                  "advertised by site 'dc1' (and 1 more); ")
+    assert found[1][1].startswith("VNet 'hub' address space fd10:0:0:1::/64 overlaps on-prem prefix fd10::/48 "
+                                  "advertised on circuit 'er1' peering AzurePrivatePeering; ")
+
+
+def test_net011_passes_for_disjoint_ranges_and_microsoft_peering():
+    text = design(circuit(MS_GOOD, kind="MicrosoftPeering"),
+                  head="sites:\n  - {name: dc1, advertised_prefixes: [10.10.0.0/16, 10.12.0.0/16]}\n",
+                  tail="vnets:\n  - {name: hub, address_space: [10.11.0.0/16, 123.1.0.0/24]}\n")
+    assert located(net.vnet_overlaps_onprem, "NET011", text) == []
+
+
+def test_net011_is_fast_on_thousands_of_prefixes():
+    sites = "sites:\n  - name: dc1\n    advertised_prefixes: [" + ", ".join(
+        f"10.{i // 256}.{i % 256}.0/24" for i in range(4000)) + "]\n"
+    vnets = "vnets:\n" + "".join(f"  - {{name: v{i}, address_space: [172.{16 + i // 256}.{i % 256}.0/24]}}\n"
+                                 for i in range(2000))
+    design_obj = load_design_text(sites + vnets, FILE)
+    started = time.perf_counter()
+    assert list(net.vnet_overlaps_onprem(design_obj)) == []
+    assert time.perf_counter() - started < 1.0
+
+
+# --------------------------------------------------------------------------- hints name the missing field
+
+def test_net003_hint_names_the_missing_field():
+    from rules_helpers import run
+
+    [f] = run(net.missing_link_subnet, design(circuit("secondary_prefix: 192.168.100.132/30")))
+    assert f.hint == "Add primary_prefix (a /30 for the primary link), or give the whole /29 as prefix."
+    [f] = run(net.missing_link_subnet, design(circuit(GOOD + "\nipv6: {primary_prefix: 'fd00::/126'}")))
+    assert f.hint == "Add ipv6.secondary_prefix (a /126 for the secondary link), or give the whole /125 as ipv6.prefix."
+    [f] = run(net.missing_link_subnet, design(circuit("md5: true")))
+    assert f.hint == "Add primary_prefix and secondary_prefix (two /30), or prefix (one /29)."

@@ -40,9 +40,37 @@ def two(loc1="Washington DC", loc2="Chicago") -> str:
 def test_res001_unknown_region_suggests_the_closest():
     text = hub(CIRCUIT.format(name="er1", loc="Washington DC"), CONN.format(name="er1"), region="useast")
     [f] = findings(res.unknown_regions, text, "RES001")
-    assert "VNet 'hub': region 'useast' is not a known Azure region (closest: 'eastus')" in f.message
+    assert f.message == (
+        "VNet 'hub': region 'useast' is not a known Azure region (closest: 'eastus'); nothing can be deployed to it, "
+        "and these checks are skipped for this VNet: SKU001 (Standard circuit reach, by geopolitical region), "
+        "SKU002 (Azure cloud of the gateway), SKU003 (Local circuit reach, by Local region), "
+        "GW014 (ErGwScale availability in the region)")
     assert line(f) == line_of(text, "region: useast")
     assert not findings(res.unknown_regions, text.replace("useast", "East US"), "RES001")
+
+
+def test_res001_names_only_the_checks_the_object_feeds():
+    text = hub(CIRCUIT.format(name="er1", loc="Washington DC").replace("{name: er1,", "{name: er1, region: westeurop,"),
+               CONN.format(name="er1")).replace("sku: ErGw1AZ", "sku: ErGw1AZ\n    region: eastus")
+    text += "route_tables:\n  - {name: rt, region: westeurop}\n"
+    found = {f.message.split(":")[0]: f.message for f in findings(res.unknown_regions, text, "RES001")}
+    assert found["circuit 'er1'"].endswith("(closest: 'westeurope'); nothing can be deployed to it, and these checks "
+                                           "are skipped for this circuit: SKU002 (Azure cloud of the circuit)")
+    assert found["route table 'rt'"].endswith("(closest: 'westeurope'); nothing can be deployed to it")
+    # the VNet feeds no check: its gateway has a region of its own
+    assert list(found) == ["circuit 'er1'", "route table 'rt'"]
+
+
+@pytest.mark.parametrize("typo, rule", [("region: eastus", "RES001"), ("peering_location: Washington DC", "RES002")])
+def test_res001_res002_typos_are_errors_that_fail_ci(tmp_path, run_cli, typo, rule):
+    text = two()
+    bad = {"region: eastus": "region: westeurop", "peering_location: Washington DC": "peering_location: Amsterdm"}[typo]
+    (tmp_path / "d.yaml").write_text(text.replace(typo, bad, 1))
+    result = run_cli("lint", "d.yaml", "--isolated", "--select", "RES001,RES002", cwd=tmp_path)
+    assert result.code == 1, result.out
+    assert f" {rule} error " in result.out and "skipped" in result.out
+    (tmp_path / "d.yaml").write_text(text)
+    assert run_cli("lint", "d.yaml", "--isolated", "--select", "RES001,RES002", cwd=tmp_path).code == 0
 
 
 def test_res001_placeholder_region_has_no_guess():
@@ -59,7 +87,21 @@ def test_res002_unknown_peering_location(given, expected):
     text = hub(CIRCUIT.format(name="er1", loc=given), CONN.format(name="er1"))
     [f] = findings(res.unknown_peering_locations, text, "RES002")
     assert expected in f.message
+    assert f.message.endswith(
+        "; nothing can be ordered there, and these checks are skipped for this circuit: SKU001 (Standard circuit "
+        "reach), SKU003 (Local circuit reach), SKU004 (Local availability), GR003 (Global Reach across geopolitical "
+        "regions), GR004 (Global Reach availability), SKU002 (Azure cloud of the circuit)")
     assert line(f) == line_of(text, "peering_location")
+
+
+def test_res002_on_a_direct_port_names_what_its_circuits_skip():
+    text = ("express_route_ports:\n  - {name: p1, peering_location: Amsterdm, region: westeurope, bandwidth: 10Gbps}\n"
+            "circuits:\n  - {name: er1, express_route_port: p1, bandwidth: 1Gbps, region: westeurope}\n")
+    [f] = findings(res.unknown_peering_locations, text, "RES002")
+    assert f.message.startswith("ExpressRoute Direct port 'p1': peering location 'Amsterdm' is not a known "
+                                "ExpressRoute peering location (closest: 'Amsterdam'); nothing can be ordered there, "
+                                "and these checks are skipped for its circuits: SKU001 (Standard circuit reach)")
+    assert "SKU002" not in f.message  # the circuit's region is known: its cloud comes from there
 
 
 def test_res002_passes_for_known_and_national_cloud_locations():
@@ -224,4 +266,98 @@ def test_res001_word_swapped_names_map_back_for_every_region():
 def test_res002_withdrawn_location():
     text = hub(CIRCUIT.format(name="er1", loc="Bogota"), CONN.format(name="er1"))
     [f] = findings(res.unknown_peering_locations, text, "RES002")
-    assert "no longer listed" in f.message
+    assert "no longer listed" in f.message and "skipped" not in f.message
+
+
+def test_res002_withdrawn_location_stays_a_warning_through_the_engine():
+    from erdesign.engine.runner import lint
+    from rules_helpers import load
+
+    report = lint(load(hub(CIRCUIT.format(name="er1", loc="Bogota"), CONN.format(name="er1"))), select=["RES002"])
+    assert [(f.rule, f.severity) for f in report.findings] == [("RES002", "warning")]
+
+
+# --------------------------------------------------------------------------- RES012 Azure resource names
+
+def test_res012_space_in_a_vnet_name():
+    text = 'vnets:\n  - {name: "hub vnet", address_space: [10.0.0.0/24]}\n'
+    [f] = findings(res.azure_resource_names, text, "RES012")
+    assert f.message == ("VNet 'hub vnet': the name contains a space; Azure doesn't accept it for "
+                         "Microsoft.Network/virtualNetworks (2-64 characters; alphanumerics, underscores, periods, "
+                         "and hyphens. Start with alphanumeric. End alphanumeric or underscore.)")
+    assert line(f) == 2 and f.evidence[0].source.endswith("[rules/data/resource_names.yaml]")
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("a" * 81, "is 81 characters long (at most 80)"),
+    ("er-1.", "ends with '.'"),
+    ("-er1", "starts with '-'"),
+    ('"er1\\t"', "contains whitespace (\\t)"),
+    ('"er\\u00001"', "contains a control character (\\x00)"),
+    ("ér1#x", "contains 'é', '#'"),
+])
+def test_res012_circuit_names(name, problem):
+    text = f"circuits:\n  - name: {name}\n    provider: Equinix\n    peering_location: Amsterdam\n    bandwidth: 1Gbps\n"
+    [f] = findings(res.azure_resource_names, text, "RES012")
+    assert f"the name {problem}; Azure doesn't accept it for Microsoft.Network/expressRouteCircuits (1-80" in f.message
+    assert "\n" not in f.message and "\t" not in f.message and "\x00" not in f.message
+
+
+def test_res012_children_and_length_limits_per_type():
+    text = ("vnets:\n  - name: " + "v" * 65 + "\n    subnets: [{name: 'app subnet', prefix: 10.0.0.0/24}]\n"
+            "route_tables:\n  - name: rt\n    routes: [{name: 'to-onprem.', prefix: 10.0.0.0/8}]\n")
+    found = [f.message.split("; Azure")[0] for f in findings(res.azure_resource_names, text, "RES012")]
+    assert found == [
+        "VNet '" + "v" * 65 + "': the name is 65 characters long (at most 64)",
+        "VNet '" + "v" * 65 + "' subnet 'app subnet': the name contains a space",
+        "route table 'rt' route 'to-onprem.': the name ends with '.'",
+    ]
+
+
+def test_res012_passes_for_valid_names_on_prem_objects_and_placeholders():
+    text = ("sites:\n  - name: 'London DC #1'\n    routers: [{name: 'rtr 1'}]\n"
+            "providers:\n  - {name: 'AT&T NetBond'}\n"
+            "circuits:\n  - {name: '<circuitName>', provider: Equinix, peering_location: Amsterdam, bandwidth: 1Gbps}\n"
+            "vnets:\n  - name: ab\n    subnets: [{name: GatewaySubnet, prefix: 10.0.0.0/27}, {name: a_, prefix: 10.0.1.0/27}]\n"
+            "  - {name: " + "x" * 64 + "}\n"
+            "nsgs:\n  - {name: nsg_1.prod-x, rules: [{name: allow-443, priority: 100}]}\n")
+    assert findings(res.azure_resource_names, text, "RES012") == []
+
+
+# --------------------------------------------------------------------------- RES013 providers and their circuits
+
+PROVIDERS = """\
+providers:
+  - name: {provider}
+    virtual_circuits:
+      - {{name: vc-1, circuit: er1, link: primary}}
+      - {{name: vc-2, circuit: er1, link: {second}}}
+circuits:
+  - {{name: er1, provider: {circuit_provider}, peering_location: Amsterdam, bandwidth: 1Gbps}}
+  - {{name: er2, provider: {provider}, peering_location: Amsterdam, bandwidth: 1Gbps}}
+"""
+
+
+def test_res013_virtual_circuit_for_another_providers_circuit():
+    text = PROVIDERS.format(provider="Megaport", circuit_provider="FooTel", second="secondary")
+    found = findings(res.provider_virtual_circuits, text, "RES013")
+    assert [(f.message, line(f)) for f in found] == [
+        ("provider 'Megaport' virtual circuit 'vc-1' carries circuit 'er1', whose provider is 'FooTel'; a circuit is "
+         "delivered by the provider it was ordered from", line_of(text, "vc-1")),
+        ("provider 'Megaport' virtual circuit 'vc-2' carries circuit 'er1', whose provider is 'FooTel'; a circuit is "
+         "delivered by the provider it was ordered from", line_of(text, "vc-2")),
+    ]
+
+
+def test_res013_two_virtual_circuits_on_one_link():
+    text = PROVIDERS.format(provider="Equinix", circuit_provider="Equinix", second="primary")
+    [f] = findings(res.provider_virtual_circuits, text, "RES013")
+    assert f.message == ("provider 'Equinix' virtual circuit 'vc-2': circuit 'er1' primary link is already carried by "
+                         "virtual circuit 'vc-1' (provider 'Equinix'); each link of a circuit has one virtual circuit")
+    assert line(f) == line_of(text, "vc-2")
+
+
+def test_res013_passes_for_matching_names_and_circuits_without_virtual_circuits():
+    # 'Equinix Fabric' is Equinix; er2's provider is declared but carries no virtual circuit: quotes may be missing
+    text = PROVIDERS.format(provider="Equinix Fabric", circuit_provider="equinix", second="secondary")
+    assert findings(res.provider_virtual_circuits, text, "RES013") == []

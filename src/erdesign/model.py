@@ -224,7 +224,7 @@ class VirtualCircuit(Named):
 
 class CrossConnect(Named):
     site: Optional[str] = None
-    count: int = Field(default=1, ge=1)
+    count: int = Field(default=1, ge=1, le=10_000)  # sanity bound on input, not an Azure fact
     monthly_fee: Optional[Money] = Field(default=None, description="Quoted monthly fee per cross-connect")
     one_time_fee: Optional[Money] = Field(default=None, description="Quoted one-time fee per cross-connect")
     currency: str = "USD"
@@ -493,8 +493,9 @@ class RouteFilter(Named):
 
 
 class ScaleUnits(Node):
-    min: int = Field(ge=1)
-    max: int = Field(ge=1)
+    # sanity bounds on input (typo guard); the ErGwScale range itself is checked by GW012 from rules/data
+    min: int = Field(ge=1, le=1000)
+    max: int = Field(ge=1, le=1000)
 
     @model_validator(mode="after")
     def _ordered(self):

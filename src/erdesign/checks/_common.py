@@ -71,6 +71,16 @@ def fmt(n: int) -> str:
     return f"{n:,}"
 
 
+def plural(n: int, singular: str, many: Optional[str] = None) -> str:
+    """The form of a word that agrees with n: plural(1, 'circuit') -> 'circuit', plural(2, 'is', 'are') -> 'are'."""
+    return singular if n == 1 else (many or singular + "s")
+
+
+def counted(n: int, singular: str, many: Optional[str] = None) -> str:
+    """'1 circuit', '2 circuits', '4,000 routes'."""
+    return f"{fmt(n)} {plural(n, singular, many)}"
+
+
 def names(items: Iterable[str], limit: int = 3) -> str:
     """"'a', 'b', 'c' and 2 more"."""
     items = list(items)

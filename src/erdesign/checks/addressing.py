@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Optional, Union
 from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
-from ..model import Circuit, Design, Node, Peering, PeeringLink
+from ..model import Circuit, Design, Node, Peering, PeeringLink, Router, RouterInterface
 from ._common import ROLES, evidence, interface_of, link_of, peerings, who
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
@@ -44,11 +44,20 @@ class LinkSubnet:
     seq: int = 0        # order in the design, for "reported on the later one"
 
     @property
+    def plural(self) -> bool:
+        """A whole /29 (/125) is both link subnets at once: verbs after its label are plural."""
+        return self.role == "both"
+
+    @property
     def label(self) -> str:
         family = "IPv6 " if self.network.version == 6 else ""
         if self.role == "both":
             return f"{family}link subnets {self.network}"
         return f"{self.role} {family}link subnet {self.network}"
+
+    def verb(self, singular: str, plural: str) -> str:
+        """The verb form that agrees with the label: 'overlaps' / 'overlap'."""
+        return plural if self.plural else singular
 
 
 def _net(text: str) -> Network:
@@ -149,14 +158,18 @@ def missing_link_subnet(design: Design, ctx=None) -> Iterable[Finding]:
     source = table("addressing")["redundancy"]["source"]
     ev = evidence("addressing", source, "BGP sessions needed for the availability SLA", "primary and secondary")
     for circuit, peering in peerings(design):
+        lengths = addressing_rules(peering)
         v4 = (peering.prefix, peering.primary_prefix, peering.secondary_prefix)
         v6 = (peering.ipv6.prefix, peering.ipv6.primary_prefix, peering.ipv6.secondary_prefix) if peering.ipv6 else (None,) * 3
         if not any(v4) and not any(v6):
+            v4_lengths = lengths["ipv4"]
             yield Finding(
                 "NET003",
                 f"{who(circuit, peering)}: no link subnets; give primary_prefix and secondary_prefix "
                 "(or prefix as one block) so that both BGP sessions can be set up",
                 node=peering, evidence=[ev],
+                hint=f"Add primary_prefix and secondary_prefix (two /{v4_lengths['per_link_prefix_length']}), "
+                     f"or prefix (one /{v4_lengths['whole_prefix_length']}).",
             )
             continue
         for node, (whole, primary, secondary), family in ((peering, v4, ""), (peering.ipv6, v6, "IPv6 ")):
@@ -165,11 +178,14 @@ def missing_link_subnet(design: Design, ctx=None) -> Iterable[Finding]:
             missing = "secondary" if primary else "primary"
             present = "primary" if primary else "secondary"
             prefix = "ipv6." if node is not peering else ""
+            fam = lengths["ipv6" if family else "ipv4"]
             yield Finding(
                 "NET003",
                 f"{who(circuit, peering)}: {family}{prefix}{present}_prefix is given but {prefix}{missing}_prefix is missing; "
                 f"both BGP sessions (primary and secondary) are needed for the SLA",
                 node=node, field=(f"{present}_prefix",), evidence=[ev],
+                hint=f"Add {prefix}{missing}_prefix (a /{fam['per_link_prefix_length']} for the {missing} link), "
+                     f"or give the whole /{fam['whole_prefix_length']} as {prefix}prefix.",
             )
 
 
@@ -205,6 +221,8 @@ class _Range:
     owner: object       # LinkSubnet, VNet, Site or GlobalReachLink
     text: str = ""      # how to name a non-link range in a message
     seq: int = 0        # order in the design
+    node: Optional[Node] = None  # where the prefix is written (NET011)
+    field: tuple = ()
 
 
 def _collect_ranges(design: Design) -> list[_Range]:
@@ -236,34 +254,38 @@ def _collect_ranges(design: Design) -> list[_Range]:
     return ranges
 
 
-def overlapping_pairs(ranges: list[_Range]) -> Iterator[tuple[_Range, _Range]]:
-    """Every (link, other) pair of overlapping ranges, in O(n log n + pairs).
+def overlapping_pairs(ranges: list[_Range], focus: str = "link",
+                      against: Optional[frozenset] = None) -> Iterator[tuple[_Range, _Range]]:
+    """Every (focus, other) pair of overlapping ranges, in O(n log n + pairs): `focus` ranges
+    against ranges of the kinds in `against` (every kind, focus included, when None).
 
     CIDR blocks are laminar (two blocks are disjoint or one holds the other),
     so after sorting by (start, -end) the blocks still open at a point form a
     chain: a stack whose top has the smallest end. Two stacks are kept, one of
-    every open block and one of the open link subnets, so that a non-link
-    block is only compared with links.
+    the open `against` blocks and one of the open focus blocks, so that each
+    block is only compared with blocks of the other side.
     """
     ordered = sorted(ranges, key=lambda r: (r.version, r.first, -r.last))
-    open_all: list[_Range] = []
-    open_links: list[_Range] = []
+    open_others: list[_Range] = []
+    open_focus: list[_Range] = []
     version = None
     for r in ordered:
         if r.version != version:
-            open_all, open_links, version = [], [], r.version
-        while open_all and open_all[-1].last < r.first:
-            open_all.pop()
-        while open_links and open_links[-1].last < r.first:
-            open_links.pop()
-        if r.kind == "link":
-            for other in open_all:
+            open_others, open_focus, version = [], [], r.version
+        while open_others and open_others[-1].last < r.first:
+            open_others.pop()
+        while open_focus and open_focus[-1].last < r.first:
+            open_focus.pop()
+        is_other = against is None or r.kind in against
+        if r.kind == focus:
+            for other in open_others:
                 yield r, other
-            open_links.append(r)
-        else:
-            for link in open_links:
-                yield link, r
-        open_all.append(r)
+            open_focus.append(r)
+        elif is_other:
+            for f in open_focus:
+                yield f, r
+        if is_other:
+            open_others.append(r)
 
 
 _OVERLAP_RULE = {"vnet": "NET005", "link": "NET006", "onprem": "NET007", "gr": "NET008"}
@@ -321,7 +343,65 @@ def link_subnet_overlaps(design: Design, ctx=None) -> Iterable[Finding]:
                 ev = [evidence("addressing", source, "requirement", "peering link subnets don't overlap VNet address spaces")]
             elif kind == "gr":
                 ev = [evidence("addressing", gr_source, "requirement", "the Global Reach prefix is not used in Azure or on-prem")]
-            yield Finding(rule, f"{head} overlaps {what}{more}; {why}", node=sub.node, field=sub.field, evidence=ev)
+            yield Finding(rule, f"{head} {sub.verb('overlaps', 'overlap')} {what}{more}; {why}",
+                          node=sub.node, field=sub.field, evidence=ev)
+
+
+# --------------------------------------------------------------------------- NET011 VNet overlaps on-prem
+
+def _vnet_and_onprem_ranges(design: Design) -> list[_Range]:
+    """VNet address spaces and the prefixes on-premises advertises (sites, private peerings), in design order."""
+    ranges: list[_Range] = []
+
+    def add(kind: str, text: str, owner, what: str, node: Node, field: tuple) -> None:
+        net = _net(text)
+        ranges.append(_Range(kind, int(net.network_address), int(net.broadcast_address), net.version, net, owner,
+                             what, len(ranges), node, field))
+
+    for vnet in design.vnets:
+        if vnet.address_space:
+            for i, text in enumerate(vnet.address_space):
+                add("vnet", text, vnet, f"VNet '{vnet.name}' address space {text}", vnet, ("address_space", i))
+        else:  # as NET005 does: the subnets stand for an address space that is not written
+            for subnet in vnet.subnets:
+                for text in subnet.all_prefixes():
+                    field = ("prefix",) if text == subnet.prefix else ("prefixes", subnet.prefixes.index(text))
+                    add("vnet", text, vnet, f"VNet '{vnet.name}' subnet '{subnet.name}' {text}", subnet, field)
+    for site in design.sites:
+        for i, text in enumerate(site.advertised_prefixes):
+            add("onprem", text, site, f"on-prem prefix {text} advertised by site '{site.name}'",
+                site, ("advertised_prefixes", i))
+    for circuit, peering in peerings(design):
+        if peering.type != "AzurePrivatePeering":
+            continue  # Microsoft peering advertises public NAT prefixes to Microsoft services, not to VNets
+        for node in (peering, peering.ipv6):
+            for i, text in enumerate(node.advertised_prefixes if node is not None else ()):
+                add("onprem", text, (circuit, peering), f"on-prem prefix {text} advertised on {who(circuit, peering)}",
+                    node, ("advertised_prefixes", i))
+    return ranges
+
+
+@check("NET011")
+def vnet_overlaps_onprem(design: Design, ctx=None) -> Iterable[Finding]:
+    by_vnet: dict[int, tuple[_Range, list[_Range]]] = {}
+    for vnet_range, onprem in overlapping_pairs(_vnet_and_onprem_ranges(design), "vnet", frozenset({"onprem"})):
+        by_vnet.setdefault(vnet_range.seq, (vnet_range, []))[1].append(onprem)
+    for seq in sorted(by_vnet):
+        vnet_range, others = by_vnet[seq]
+        distinct: dict[Network, _Range] = {}
+        for o in sorted(others, key=lambda o: o.seq):
+            distinct.setdefault(o.network, o)  # the same prefix from a site and a peering is one overlap
+        first, *rest = distinct.values()
+        more = f" (and {len(rest)} more)" if rest else ""
+        overlap = vnet_range.network if vnet_range.network.prefixlen >= first.network.prefixlen else first.network
+        yield Finding(
+            "NET011",
+            f"{vnet_range.text} overlaps {first.text}{more}; traffic for {overlap} can't reach both sides: Azure "
+            "keeps it in the VNet (VNet routes win over routes learned from on-premises), so that part of "
+            "on-premises is unreachable from Azure",
+            node=vnet_range.node, field=vnet_range.field,
+            hint="Give the VNet an address space on-premises doesn't use (or stop advertising the overlap from on-premises).",
+        )
 
 
 # --------------------------------------------------------------------------- NET009 public ranges on Microsoft peering
@@ -347,14 +427,15 @@ def special_range_of(net: Network) -> Optional[dict]:
 
 
 def _microsoft_peering_prefixes(circuit: Circuit, peering: Peering):
+    """(label, label is plural, network, node, field) of every prefix a Microsoft peering uses."""
     for sub in link_blocks(circuit, peering):
-        yield sub.label, sub.network, sub.node, sub.field
+        yield sub.label, sub.plural, sub.network, sub.node, sub.field
     for name in ("advertised_public_prefixes", "advertised_prefixes"):
         for i, text in enumerate(getattr(peering, name)):
-            yield f"advertised prefix {text}", _net(text), peering, (name, i)
+            yield f"advertised prefix {text}", False, _net(text), peering, (name, i)
     if peering.ipv6:
         for i, text in enumerate(peering.ipv6.advertised_prefixes):
-            yield f"advertised prefix {text}", _net(text), peering.ipv6, ("advertised_prefixes", i)
+            yield f"advertised prefix {text}", False, _net(text), peering.ipv6, ("advertised_prefixes", i)
 
 
 @check("NET009")
@@ -364,11 +445,12 @@ def microsoft_peering_public(design: Design, ctx=None) -> Iterable[Finding]:
     for circuit, peering in peerings(design):
         if peering.type != "MicrosoftPeering":
             continue
-        for label, net, node, field in _microsoft_peering_prefixes(circuit, peering):
+        for label, plural, net, node, field in _microsoft_peering_prefixes(circuit, peering):
+            is_, it = ("are", "they") if plural else ("is", "it")
             if net.prefixlen == 0 and str(net) in defaults["prefixes"]:
                 yield Finding(
                     "NET009",
-                    f"{who(circuit, peering)}: {label} is a default route, which Microsoft peering doesn't accept",
+                    f"{who(circuit, peering)}: {label} {is_} a default route, which Microsoft peering doesn't accept",
                     node=node, field=field,
                     evidence=[evidence("special_prefixes", defaults["source"], "default route on Microsoft peering",
                                        "not accepted")],
@@ -378,10 +460,13 @@ def microsoft_peering_public(design: Design, ctx=None) -> Iterable[Finding]:
             if entry is None:
                 continue
             inside = net.subnet_of(ipaddress.ip_network(entry["prefix"]))
-            relation = "lies in" if inside else "overlaps"
+            if inside:
+                relation = "lie in" if plural else "lies in"
+            else:
+                relation = "overlap" if plural else "overlaps"
             yield Finding(
                 "NET009",
-                f"{who(circuit, peering)}: {label} is not public: it {relation} {entry['prefix']} "
+                f"{who(circuit, peering)}: {label} {is_} not public: {it} {relation} {entry['prefix']} "
                 f"({entry['name']}, {entry['rfc']}); Microsoft peering needs public addresses you own",
                 node=node, field=field,
                 evidence=[evidence("special_prefixes", entry["source"], "special-purpose range",
@@ -391,23 +476,52 @@ def microsoft_peering_public(design: Design, ctx=None) -> Iterable[Finding]:
 
 # --------------------------------------------------------------------------- NET010 who holds which address
 
-def link_endpoint(design: Design, link: PeeringLink, version: int) -> Optional[tuple[str, Node, tuple]]:
-    """(address text, node, field) of the router's address on a link: the link's own ip, else its interface's."""
-    if version == 6:
-        return (link.ipv6, link, ("ipv6",)) if link.ipv6 else None
-    if link.ip:
-        return link.ip, link, ("ip",)
-    iface = interface_of(design, link)
-    if iface is not None and iface.ip:
-        return iface.ip, iface, ("ip",)
-    return None
+def interface_in_subnet(router: Router, net: Network) -> Optional[RouterInterface]:
+    """The router's interface on a link subnet: the one whose ip lies in it, else one whose own subnet overlaps it."""
+    overlapping = None
+    for iface in router.interfaces:
+        if not iface.ip:
+            continue
+        addr = ipaddress.ip_interface(iface.ip)
+        if addr.version != net.version:
+            continue
+        if addr.ip in net:
+            return iface
+        if overlapping is None and "/" in iface.ip and addr.network.overlaps(net):
+            overlapping = iface
+    return overlapping
 
 
-@check("NET010")
-def link_address_assignment(design: Design, ctx=None) -> Iterable[Finding]:
-    assignment = table("addressing")["link_address_assignment"]
-    ev = evidence("addressing", assignment["source"], "address assignment in each link subnet",
-                  f"first usable: {assignment['first_usable']} router, second usable: {assignment['second_usable']}")
+def _same_address(a: str, b: str) -> bool:
+    return ipaddress.ip_interface(a).ip == ipaddress.ip_interface(b).ip
+
+
+@dataclass
+class _LinkCheck:
+    """What NET010 knows about the router side of one link subnet."""
+
+    circuit: Circuit
+    peering: Peering
+    role: str
+    net: Network
+    link: PeeringLink
+    iface: Optional[RouterInterface]  # the interface named, or found by its address
+    found_by_subnet: bool
+
+    @property
+    def router(self) -> str:
+        return f"router '{self.link.router}'" if self.link.router else "the router"
+
+    @property
+    def where(self) -> str:
+        return f"{who(self.circuit, self.peering)}: "
+
+    def hint(self) -> str:
+        return f"Give the router {self.net.network_address + 1} and leave {self.net.network_address + 2} to Microsoft."
+
+
+def _link_checks(design: Design) -> Iterator[tuple[_LinkCheck, int]]:
+    """(_LinkCheck, IP version) for every link subnet whose link names a router, an interface or an ip."""
     for circuit, peering in peerings(design):
         subs = {(s.role, s.network.version): s for s in link_subnets(circuit, peering)}
         for role in ROLES:
@@ -416,21 +530,114 @@ def link_address_assignment(design: Design, ctx=None) -> Iterable[Finding]:
                 continue
             for version in (4, 6):
                 sub = subs.get((role, version))
-                endpoint = link_endpoint(design, link, version)
-                if sub is None or endpoint is None:
+                if sub is None:
                     continue
-                text, node, field = endpoint
-                message = _address_problem(text, sub.network)
-                if message is None:
+                iface, by_subnet = None, False
+                if version == 4:
+                    iface = interface_of(design, link)
+                    router = design.router(link.router) if link.router else None
+                    if iface is None and router is not None and not link.interface and not link.ip:
+                        iface = interface_in_subnet(router, sub.network)
+                        by_subnet = iface is not None
+                yield _LinkCheck(circuit, peering, role, sub.network, link, iface, by_subnet), version
+
+
+def _check_link(c: _LinkCheck, version: int, ev) -> Optional[Finding]:
+    """At most one finding for the router's address on one link subnet."""
+    if version == 6:
+        candidates = [(c.link.ipv6, c.link, ("ipv6",))] if c.link.ipv6 else []
+    else:
+        candidates = [(c.link.ip, c.link, ("ip",))] if c.link.ip else []
+        if c.iface is not None and c.iface.ip:
+            candidates.append((c.iface.ip, c.iface, ("ip",)))
+    if not candidates:
+        return None
+    if len(candidates) == 2 and not _same_address(candidates[0][0], candidates[1][0]):
+        return _mismatch(c, ev)
+    text, node, field = candidates[0]  # the link's own ip wins over its interface's
+    message = _address_problem(text, c.net)
+    if message is None:
+        return None
+    found = f" (interface '{c.iface.name}', found by its address)" if c.found_by_subnet and node is c.iface else ""
+    return Finding(
+        "NET010", f"{c.where}{c.router} address {text}{found} on the {c.role} link {message}",
+        node=node, field=field, evidence=[ev], hint=c.hint(),
+    )
+
+
+def _mismatch(c: _LinkCheck, ev) -> Finding:
+    """The link's ip and its interface's ip differ: one finding, on the one that is wrong."""
+    link_ip, iface_ip = c.link.ip, c.iface.ip
+    iface = f"interface '{c.iface.name}'"
+    if _address_problem(link_ip, c.net) is None:
+        problem = _address_problem(iface_ip, c.net)
+        return Finding(
+            "NET010",
+            f"{c.where}{c.router} {iface} has address {iface_ip} but the {c.role} link says {link_ip}"
+            + (f"; {iface_ip} {problem}" if problem else ""),
+            node=c.iface, field=("ip",), evidence=[ev],
+            hint=f"Set the interface's ip to {link_ip} (the first usable of {c.net}).",
+        )
+    problem = _address_problem(link_ip, c.net)
+    iface_ok = _address_problem(iface_ip, c.net) is None
+    return Finding(
+        "NET010",
+        f"{c.where}the {c.role} link says {c.router} has address {link_ip} but its {iface} has {iface_ip}; "
+        f"{link_ip} {problem}",
+        node=c.link, field=("ip",), evidence=[ev],
+        hint=f"Set the link's ip to {iface_ip}, as on the interface." if iface_ok else c.hint(),
+    )
+
+
+def _microsoft_address_on_interfaces(design: Design, checked: set, reported: set, ev) -> Iterator[Finding]:
+    """An interface of a router a peering names holding Microsoft's address of one of that peering's link subnets
+    (unless the interface was checked already, or the same address was reported on a link of that router)."""
+    for circuit, peering in peerings(design):
+        routers = []
+        for role in ROLES:
+            link = link_of(peering, role)
+            router = design.router(link.router) if link is not None and link.router else None
+            if router is not None and router not in routers:
+                routers.append(router)
+        if not routers:
+            continue
+        msft = {s.network.network_address + 2: s for s in link_subnets(circuit, peering)}
+        for router in routers:
+            for iface in router.interfaces:
+                if not iface.ip or id(iface) in checked:
                     continue
-                router = f"router '{link.router}'" if link.router else "the router"
+                address = ipaddress.ip_interface(iface.ip).ip
+                sub = msft.get(address)
+                if sub is None or (router.name, address) in reported:
+                    continue
+                checked.add(id(iface))
                 yield Finding(
                     "NET010",
-                    f"{who(circuit, peering)}: {router} address {text} on the {role} link {message}",
-                    node=node, field=field, evidence=[ev],
-                    hint=f"Give the router {sub.network.network_address + 1} and leave "
+                    f"{who(circuit, peering)}: router '{router.name}' interface '{iface.name}' has address {iface.ip}, "
+                    f"Microsoft's address on the {sub.role} link (second usable of {sub.network}); the router takes "
+                    f"the first usable, {sub.network.network_address + 1}",
+                    node=iface, field=("ip",), evidence=[ev],
+                    hint=f"Give the interface {sub.network.network_address + 1} and leave "
                          f"{sub.network.network_address + 2} to Microsoft.",
                 )
+
+
+@check("NET010")
+def link_address_assignment(design: Design, ctx=None) -> Iterable[Finding]:
+    assignment = table("addressing")["link_address_assignment"]
+    ev = evidence("addressing", assignment["source"], "address assignment in each link subnet",
+                  f"first usable: {assignment['first_usable']} router, second usable: {assignment['second_usable']}")
+    checked: set[int] = set()  # interfaces already looked at (one finding per defect)
+    reported: set[tuple] = set()  # (router, address) already reported on a link
+    for c, version in _link_checks(design):
+        if c.iface is not None:
+            checked.add(id(c.iface))
+        finding = _check_link(c, version, ev)
+        if finding is not None:
+            if c.link.router and finding.node is c.link:
+                reported.add((c.link.router, ipaddress.ip_interface(getattr(c.link, finding.field[0])).ip))
+            yield finding
+    yield from _microsoft_address_on_interfaces(design, checked, reported, ev)
 
 
 def _address_problem(text: str, net: Network) -> Optional[str]:

@@ -18,7 +18,7 @@ from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Circuit, Design, Node, Peering, format_bandwidth
 from . import _places as P
-from ._common import evidence, fmt, network, who
+from ._common import counted, evidence, fmt, network, who
 from .gateway import scale_limits
 from .vnet import peers_of, spokes_using_gateway
 
@@ -27,14 +27,25 @@ from .vnet import peers_of, spokes_using_gateway
 
 @dataclass
 class PrefixCount:
-    """Distinct listed prefixes plus prefixes known only as a number, per IP version."""
+    """Distinct listed prefixes plus prefixes known only as a number, per IP version.
+
+    Declared numbers are kept per source (a site, or a peering's own count), so that
+    merging the counts of several circuits counts a source they share once.
+    """
 
     listed: dict[int, set[str]] = field(default_factory=lambda: {4: set(), 6: set()})
-    declared: dict[int, int] = field(default_factory=lambda: {4: 0, 6: 0})
+    declared: dict[int, dict[int, tuple[str, int]]] = field(default_factory=lambda: {4: {}, 6: {}})
     where: dict[int, tuple[Optional[Node], tuple, str]] = field(default_factory=dict)
 
+    def declare(self, version: int, source: Node, label: str, n: int) -> None:
+        """`n` prefixes declared by `source` (labelled like "site 'dc1'")."""
+        self.declared[version][id(source)] = (label, n)
+
+    def declared_total(self, version: int) -> int:
+        return sum(n for _, n in self.declared[version].values())
+
     def total(self, version: int) -> int:
-        return len(self.listed[version]) + self.declared[version]
+        return len(self.listed[version]) + self.declared_total(version)
 
     def add_list(self, prefixes, version: Optional[int] = None) -> None:
         for text in prefixes:
@@ -45,7 +56,7 @@ class PrefixCount:
     def merge(self, other: "PrefixCount") -> None:
         for v in (4, 6):
             self.listed[v] |= other.listed[v]
-            self.declared[v] += other.declared[v]
+            self.declared[v].update(other.declared[v])  # one source, one count
             if v not in self.where and v in other.where:
                 self.where[v] = other.where[v]
 
@@ -69,7 +80,7 @@ def private_peering_prefixes(peering: Peering, router_site: dict) -> PrefixCount
     sites = _link_sites(peering, router_site)
     # IPv4: the peering's own figures win over its sites'
     if peering.advertised_prefix_count is not None:
-        count.declared[4] = max(peering.advertised_prefix_count, len(set(peering.advertised_prefixes)))
+        count.declare(4, peering, "the peering", max(peering.advertised_prefix_count, len(set(peering.advertised_prefixes))))
         count.where[4] = (peering, ("advertised_prefix_count",), "declared on the peering")
     elif peering.advertised_prefixes:
         count.add_list(peering.advertised_prefixes, 4)
@@ -77,7 +88,7 @@ def private_peering_prefixes(peering: Peering, router_site: dict) -> PrefixCount
     else:
         for site in sites:
             if site.advertised_prefix_count is not None:
-                count.declared[4] += site.advertised_prefix_count
+                count.declare(4, site, f"site '{site.name}'", site.advertised_prefix_count)
                 count.where.setdefault(4, (site, ("advertised_prefix_count",), f"declared by site '{site.name}'"))
             else:
                 count.add_list(site.advertised_prefixes, 4)
@@ -85,7 +96,7 @@ def private_peering_prefixes(peering: Peering, router_site: dict) -> PrefixCount
                     count.where.setdefault(4, (site, ("advertised_prefixes",), f"listed by site '{site.name}'"))
     v6 = peering.ipv6
     if v6 is not None and v6.advertised_prefix_count is not None:
-        count.declared[6] = max(v6.advertised_prefix_count, len(set(v6.advertised_prefixes)))
+        count.declare(6, v6, "the peering", max(v6.advertised_prefix_count, len(set(v6.advertised_prefixes))))
         count.where[6] = (v6, ("advertised_prefix_count",), "declared on the peering")
     elif v6 is not None and v6.advertised_prefixes:
         count.add_list(v6.advertised_prefixes, 6)
@@ -152,12 +163,13 @@ def microsoft_peering_prefixes(design: Design, ctx=None) -> Iterator[Finding]:
         count.add_list(peering.advertised_prefixes, 4)
         where = {4: (peering, ("advertised_public_prefixes",)), 6: (peering, ("advertised_public_prefixes",))}
         if peering.advertised_prefix_count is not None:
-            count.declared[4] = max(0, peering.advertised_prefix_count - len(count.listed[4]))
+            count.declare(4, peering, "the peering", max(0, peering.advertised_prefix_count - len(count.listed[4])))
             where[4] = (peering, ("advertised_prefix_count",))
         if peering.ipv6 is not None:
             count.add_list(peering.ipv6.advertised_prefixes, 6)
             if peering.ipv6.advertised_prefix_count is not None:
-                count.declared[6] = max(0, peering.ipv6.advertised_prefix_count - len(count.listed[6]))
+                count.declare(6, peering.ipv6, "the peering",
+                              max(0, peering.ipv6.advertised_prefix_count - len(count.listed[6])))
                 where[6] = (peering.ipv6, ("advertised_prefix_count",))
         for version, key in ((4, "ipv4"), (6, "ipv6")):
             total, limit = count.total(version), limits[key]
@@ -209,7 +221,8 @@ def gateway_advertised_prefixes(design: Design, ctx=None) -> Iterator[Finding]:
             limit = limits[key]
             if total <= limit:
                 continue
-            parts = f"{len(own)} from hub VNet '{hub.name}' + {len(theirs)} from {len(spoke_vnets)} spoke VNet(s) using its gateway"
+            parts = (f"{fmt(len(own))} from hub VNet '{hub.name}' + {fmt(len(theirs))} from "
+                     f"{counted(len(spoke_vnets), 'spoke VNet')} using its gateway")
             if absorbed:
                 parts += f", {absorbed} absorbed by summarized_gateway_prefixes"
             yield Finding(
@@ -376,25 +389,96 @@ def routes_learned_by_gateway(design: Design, ctx=None) -> Iterator[Finding]:
             circuits_of_gw[c.gateway].append(c.circuit)
     for gw in design.gateways:
         sku = facts.expressroute_gateway_sku(gw)
-        if sku is None or sku.get("routes_learned") is None or not circuits_of_gw.get(gw.name):
+        names = circuits_of_gw.get(gw.name)
+        if sku is None or sku.get("routes_learned") is None or not names:
             continue
         total = PrefixCount()
-        for name in circuits_of_gw[gw.name]:
+        arrivals: dict[tuple[int, int], list[str]] = defaultdict(list)  # (version, source) -> circuits carrying it
+        for name in names:
             total.merge(per_circuit[name])
+            for v in (4, 6):
+                for source in per_circuit[name].declared[v]:
+                    arrivals[(v, source)].append(name)
         learned = total.total(4) + total.total(6)
         limit = sku["routes_learned"]
         if learned <= limit:
             continue
-        several = len(circuits_of_gw[gw.name]) > 1
-        approx = (" (prefixes given only as counts are added up per circuit)"
-                  if several and (total.declared[4] or total.declared[6]) else "")
+        shared = [f"{fmt(total.declared[v][source][1])} from {total.declared[v][source][0]}, counted once although "
+                  f"it arrives over {counted(len(over), 'circuit')}"
+                  for (v, source), over in arrivals.items() if len(over) > 1]
         yield Finding(
             "CAP007",
             f"gateway '{gw.name}' ({sku['name']}): learns {fmt(learned)} on-premises routes from "
-            f"{len(circuits_of_gw[gw.name])} circuit(s){approx}; the SKU holds {fmt(limit)}",
+            f"{counted(len(names), 'circuit')}" + (f" ({'; '.join(shared)})" if shared else "")
+            + f"; the SKU holds {fmt(limit)}",
             node=gw, field=("sku",),
             hint="Summarize on-premises routes, or use a SKU that learns more routes",
             evidence=[evidence("gateway_skus", sku.get("source", "LIMITS"), f"{sku['name']} routes learned", limit)],
+        )
+
+
+# --------------------------------------------------------------------------- traffic above what a circuit carries
+
+_DIRECTIONS = (("egress", "egress_gb_month", "Azure -> on-premises"), ("ingress", "ingress_gb_month", "on-premises -> Azure"))
+
+
+def monthly_capacity_gb(mbps: int) -> float:
+    """GB a circuit of `mbps` carries in one direction at full rate for a month (circuit_capacity.yaml)."""
+    data = table("circuit_capacity")
+    bytes_per_month = mbps * 1_000_000 // 8 * 3600 * data["hours_per_month"]["value"]
+    return bytes_per_month / data["bytes_per_gb"]["value"]
+
+
+def _gb(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def _offered_bandwidths(design: Design, circuit: Circuit) -> list[int]:
+    bw = table("bandwidths")
+    if circuit.is_direct:
+        port = design.port(circuit.express_route_port)
+        return bw["direct_circuit_mbps_by_port"].get(str(port.bandwidth), []) if port else []
+    return bw["provider_circuit_mbps"]["values"]
+
+
+@check("CAP010")
+def traffic_above_circuit_capacity(design: Design, ctx=None) -> Iterator[Finding]:
+    data = table("circuit_capacity")
+    hours, burst = data["hours_per_month"], data["burst"]
+    sums: dict[tuple[str, str], list] = {}  # (circuit, direction) -> [GB, last entry, entries]
+    for entry in design.traffic.circuits:
+        for direction, fieldname, _ in _DIRECTIONS:
+            gb = getattr(entry, fieldname) or 0
+            row = sums.setdefault((entry.circuit, direction), [0.0, entry, 0])
+            row[0] += gb
+            row[2] += 1 if gb else 0
+            if gb:
+                row[1] = entry
+    for (name, direction), (gb, entry, entries) in sums.items():
+        circuit = design.circuit(name)
+        if circuit is None or not gb:
+            continue
+        capacity = monthly_capacity_gb(circuit.bandwidth)
+        if gb <= capacity:
+            continue
+        fieldname, arrow = next((f, a) for d, f, a in _DIRECTIONS if d == direction)
+        bigger = [m for m in _offered_bandwidths(design, circuit) if monthly_capacity_gb(m) >= gb]
+        size = format_bandwidth(circuit.bandwidth)
+        yield Finding(
+            "CAP010",
+            f"circuit '{name}': {_gb(gb)} GB/month {direction} ({arrow})"
+            + (f" over {entries} traffic entries" if entries > 1 else "")
+            + f" is more than a {size} circuit can carry: {_gb(capacity)} GB/month at full rate for "
+            f"{hours['value']} hours ({gb / capacity:.1f}x); bursting above {size} is not sustained or guaranteed",
+            node=entry, field=(fieldname,),
+            hint=("Check the figure (GB per month); if it is right, the traffic needs a "
+                  + (f"{format_bandwidth(bigger[0])} circuit ({_gb(monthly_capacity_gb(bigger[0]))} GB/month) or more"
+                     if bigger else "bigger circuit, or more circuits") + "."),
+            evidence=[
+                evidence("circuit_capacity", hours["source"], "hours in a month", hours["value"]),
+                evidence("circuit_capacity", burst["source"], f"burst to {burst['multiple']}x the bandwidth",
+                         "not sustained, not guaranteed"),
+            ],
         )
 
 

@@ -14,7 +14,7 @@ from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Circuit, Connection, Design, Gateway, VNet, format_bandwidth
-from ._common import evidence, names, vnet_peering_label
+from ._common import counted, evidence, names, plural, vnet_peering_label
 from .gateway import gateways_by_vnet
 from .vnet import peering_index, peers_of, spokes_using_gateway
 
@@ -76,7 +76,7 @@ def fastpath_spokes_on_provider_circuit(design: Design, ctx=None) -> Iterator[Fi
         yield Finding(
             "FP002",
             f"connection '{conn.name}': FastPath on provider circuit '{circuit.name}' reaches only the hub VNet "
-            f"'{gw.vnet}'; traffic to {len(hub_spokes)} peered spoke VNet(s) ({names(hub_spokes)}) still crosses "
+            f"'{gw.vnet}'; traffic to {counted(len(hub_spokes), 'peered spoke VNet')} ({names(hub_spokes)}) still crosses "
             f"gateway '{gw.name}'",
             node=conn, field=("fastpath",),
             hint="Size the gateway for the spoke traffic, or use ExpressRoute Direct for VNet peering over FastPath",
@@ -120,8 +120,9 @@ def fastpath_global_peering(design: Design, ctx=None) -> Iterator[Finding]:
         if remote:
             yield Finding(
                 "FP004",
-                f"connection '{conn.name}': FastPath does not cover global VNet peering; spoke VNet(s) "
-                f"{names(remote)} are not in the hub's region ({hub.region}), so their traffic crosses gateway "
+                f"connection '{conn.name}': FastPath does not cover global VNet peering; "
+                f"{plural(len(remote), 'spoke VNet')} {names(remote)} {plural(len(remote), 'is', 'are')} not in the "
+                f"hub's region ({hub.region}), so {plural(len(remote), 'its', 'their')} traffic crosses gateway "
                 f"'{gw.name}'",
                 node=conn, field=("fastpath",),
                 hint="Keep FastPath spokes in the hub's region, or give the remote region its own hub and gateway",

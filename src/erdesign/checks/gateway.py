@@ -77,6 +77,13 @@ def _vpn_sku_names() -> list[str]:
     return list(dict.fromkeys(vpn["generation1"] + vpn["generation2"] + legacy))
 
 
+# Checks that need an ExpressRoute gateway's SKU and are skipped for an unknown one (GW002 names them).
+SKU_DEPENDENT_RULES = {
+    "CAP005": "circuit connections", "CAP007": "routes learned", "FP001": "FastPath support",
+    "GW001": "legacy SKU", "GW004": "zone-redundant public IP",
+}
+
+
 @check("GW002")
 def unknown_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
     er_names = facts.known_gateway_skus()
@@ -95,8 +102,9 @@ def unknown_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
             else:
                 guess = closest(gw.sku, er_names)
                 msg = (f"gateway '{gw.name}': SKU '{gw.sku}' is not a known ExpressRoute gateway SKU"
-                       + (f" (closest: {guess})" if guess else f" (known: {', '.join(er_names)})")
-                       + "; rules that need its limits are skipped")
+                       + (f" (closest: {guess})" if guess else f" (known: {', '.join(er_names)})"))
+            msg += "; checks that need its SKU are skipped for this gateway: " + ", ".join(
+                f"{rid} ({what})" for rid, what in SKU_DEPENDENT_RULES.items())
             ev = [evidence("gateway_skus", "GW", "known ExpressRoute gateway SKUs", ", ".join(er_names))]
         else:
             if gw.sku.strip().lower() in vpn_lower:

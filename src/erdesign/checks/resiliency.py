@@ -6,16 +6,21 @@ RES003 gateway on a single circuit         RES009 BFD not declared on a peering
 RES004 gateway's circuits all at one place RES010 gateway region differs from its VNet's
 RES005 ExpressRoute gateway with no connection
 RES006 circuit no connection uses          RES011 gateway with no known region (checks skipped)
+RES012 Azure resource name Azure does not accept
+RES013 provider's virtual circuit for another provider's circuit, or two for one link
 """
 from __future__ import annotations
 
-from typing import Iterable
+import re
+from functools import lru_cache
+from typing import Iterable, Iterator
 
 from .. import facts
 from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Circuit, Design, Gateway
 from . import _places as P
+from ..data import table
 from ._common import evidence, who
 
 # Sections whose objects carry an Azure `region`, with the label used in messages.
@@ -27,10 +32,49 @@ _REGION_SECTIONS = (
 
 # Rules that need a gateway's region and are skipped without it (RES011 names them).
 REGION_DEPENDENT_RULES = {
-    "SKU001": "Standard circuit reach (geopolitical region)",
+    "SKU001": "Standard circuit reach, by geopolitical region",
     "SKU002": "Azure cloud of the gateway",
-    "SKU003": "Local circuit reach (Local regions)",
+    "SKU003": "Local circuit reach, by Local region",
 }
+# ... and with an unknown one (RES001): the same, plus ErGwScale availability.
+GATEWAY_REGION_RULES = {**REGION_DEPENDENT_RULES, "GW014": "ErGwScale availability in the region"}
+CIRCUIT_REGION_RULES = {"SKU002": "Azure cloud of the circuit"}
+# Rules that need a circuit's peering location (RES002 names them).
+LOCATION_DEPENDENT_RULES = {
+    "SKU001": "Standard circuit reach",
+    "SKU003": "Local circuit reach",
+    "SKU004": "Local availability",
+    "GR003": "Global Reach across geopolitical regions",
+    "GR004": "Global Reach availability",
+}
+
+
+def skipped(rules: dict[str, str]) -> str:
+    """'SKU001 (Standard circuit reach), GR004 (Global Reach availability)'."""
+    return ", ".join(f"{rid} ({what})" for rid, what in rules.items())
+
+
+def _region_skips(design: Design, section: str, obj) -> dict[str, str]:
+    """The checks an unknown region switches off for this object."""
+    if section == "circuits":
+        return CIRCUIT_REGION_RULES
+    if section == "gateways":
+        return GATEWAY_REGION_RULES
+    if section == "vnets" and any(g.vnet == obj.name and not g.region for g in design.gateways):
+        return GATEWAY_REGION_RULES  # its gateway takes the VNet's region
+    return {}
+
+
+def _location_skips(design: Design, section: str, obj) -> dict[str, str]:
+    """The checks an unknown peering location switches off for this circuit (or the circuits on this port)."""
+    if section == "circuits":
+        circuits = [obj]
+    else:
+        circuits = [c for c in design.circuits if c.express_route_port == obj.name and not c.peering_location]
+    rules = dict(LOCATION_DEPENDENT_RULES) if circuits else {}
+    if any(facts.region(c.region) is None for c in circuits):
+        rules["SKU002"] = "Azure cloud of the circuit"
+    return rules
 
 
 # --------------------------------------------------------------------------- RES001 / RES002
@@ -43,11 +87,13 @@ def unknown_regions(design: Design, ctx=None) -> Iterable[Finding]:
             if not name or facts.region(name) is not None:
                 continue
             guess = facts.closest_region(name)
+            skips = _region_skips(design, section, obj)
             yield Finding(
                 "RES001",
                 f"{label} '{obj.name}': region '{name}' is not a known Azure region"
                 + (f" (closest: '{guess}')" if guess else "")
-                + "; checks that need the region skip this object",
+                + "; nothing can be deployed to it"
+                + (f", and these checks are skipped for this {label}: {skipped(skips)}" if skips else ""),
                 node=obj, field=("region",),
                 hint=f"Use the region's programmatic name, e.g. '{guess}'." if guess
                 else "Use the region's programmatic name as `az account list-locations` prints it (e.g. eastus).",
@@ -73,6 +119,7 @@ def unknown_peering_locations(design: Design, ctx=None) -> Iterable[Finding]:
                         evidence=[evidence("peering_locations", "LOCPROV",
                                            f"{info['name']} listed in the latest locations table", False,
                                            flag_stale=True)],
+                        severity="warning",  # known, so every check still runs; existing circuits may stay there
                     )
                 continue
             if facts.is_placeholder(name):
@@ -81,9 +128,12 @@ def unknown_peering_locations(design: Design, ctx=None) -> Iterable[Finding]:
                 guess = facts.closest_peering_location(name)
                 msg = f"peering location '{name}' is not a known ExpressRoute peering location" + (
                     f" (closest: '{guess}')" if guess else "")
+            skips = _location_skips(design, section, obj)
+            where = f"this {label}" if section == "circuits" else "its circuits"
             yield Finding(
                 "RES002",
-                f"{label} '{obj.name}': {msg}; checks that need it skip this {label}",
+                f"{label} '{obj.name}': {msg}; nothing can be ordered there"
+                + (f", and these checks are skipped for {where}: {skipped(skips)}" if skips else ""),
                 node=obj, field=("peering_location",),
             )
 
@@ -234,11 +284,136 @@ def gateway_regions(design: Design, ctx=None) -> Iterable[Finding]:
             continue
         if not any(c.circuit for c in design.connections_of_gateway(gw.name)):
             continue
-        skipped = ", ".join(f"{rid} ({what})" for rid, what in REGION_DEPENDENT_RULES.items())
         yield Finding(
             "RES011",
             f"gateway '{gw.name}': neither it nor VNet '{gw.vnet}' has a region, so these checks are skipped "
-            f"for its connections: {skipped}",
+            f"for its connections: {skipped(REGION_DEPENDENT_RULES)}",
             node=gw,
             hint=f"Set region on VNet '{gw.vnet}'.",
         )
+
+
+# --------------------------------------------------------------------------- RES012 Azure resource names
+
+# How a message names the objects of each section of resource_names.yaml.
+_NAME_LABELS = {
+    "circuits": "circuit", "vnets": "VNet", "subnets": "subnet", "gateways": "gateway", "connections": "connection",
+    "vnet_peerings": "VNet peering", "route_tables": "route table", "routes": "route", "nsgs": "NSG",
+    "rules": "rule", "public_ips": "public IP", "route_filters": "route filter",
+}
+
+
+@lru_cache(maxsize=None)
+def _pattern(name: str) -> tuple:
+    p = table("resource_names")["patterns"][name]
+    return re.compile(p["allowed"]), re.compile(p["start"]), re.compile(p["end"]), p
+
+
+def _named_objects(design: Design) -> Iterator[tuple[str, str, object]]:
+    """(resource_names.yaml key, how to name it, object) for every Azure object with a name rule."""
+    for key in table("resource_names")["resources"]:
+        section, _, child = key.partition(".")
+        for parent in getattr(design, section):
+            if not child:
+                yield key, _NAME_LABELS[section], parent
+                continue
+            for obj in getattr(parent, child):
+                yield key, f"{_NAME_LABELS[section]} '{parent.name}' {_NAME_LABELS[child]}", obj
+
+
+def _shown(text: str) -> str:
+    """The name as it can be printed on one line (control characters escaped)."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def _char(ch: str) -> str:
+    if ch == " ":
+        return "a space"
+    if ch.isspace():
+        return f"whitespace ({_shown(ch)})"
+    if not ch.isprintable():
+        return f"a control character ({_shown(ch)})"
+    return f"'{ch}'"
+
+
+def name_problems(name: str, rule: dict) -> list[str]:
+    """What is wrong with a name under a resource_names.yaml rule ([] when nothing is)."""
+    allowed, start, end, _ = _pattern(rule["pattern"])
+    problems = []
+    if len(name) > rule["max"]:
+        problems.append(f"is {len(name)} characters long (at most {rule['max']})")
+    elif len(name) < rule["min"]:
+        problems.append(f"is {len(name)} character{'s' if len(name) != 1 else ''} long (at least {rule['min']})")
+    bad = list(dict.fromkeys(ch for ch in name if not allowed.fullmatch(ch)))
+    if bad:
+        problems.append("contains " + ", ".join(_char(ch) for ch in bad[:5]) + (" and more" if len(bad) > 5 else ""))
+    if name and allowed.fullmatch(name[0]) and not start.fullmatch(name[0]):
+        problems.append(f"starts with '{name[0]}'")
+    if len(name) > 1 and allowed.fullmatch(name[-1]) and not end.fullmatch(name[-1]):
+        problems.append(f"ends with '{name[-1]}'")
+    return problems
+
+
+@check("RES012")
+def azure_resource_names(design: Design, ctx=None) -> Iterable[Finding]:
+    data = table("resource_names")
+    for key, label, obj in _named_objects(design):
+        name = obj.name
+        if facts.is_placeholder(name):
+            continue  # a value left to be filled in (an importer says so)
+        rule = data["resources"][key]
+        problems = name_problems(name, rule)
+        if not problems:
+            continue
+        text = _pattern(rule["pattern"])[3]["text"]
+        limits = f"{rule['min']}-{rule['max']} characters"
+        yield Finding(
+            "RES012",
+            f"{label} '{_shown(name)}': the name {' and '.join(problems)}; Azure doesn't accept it for "
+            f"{rule['type']} ({limits}; {text[0].lower() + text[1:]})",
+            node=obj, field=("name",),
+            hint="Rename it with letters, digits, '_', '.' and '-' only, starting with a letter or digit and ending "
+                 f"with a letter, digit or '_' ({limits}).",
+            evidence=[evidence("resource_names", rule["source"], f"{rule['type']} names", f"{limits}; {text}")],
+        )
+
+
+# --------------------------------------------------------------------------- RES013 providers and their circuits
+
+def _same_provider(a: str, b: str) -> bool:
+    """'Equinix' and 'Equinix Fabric' name one provider; 'FooTel' and 'Megaport' don't."""
+    x, y = facts.norm(a), facts.norm(b)
+    return bool(x and y) and (x.startswith(y) or y.startswith(x))
+
+
+@check("RES013")
+def provider_virtual_circuits(design: Design, ctx=None) -> Iterable[Finding]:
+    first_on_link: dict[tuple[str, str], tuple] = {}
+    for provider in design.providers:
+        for vc in provider.virtual_circuits:
+            circuit = design.circuit(vc.circuit)
+            if circuit is None:
+                continue
+            if circuit.provider and not _same_provider(provider.name, circuit.provider):
+                yield Finding(
+                    "RES013",
+                    f"provider '{provider.name}' virtual circuit '{vc.name}' carries circuit '{circuit.name}', whose "
+                    f"provider is '{circuit.provider}'; a circuit is delivered by the provider it was ordered from",
+                    node=vc, field=("circuit",),
+                    hint=f"Move virtual circuit '{vc.name}' under provider '{circuit.provider}', or correct the "
+                         f"circuit's provider (Azure's name for '{provider.name}').",
+                )
+            key = (circuit.name, vc.link)
+            if key in first_on_link:
+                other_provider, other = first_on_link[key]
+                yield Finding(
+                    "RES013",
+                    f"provider '{provider.name}' virtual circuit '{vc.name}': circuit '{circuit.name}' {vc.link} link "
+                    f"is already carried by virtual circuit '{other.name}' (provider '{other_provider.name}'); each "
+                    "link of a circuit has one virtual circuit",
+                    node=vc, field=("link",),
+                    hint=f"Set link: {'secondary' if vc.link == 'primary' else 'primary'} on one of them, or remove "
+                         "the duplicate.",
+                )
+            else:
+                first_on_link[key] = (provider, vc)

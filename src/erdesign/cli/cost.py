@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..costing import MAX_MONTHS
 from ._inputs import input_options, load_inputs
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -24,7 +25,8 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
 @input_options
 @click.option("--metered", is_flag=True, help="What-if: price every circuit on the Metered plan.")
 @click.option("--unlimited", is_flag=True, help="What-if: price every circuit on the Unlimited plan.")
-@click.option("--months", type=click.IntRange(min=1), default=36, show_default=True, help="TCO horizon in months.")
+@click.option("--months", type=click.IntRange(min=1, max=MAX_MONTHS), default=36, show_default=True,
+              help=f"TCO horizon in months (at most {MAX_MONTHS}, a sanity bound).")
 @click.option("--pricing", "pricing", multiple=True, type=click.Path(dir_okay=False),
               help="Overlay a price book (same format as pricing/*.yaml); repeatable, later wins.")
 @click.option("--egress", multiple=True, metavar="CIRCUIT=GB", help="Outbound GB/month of a circuit (replaces traffic).")

@@ -13,7 +13,10 @@ from typing import Any, Iterable, Mapping, Optional
 
 from .report import CostLine, CostReport, PlanComparison, Totals
 
-__all__ = ["compute", "CostReport", "CostLine", "Totals", "PlanComparison", "normalize_plan"]
+__all__ = ["compute", "CostReport", "CostLine", "Totals", "PlanComparison", "normalize_plan", "MAX_MONTHS"]
+
+# A sanity bound on the TCO horizon (a typo guard, not an Azure fact): a hundred years.
+MAX_MONTHS = 1200
 
 
 def normalize_plan(plan: Optional[str]) -> Optional[str]:
@@ -49,8 +52,8 @@ def compute(design, *, months: int = 36, plan: Optional[str] = None, pricing: It
     from .pricer import DESIGN_SOURCE, Pricer
     from .usage import read_usage
 
-    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-        raise InputError(f"months must be a whole number of months >= 1, got {months!r}")
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise InputError(f"months must be a whole number of months from 1 to {MAX_MONTHS}, got {months!r}")
     plan = normalize_plan(plan)
     if books is None:
         books = load_books(list(pricing or ()))
@@ -68,6 +71,7 @@ def compute(design, *, months: int = 36, plan: Optional[str] = None, pricing: It
     pricer.vnet_peerings()
     pricer.global_reach()
     pricer.carriers()
+    pricer.note_not_listed()
     comparisons = compare(design, books, usage, hours=hours, plan_of=pricer.circuit_plan, zone_of=pricer.circuit_zone)
     sources = books.sources_used()
     sources.setdefault("design", DESIGN_SOURCE)

@@ -105,16 +105,41 @@ def _bandwidth(value: Any) -> Any:
     return parse_bandwidth(value)
 
 
+# Sanity bounds on a price, a typo guard and NOT an Azure fact: no fee in any currency reaches a
+# trillion, and no meter a price book prices (ports, gateways, data per GB) is below a millionth
+# of a currency unit. They also keep every product and break-even volume within ordinary Decimal
+# arithmetic (a 1e-300 rate would put the break-even at 1e312 GB).
+MAX_PRICE = Decimal("1e12")
+MIN_NONZERO_PRICE = Decimal("0.000001")
+
+
+def price_problem(value: Decimal) -> Optional[str]:
+    """Why a price is not sane ('' -> None when it is): not finite, negative, or out of bounds."""
+    if not value.is_finite():
+        return f"{value} is not a finite number"
+    if value < 0:
+        return f"{value} must be >= 0"
+    if value > MAX_PRICE:
+        return f"{value} must be <= {MAX_PRICE:f} (a sanity bound)"
+    if 0 < value < MIN_NONZERO_PRICE:
+        return f"{value} must be 0 or >= {MIN_NONZERO_PRICE:f} (a sanity bound)"
+    return None
+
+
 def _price(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise PydanticCustomError("price", "expected a number, got '{value}'", {"value": value})
     try:
-        return dec(value)
+        amount = dec(value)
     except Exception:
         raise PydanticCustomError("price", "expected a number, got '{value}'", {"value": value}) from None
+    problem = price_problem(amount)
+    if problem:
+        raise PydanticCustomError("price", problem)
+    return amount
 
 
-Price = Annotated[Decimal, BeforeValidator(_price), Field(ge=0)]
+Price = Annotated[Decimal, BeforeValidator(_price)]
 
 
 class _Dims(BaseModel):

@@ -12,12 +12,18 @@ from typing import Optional
 
 from ..model import format_bandwidth
 from .book import PriceBooks, Quote
-from .money import cents, fmt_money, fmt_number
+from .money import cents, fmt_money, fmt_number, quantize
 from .pricer import metro_reason
 from .report import PlanComparison
 from .usage import Usage
 
 _RANK = {"verified": 0, "quote": 1, "estimate": 2}
+IMPORT_HINT = "import the prices (erdesign pricing import) or pass your quote with --pricing"
+
+
+def not_comparable(what: str) -> str:
+    """The recommendation when a price of either plan is missing: no plan is called cheaper."""
+    return f"not comparable: {what} unpriced; {IMPORT_HINT}"
 
 
 def capacity_gb(bandwidth_mbps: int, hours: int) -> Decimal:
@@ -50,13 +56,14 @@ def compare(design, books: PriceBooks, usage: Usage, *, hours: int, plan_of, zon
             continue
         metro = metro_reason(location)
         if metro:
-            row.recommendation = f"no break-even: {metro}"
+            row.missing.append(f"{c.sku.tier} {format_bandwidth(c.bandwidth)} Metro port fees")
+            row.recommendation = f"not comparable: {metro}"
             row.confidence = "unpriced"
             continue
         if zone is None:
             row.confidence = "unpriced"
             row.missing.append(f"pricing zone ({why})")
-            row.recommendation = f"no break-even: {why}"
+            row.recommendation = f"not comparable: the port fees depend on the pricing zone, and {why}"
             continue
         bw = format_bandwidth(c.bandwidth)
         asked = {"tier": c.sku.tier, "bandwidth": c.bandwidth, "zone": zone, "direct": False}
@@ -76,18 +83,22 @@ def compare(design, books: PriceBooks, usage: Usage, *, hours: int, plan_of, zon
         if unlimited:
             row.unlimited_monthly = cents(unlimited.amount)
         if row.missing:
-            row.recommendation = f"no break-even: {'; '.join(row.missing)} unpriced"
+            row.recommendation = not_comparable(_and(row.missing))
             row.confidence = "unpriced"
             continue
+        row.confidence = _weakest(metered, unlimited, rate)
         if rate.amount <= 0:
             row.recommendation = "no break-even: the metered outbound rate is 0"
             continue
-        row.confidence = _weakest(metered, unlimited, rate)
         row.break_even_gb = break_even_gb(metered.amount, unlimited.amount, rate.amount)
         row.capacity_gb = capacity_gb(c.bandwidth, hours)
-        row.break_even_pct = (row.break_even_gb / row.capacity_gb * 100).quantize(Decimal("0.1"))
+        row.break_even_pct = quantize(row.break_even_gb / row.capacity_gb * 100, Decimal("0.1"))
         row.recommendation = _recommend(row, books.currency)
     return out
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _weakest(*quotes: Optional[Quote]) -> str:

@@ -1,11 +1,14 @@
-"""Money and quantities as Decimal: exact cents, no float drift (0.19 × 730 = 138.70 exactly)."""
+"""Money and quantities as Decimal: exact cents, no float drift (0.19 × 730 = 138.70 exactly).
+
+Every rounding goes through :func:`quantize`, whose context is always wide enough for the
+amount, so no value the validators accept can raise InvalidOperation or Overflow here.
+"""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, Optional
 
 CENT = Decimal("0.01")
-_WIDE = Context(prec=80)  # rounding never overflows, whatever the magnitude of the amount
 ZERO = Decimal("0")
 
 
@@ -20,9 +23,21 @@ def dec(value: Any) -> Decimal:
     return Decimal(value)
 
 
+def quantize(value: Decimal, exponent: Decimal) -> Decimal:
+    """`value` rounded half up to the places of `exponent` (Decimal('0.01'), Decimal(1), ...).
+
+    The context's precision follows the magnitude of the value: a fixed one (even a wide one)
+    raises InvalidOperation once the integer part has more digits than it holds.
+    """
+    if not value.is_finite():
+        raise ValueError(f"not a finite amount: {value}")
+    digits = max(value.adjusted(), 0) - exponent.as_tuple().exponent + 3
+    return value.quantize(exponent, rounding=ROUND_HALF_UP, context=Context(prec=max(80, digits)))
+
+
 def cents(value: Decimal) -> Decimal:
     """Round an amount to the cent, half up (how a bill line is rounded)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=_WIDE)
+    return quantize(value, CENT)
 
 
 def plain(value: Optional[Decimal]) -> Optional[float | int]:
@@ -45,8 +60,9 @@ def fmt_number(value: Optional[Decimal], max_places: int = 4) -> str:
     """A quantity or unit price without trailing zeros: 730, 2,000, 0.025, 0.19."""
     if value is None:
         return ""
-    q = value.quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_HALF_UP, context=_WIDE).normalize(_WIDE)
+    q = quantize(value, Decimal(1).scaleb(-max_places))
     if q == q.to_integral_value():
         return f"{int(q):,}"
+    q = q.normalize(Context(prec=max(80, len(q.as_tuple().digits))))
     whole, _, frac = f"{q:f}".partition(".")
     return f"{int(whole):,}.{frac}" if whole not in ("-0",) else f"-0.{frac}"

@@ -73,11 +73,15 @@ class Pricer:
         self.currency = books.currency
         self.lines: list[CostLine] = []
         self.assumptions: list[str] = list(usage.notes)
+        self.not_listed: list[CostLine] = []  # unpriced lines of 0 units: they cost nothing, whatever the rate
 
     # ------------------------------------------------------------------ one line
     def line(self, *, group: str, kind: str, obj: str, path: str, component: str, description: str,
              factors: list[tuple[Decimal, str]], unit: str, book_unit: str, request: dict[str, Any],
-             missing_reason: str = "", quote: Optional[Quote] = None, label: str = "") -> CostLine:
+             missing_reason: str = "", quote: Optional[Quote] = None, label: str = "",
+             quantity_known: bool = True) -> CostLine:
+        """Price one line and add it to the report. An unpriced line whose (known) quantity is 0
+        costs nothing whatever its rate: it is not listed, and :meth:`note_not_listed` says so."""
         quantity = Decimal(1)
         for value, _ in factors:
             quantity *= dec(value)
@@ -89,6 +93,9 @@ class Pricer:
             line = CostLine(object_kind=kind, object=obj, component=component, description=description,
                             quantity=quantity, unit=unit, unit_price=None, confidence="unpriced",
                             formula="", source="", note=reason, group=group, path=path, label=label)
+            if quantity == 0 and quantity_known:
+                self.not_listed.append(line)
+                return line
         else:
             amount = cents(quantity * quote.amount)
             per = "" if quote.unit == "one-time" else f"/{UNIT_LABEL.get(quote.unit, quote.unit)}"
@@ -106,13 +113,26 @@ class Pricer:
                             monthly=None if book_unit == "one-time" else amount,
                             one_time=amount if book_unit == "one-time" else None,
                             confidence=quote.confidence, formula=formula, source=quote.source_id,
-                            as_of=quote.as_of, note=note.strip(), group=group, path=path, label=label)
+                            as_of=quote.as_of, note=note.strip(), group=group, path=path, label=label,
+                            none_expected=(book_unit == "one-time" and quote.confidence == "estimate"
+                                           and quote.amount == 0 and not quote.range))
         self.lines.append(line)
         return line
 
     def assume(self, text: str) -> None:
         if text not in self.assumptions:
             self.assumptions.append(text)
+
+    def note_not_listed(self) -> None:
+        """One assumption per object for the unpriced lines left out because their quantity is 0."""
+        by_group: dict[tuple[str, str], list[CostLine]] = {}
+        for line in self.not_listed:
+            by_group.setdefault((line.group, line.note), []).append(line)
+        for (group, reason), lines in by_group.items():
+            what = "; ".join(line.description for line in lines)
+            units = sorted({line.unit for line in lines})
+            self.assume(f"{group}: {what}: not listed, as 0 {'/'.join(units)} a month costs nothing whatever the "
+                        f"rate (the rate is unpriced: {reason.rstrip('.')})")
 
     # ------------------------------------------------------------------ circuits
     def circuit_plan(self, circuit) -> str:
@@ -225,7 +245,7 @@ class Pricer:
         if gw.scale_units is None:
             self.line(group=group, kind="gateway", obj=gw.name, path=path, component="er_gateway",
                       description=description, factors=[(ZERO, "SU"), (self.hours, "h")], unit="SU·h",
-                      book_unit="hour", request=request,
+                      book_unit="hour", request=request, quantity_known=False,
                       missing_reason="an ErGwScale gateway is billed per scale unit, and scale_units is not given")
             return
         units = Decimal(gw.scale_units.min)
@@ -372,7 +392,8 @@ class Pricer:
                 for book_unit, fee, suffix in (("month", vc.monthly_fee, "monthly"), ("one-time", vc.one_time_fee, "one-time")):
                     self.carrier_line(group, "virtual_circuit", vc, path, "carrier_virtual_circuit",
                                       f"{label}: {suffix}", Decimal(1), "virtual circuit", book_unit, fee, request,
-                                      "monthly_fee" if book_unit == "month" else "one_time_fee", label)
+                                      "monthly_fee" if book_unit == "month" else "one_time_fee", label,
+                                      other_quoted=(vc.one_time_fee if book_unit == "month" else vc.monthly_fee) is not None)
             for x_index, xc in enumerate(provider.cross_connects):
                 path = xc.path or f"providers[{p_index}].cross_connects[{x_index}]"
                 count = Decimal(xc.count)
@@ -383,16 +404,26 @@ class Pricer:
                 for book_unit, fee, suffix in (("month", xc.monthly_fee, "monthly"), ("one-time", xc.one_time_fee, "one-time")):
                     self.carrier_line(group, "cross_connect", xc, path, "cross_connect", f"{label}: {suffix}",
                                       count, noun, book_unit, fee, request,
-                                      "monthly_fee" if book_unit == "month" else "one_time_fee", label)
+                                      "monthly_fee" if book_unit == "month" else "one_time_fee", label,
+                                      other_quoted=(xc.one_time_fee if book_unit == "month" else xc.monthly_fee) is not None)
         for c in self.design.circuits:
             if not c.is_direct and c.name not in covered:
                 self.assume(f"circuit '{c.name}': no carrier virtual circuits in the design, so the carrier side "
                             "(a layer-2 link to each of the two Microsoft edge routers) is not included")
 
     def carrier_line(self, group, kind, node, path, component, description, count, noun, book_unit, fee, request,
-                     field_name, label="") -> None:
+                     field_name, label="", other_quoted=False) -> None:
+        """A carrier fee: the design's quote, else the books. When the design quotes the other fee of the
+        same link but not this one, this one is 'not quoted' (unpriced), never filled with an estimate."""
         unit = "one-time" if book_unit == "one-time" else "month"
         factors = [(count, noun)]
+        if fee is None and other_quoted:
+            other = "one_time_fee" if field_name == "monthly_fee" else "monthly_fee"
+            self.line(group=group, kind=kind, obj=node.name, path=path, component=component, description=description,
+                      factors=factors, unit=unit, book_unit=book_unit, request=request, label=label,
+                      missing_reason=f"not quoted: the design gives its {other} but no {field_name} "
+                                     f"(write {field_name}: 0 if there is none)")
+            return
         if fee is None:
             self.line(group=group, kind=kind, obj=node.name, path=path, component=component, description=description,
                       factors=factors, unit=unit, book_unit=book_unit, request=request, label=label)

@@ -7,7 +7,9 @@ spreadsheets); JSON is the report's own dictionary.
 
 Estimate and unpriced lines are marked in every format: ESTIMATE / UNPRICED in
 capitals with a numbered note (the derivation or the reason), and the totals
-say how much is estimate and what is left out.
+say how much is estimate and what is left out: a total that leaves out an
+unpriced line reads as a lower bound (table and markdown "≥ 1,234.00" with the
+reason, JSON "complete": false, CSV column complete = false).
 """
 from __future__ import annotations
 
@@ -20,13 +22,14 @@ from decimal import Decimal
 from typing import Optional
 
 from .money import cents, fmt_money, fmt_number
-from .report import CostLine, CostReport
+from .report import CostLine, CostReport, unpriced_summary
 
 FORMATS = ("table", "json", "csv", "markdown")
 WIDTH = 120  # the table format is laid out for a 120-column terminal
 LEGEND = ("verified = cited list price; quote = your figure from the design or your price book; "
           "ESTIMATE = derived or typical figure (see its note); UNPRICED = no defensible price: "
-          "left out of the totals")
+          "left out of the totals, which then read ≥")
+PLAN_NAMES = {"MeteredData": "Metered", "UnlimitedData": "Unlimited"}
 
 
 def render(report: CostReport, fmt: str = "table") -> str:
@@ -100,10 +103,14 @@ def _text(report: CostReport, markdown: bool) -> str:
             "UnlimitedData": "every circuit repriced as Unlimited (what-if)"}.get(report.plan_override or "",
                                                                                "each circuit on its own plan")
     title = f"Cost of {report.design}"
+    what_if = _what_if(report)
     if markdown:
         out += [f"# {title}", "", f"Amounts in {cur}; {report.hours_per_month} h a month; {plan}; price books: {books}.", ""]
+        out += [f"**{what_if}**", ""] if what_if else []
     else:
-        out += [f"{title} ({cur}, {report.hours_per_month} h/month, {plan})", f"Price books: {books}", ""]
+        out += [f"{title} ({cur}, {report.hours_per_month} h/month, {plan})", f"Price books: {books}"]
+        out += _wrap(what_if) if what_if else []
+        out.append("")
 
     if not report.lines:
         out.append("(nothing to price: the design has no circuits, gateways, peerings or carrier links)")
@@ -134,6 +141,28 @@ def _text(report: CostReport, markdown: bool) -> str:
         out += _bullets([f"{key}: {text}" for key, text in sources.items()], markdown)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _what_if(report: CostReport) -> str:
+    """On a --metered / --unlimited what-if, one line: which circuits' plan fees are unpriced on that plan."""
+    gaps = report.what_if_unpriced()
+    if gaps is None:
+        return ""
+    plan = PLAN_NAMES.get(report.plan_override or "", report.plan_override)
+    parts = []
+    for key, noun in (("port_fees", "port fee"), ("outbound_data", "outbound data rate")):
+        names = gaps[key]
+        if names:
+            many = len(names) > 1
+            parts.append(f"the {noun}{'s' if many else ''} of {_and(names)} {'are' if many else 'is'} unpriced")
+    if not parts:
+        return f"What-if {plan}: every circuit's port fee and outbound data rate is priced on this plan."
+    return (f"What-if {plan}: {' and '.join(parts)} on this plan, so the totals are lower bounds: do not compare "
+            f"them with another plan's (see Metered vs Unlimited).")
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _wrap(text: str, indent: str = "", first: str = "") -> list[str]:
@@ -170,9 +199,17 @@ def _markdown_lines(report: CostReport, notes: _Notes) -> str:
     rows = []
     for group, lines in _groups(report.lines):
         rows.append([f"**{group}**", "", "", "", "", "", "", "", ""])
-        for i, line in enumerate(lines):
-            name = f"{'└─' if i == len(lines) - 1 else '├─'} {line.description}"
-            rows.append([_cell(name, True), *_line_cells(line, notes, True), line.formula, _cell(line.source, True)])
+        shown = [(lines_, line) for _, lines_ in _items(lines) for line in _shown(lines_)]
+        for i, (item, line) in enumerate(shown):
+            name = f"{'└─' if i == len(shown) - 1 else '├─'} {line.description}"
+            cells = _line_cells(line, notes, True)
+            formulas, sources = [line.formula] if line.formula else [], [line.source] if line.source else []
+            if line is _shown(item)[-1]:
+                for folded in _folded(item):
+                    formulas.append(_none_expected(folded, notes))
+                    sources += [folded.source] if folded.source and folded.source not in sources else []
+            rows.append([_cell(name, True), *cells, _cell("; ".join(formulas), True),
+                         _cell(", ".join(sources), True)])
     return tabulate(rows, headers=headers, tablefmt="github",
                     colalign=("left", "right", "left", "right", "right", "right", "left", "left", "left"),
                     disable_numparse=True)
@@ -204,6 +241,21 @@ def _wrap_name(name: str, width: int) -> list[str]:
     return [part.replace(_NBSP, " ") for part in textwrap.wrap(glued, width, break_on_hyphens=False)] or [""]
 
 
+def _shown(lines: list[CostLine]) -> list[CostLine]:
+    """The lines of an item that get a row: a one-time 'none expected' estimate is folded into the item."""
+    rows = [line for line in lines if not line.none_expected]
+    return rows or lines
+
+
+def _folded(lines: list[CostLine]) -> list[CostLine]:
+    shown = _shown(lines)
+    return [line for line in lines if line not in shown]
+
+
+def _none_expected(line: CostLine, notes: _Notes) -> str:
+    return f"one-time: none expected, see note {notes.ref(line.note)}"
+
+
 def _detail(line: CostLine, notes: _Notes) -> str:
     """The second line under an item: how the amount is computed and where the price comes from."""
     if not line.priced:
@@ -215,8 +267,14 @@ def _tree(report: CostReport, notes: _Notes) -> list[str]:
     """infracost-style breakdown that fits WIDTH columns: one row per item with the amounts,
     then its formula and price source on an indented line below."""
     groups = [(group, _items(lines)) for group, lines in _groups(report.lines)]
-    cells = {id(line): _line_cells(line, notes, False) for line in report.lines}
-    details = {id(line): _detail(line, notes) for line in report.lines}
+    cells, details = {}, {}
+    for _, items in groups:
+        for _, lines in items:
+            for line in _shown(lines):
+                cells[id(line)] = _line_cells(line, notes, False)
+                details[id(line)] = _detail(line, notes)
+            for line in _folded(lines):
+                details[id(line)] = f"{_none_expected(line, notes)}   [{line.source}]"
     widths = [max([len(_TREE_HEADERS[c])] + [len(row[c - 1]) for row in cells.values()])
               for c in range(1, len(_TREE_HEADERS))]
     longest = max(len(_TREE_HEADERS[0]), *(3 + len(name) for _, items in groups for name, _ in items))
@@ -237,12 +295,18 @@ def _tree(report: CostReport, notes: _Notes) -> list[str]:
             last = i == len(items) - 1
             branch, stem = ("└─ ", "   ") if last else ("├─ ", "│  ")
             wrapped = _wrap_name(name, name_width - len(branch))
-            for r in range(max(len(wrapped), len(lines))):
+            shown = _shown(lines)
+            for r in range(max(len(wrapped), len(shown))):
                 text = (branch if r == 0 else stem) + (wrapped[r] if r < len(wrapped) else "")
-                out.append(row(text, cells[id(lines[r])] if r < len(lines) else blank))
-            for line in lines:
+                out.append(row(text, cells[id(shown[r])] if r < len(shown) else blank))
+            for line in shown + _folded(lines):
                 out += _wrap(details[id(line)], indent=stem + "      ", first=stem + "  ")
     return out
+
+
+def _at_least(amount: Decimal, complete: bool) -> str:
+    """An amount, or '≥ amount' when it leaves out an unpriced line (a lower bound)."""
+    return fmt_money(amount) if complete else f"≥ {fmt_money(amount)}"
 
 
 def _totals(report: CostReport, markdown: bool) -> list[str]:
@@ -257,26 +321,47 @@ def _totals(report: CostReport, markdown: bool) -> list[str]:
     def share(part: Decimal, whole: Decimal) -> str:
         return f" ({fmt_number(part / whole * 100, 1)}%)" if whole else ""
 
+    # (label, amount, complete, why not, estimate, quote); first year and TCO add monthly and one-time
+    why_m, why_o, why_all = (unpriced_summary(t.unpriced_monthly), unpriced_summary(t.unpriced_one_time),
+                             unpriced_summary(t.unpriced))
     rows = [
-        ["Monthly", fmt_money(t.monthly), f"{fmt_money(est_m)}{share(est_m, t.monthly)}", fmt_money(quote_m)],
-        ["One-time", fmt_money(t.one_time), f"{fmt_money(est_o)}{share(est_o, t.one_time)}", fmt_money(quote_o)],
-        ["First year (12 × monthly + one-time)", fmt_money(t.first_year),
-         fmt_money(est_m * 12 + est_o), fmt_money(quote_m * 12 + quote_o)],
-        [f"TCO over {t.months} months ({t.months} × monthly + one-time)", fmt_money(t.tco),
-         fmt_money(est_m * t.months + est_o), fmt_money(quote_m * t.months + quote_o)],
+        ("Monthly", t.monthly, t.monthly_complete, why_m, f"{fmt_money(est_m)}{share(est_m, t.monthly)}",
+         fmt_money(quote_m)),
+        ("One-time", t.one_time, t.one_time_complete, why_o, f"{fmt_money(est_o)}{share(est_o, t.one_time)}",
+         fmt_money(quote_o)),
+        ("First year (12 × monthly + one-time)", t.first_year, t.complete, why_all,
+         fmt_money(est_m * 12 + est_o), fmt_money(quote_m * 12 + quote_o)),
+        (f"TCO over {t.months} months ({t.months} × monthly + one-time)", t.tco, t.complete, why_all,
+         fmt_money(est_m * t.months + est_o), fmt_money(quote_m * t.months + quote_o)),
     ]
     head = f"Totals ({cur})"
     out = [f"## {head}", ""] if markdown else [head, "-" * len(head)]
-    out.append(tabulate(rows, headers=["", "Amount", "of which ESTIMATE", "of which quote"],
-                        tablefmt="github" if markdown else "simple", colalign=("left", "right", "right", "right"),
-                        disable_numparse=True))
+    headers = ["", "Amount", "of which ESTIMATE", "of which quote"]
+    cells = [[label, _at_least(amount, complete), est, quote] for label, amount, complete, _, est, quote in rows]
+    if markdown:
+        out.append(tabulate([c + [why] for c, (*_, why, _e, _q) in zip(cells, rows)], headers=headers + ["Not included"],
+                            tablefmt="github", colalign=("left", "right", "right", "right", "left"),
+                            disable_numparse=True))
+    else:
+        table = tabulate(cells, headers=headers, tablefmt="simple", colalign=("left", "right", "right", "right"),
+                         disable_numparse=True).splitlines()
+        out += table[:2]
+        # the reason sits under the row it explains; first year and TCO share one (they add the two above)
+        reasons = [why_m if not t.monthly_complete else "", why_o if not t.one_time_complete else "", "",
+                   why_all if not t.complete else ""]
+        for text, why, label in zip(table[2:], reasons, ("bound", "bound", "", "bounds (first year and TCO)")):
+            out.append(text)
+            if why:
+                out += _wrap(f"≥ lower {label}: {why}", indent="      ", first="    ")
     out.append("")
     if t.unpriced:
         what = "**NOT INCLUDED**" if markdown else "NOT INCLUDED"
-        out.append(f"{what}: {len(t.unpriced)} unpriced line(s), so the real totals are higher:")
+        n = len(t.unpriced)
+        out.append(f"{what}: {n} unpriced line{'s' if n != 1 else ''}, so the totals marked ≥ are lower bounds "
+                   "(the real cost is at least that):")
         out += _bullets(t.excludes(), markdown)
     else:
-        out.append("Every line is priced.")
+        out.append("Every line is priced: the totals are complete.")
     out.append("")
     return out
 
@@ -293,7 +378,7 @@ def _comparisons(report: CostReport, markdown: bool) -> list[str]:
         unpriced = "**UNPRICED**" if markdown else "UNPRICED"
         rows.append([
             c.circuit,
-            {"MeteredData": "Metered", "UnlimitedData": "Unlimited"}.get(c.plan, c.plan),
+            PLAN_NAMES.get(c.plan, c.plan),
             fmt_number(Decimal(c.bandwidth_mbps)) + " Mbps",
             c.zone or "?",
             fmt_number(c.egress_gb) if c.egress_gb is not None else "not given",
@@ -315,8 +400,9 @@ def _comparisons(report: CostReport, markdown: bool) -> list[str]:
 
 # --------------------------------------------------------------------------- csv
 
-_CSV_FIELDS = ["group", "object_kind", "object", "path", "component", "description", "quantity", "unit", "unit_price",
-               "monthly", "one_time", "total", "currency", "confidence", "formula", "source", "as_of", "note"]
+_CSV_FIELDS = ["row", "group", "object_kind", "object", "path", "component", "description", "quantity", "unit",
+               "unit_price", "monthly", "one_time", "total", "currency", "confidence", "complete", "formula", "source",
+               "as_of", "note"]
 
 
 def _plain(value: Optional[Decimal]) -> str:
@@ -326,31 +412,44 @@ def _plain(value: Optional[Decimal]) -> str:
     return text
 
 
+def _amount(value: Optional[Decimal]) -> str:
+    return "" if value is None else str(cents(value))
+
+
 def _csv(report: CostReport) -> str:
+    """One row per line (row=line), then subtotals per confidence (row=subtotal) and the totals
+    (row=total): filter on `row` before summing a column. Amounts are numbers or empty; an unpriced
+    line has empty amounts and confidence UNPRICED, and a total that leaves one out has complete=false."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=_CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for line in report.lines:
         row = line.to_dict()
-        row.update(quantity=_plain(line.quantity), unit_price=_plain(line.unit_price),
-                   monthly="" if line.monthly is None else str(line.monthly),
-                   one_time="" if line.one_time is None else str(line.one_time), currency=report.currency)
-        if line.confidence == "unpriced":
-            row["monthly" if not line.is_one_time else "one_time"] = "UNPRICED"
-            row["confidence"] = "UNPRICED"
-        elif line.confidence == "estimate":
-            row["confidence"] = "ESTIMATE"
+        row.update(row="line", quantity=_plain(line.quantity), unit_price=_plain(line.unit_price),
+                   monthly=_amount(line.monthly), one_time=_amount(line.one_time), currency=report.currency)
+        if line.confidence in ("unpriced", "estimate"):
+            row["confidence"] = line.confidence.upper()
         writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in _CSV_FIELDS})
     t = report.totals
-    excluded = f"excludes {len(t.unpriced)} unpriced line(s)" if t.unpriced else "every line priced"
-    for description, field, amount, estimate in (
-        ("Monthly total", "monthly", t.monthly, t.estimate_monthly),
-        ("One-time total", "one_time", t.one_time, t.estimate_one_time),
-        ("First year (12 × monthly + one-time)", "total", t.first_year, t.estimate_monthly * 12 + t.estimate_one_time),
-        (f"TCO over {t.months} months ({t.months} × monthly + one-time)", "total", t.tco,
+    for confidence in ("verified", "quote", "estimate"):
+        monthly, one_time = t.monthly_by_confidence[confidence], t.one_time_by_confidence[confidence]
+        shown = confidence.upper() if confidence == "estimate" else confidence
+        row = {"row": "subtotal", "group": "TOTAL", "object_kind": "subtotal", "description": f"{shown} lines",
+               "monthly": _amount(monthly), "one_time": _amount(one_time),
+               "total": _amount(monthly * t.months + one_time), "currency": report.currency, "confidence": shown,
+               "note": f"total = {t.months} × monthly + one-time"}
+        writer.writerow({k: row.get(k, "") for k in _CSV_FIELDS})
+    for description, field, amount, complete, unpriced, estimate in (
+        ("Monthly total", "monthly", t.monthly, t.monthly_complete, t.unpriced_monthly, t.estimate_monthly),
+        ("One-time total", "one_time", t.one_time, t.one_time_complete, t.unpriced_one_time, t.estimate_one_time),
+        ("First year (12 × monthly + one-time)", "total", t.first_year, t.complete, t.unpriced,
+         t.estimate_monthly * 12 + t.estimate_one_time),
+        (f"TCO over {t.months} months ({t.months} × monthly + one-time)", "total", t.tco, t.complete, t.unpriced,
          t.estimate_monthly * t.months + t.estimate_one_time),
     ):
-        row = {"group": "TOTAL", "object_kind": "total", "description": description, "currency": report.currency,
-               field: str(cents(amount)), "note": f"{excluded}; of which ESTIMATE {cents(estimate)}"}
+        bound = f"lower bound: {unpriced_summary(unpriced)}" if unpriced else "every line priced"
+        row = {"row": "total", "group": "TOTAL", "object_kind": "total", "description": description,
+               "currency": report.currency, field: _amount(amount), "complete": "true" if complete else "false",
+               "note": f"{bound}; of which ESTIMATE {cents(estimate)}"}
         writer.writerow({k: row.get(k, "") for k in _CSV_FIELDS})
     return buf.getvalue()

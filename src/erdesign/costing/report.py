@@ -5,9 +5,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Optional
 
-from .money import ZERO, cents, plain
+from .money import ZERO, cents, plain, quantize
 
 CONFIDENCES = ("verified", "quote", "estimate", "unpriced")
+
+# What an unpriced line leaves out of a total, in words: component -> (one, many); carrier fees
+# say whether they are the monthly or the one-time fee.
+_NOUNS = {
+    "circuit_port": ("port fee", "port fees"),
+    "circuit_egress": ("outbound data charge", "outbound data charges"),
+    "direct_port_pair": ("Direct port pair fee", "Direct port pair fees"),
+    "direct_premium_addon": ("Premium add-on fee", "Premium add-on fees"),
+    "er_gateway": ("gateway fee", "gateway fees"),
+    "vpn_gateway": ("VPN gateway fee", "VPN gateway fees"),
+    "vpn_data": ("VPN data charge", "VPN data charges"),
+    "vnet_peering": ("VNet peering data charge", "VNet peering data charges"),
+    "global_reach_data": ("Global Reach data charge", "Global Reach data charges"),
+    "carrier_virtual_circuit": ("virtual circuit fee", "virtual circuit fees"),
+    "cross_connect": ("cross-connect fee", "cross-connect fees"),
+}
 
 
 @dataclass
@@ -37,6 +53,9 @@ class CostLine:
     # Short name in the table's tree (not serialized): consecutive lines of one object with the same
     # label - a virtual circuit's monthly and one-time fees - are shown as one item there.
     label: str = ""
+    # A one-time estimate of exactly 0 with no range: no fee is expected. Table and markdown fold
+    # it into its item instead of printing a 0.00 ESTIMATE row (not serialized).
+    none_expected: bool = False
 
     @property
     def priced(self) -> bool:
@@ -45,6 +64,12 @@ class CostLine:
     @property
     def is_one_time(self) -> bool:
         return self.unit == "one-time"
+
+    def noun(self) -> tuple[str, str]:
+        one, many = _NOUNS.get(self.component, (f"{self.component} line", f"{self.component} lines"))
+        if self.component in ("carrier_virtual_circuit", "cross_connect") and self.is_one_time:
+            one, many = one.replace(" fee", " one-time fee"), many.replace(" fees", " one-time fees")
+        return one, many
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,8 +92,23 @@ class CostLine:
         }
 
 
+def unpriced_summary(lines: list[CostLine]) -> str:
+    """'4 port fees, 2 Global Reach data charges unpriced' ('' when there is none)."""
+    order = list(_NOUNS)
+    counts: dict[tuple[str, str], int] = {}
+    for line in sorted(lines, key=lambda l: (order.index(l.component) if l.component in order else len(order),
+                                             l.is_one_time)):
+        counts[line.noun()] = counts.get(line.noun(), 0) + 1
+    if not counts:
+        return ""
+    return ", ".join(f"{n} {one if n == 1 else many}" for (one, many), n in counts.items()) + " unpriced"
+
+
 @dataclass
 class Totals:
+    """Sums of the priced lines. A total that leaves out an unpriced line is a lower bound:
+    ``monthly_complete`` / ``one_time_complete`` say which (first year and TCO add both)."""
+
     monthly: Decimal
     one_time: Decimal
     months: int
@@ -92,6 +132,27 @@ class Totals:
     def estimate_one_time(self) -> Decimal:
         return self.one_time_by_confidence.get("estimate", ZERO)
 
+    @property
+    def unpriced_monthly(self) -> list[CostLine]:
+        return [line for line in self.unpriced if not line.is_one_time]
+
+    @property
+    def unpriced_one_time(self) -> list[CostLine]:
+        return [line for line in self.unpriced if line.is_one_time]
+
+    @property
+    def complete(self) -> bool:
+        """True when every line that carries a cost is priced: no total is a lower bound."""
+        return not self.unpriced
+
+    @property
+    def monthly_complete(self) -> bool:
+        return not self.unpriced_monthly
+
+    @property
+    def one_time_complete(self) -> bool:
+        return not self.unpriced_one_time
+
     def excludes(self) -> list[str]:
         return [f"{line.group}: {line.description}" for line in self.unpriced]
 
@@ -102,10 +163,14 @@ class Totals:
             "first_year": plain(self.first_year),
             "months": self.months,
             "tco": plain(self.tco),
+            "complete": self.complete,
+            "monthly_complete": self.monthly_complete,
+            "one_time_complete": self.one_time_complete,
             "monthly_by_confidence": {k: plain(v) for k, v in self.monthly_by_confidence.items()},
             "one_time_by_confidence": {k: plain(v) for k, v in self.one_time_by_confidence.items()},
             "estimate_share_of_tco": plain(self._estimate_share()),
             "unpriced_lines": len(self.unpriced),
+            "unpriced_summary": unpriced_summary(self.unpriced) or None,
             "excludes": self.excludes(),
         }
 
@@ -113,7 +178,7 @@ class Totals:
         if not self.tco:
             return None
         estimate = self.estimate_monthly * self.months + self.estimate_one_time
-        return (estimate / self.tco).quantize(Decimal("0.0001"))
+        return quantize(estimate / self.tco, Decimal("0.0001"))
 
 
 def make_totals(lines: list[CostLine], months: int) -> Totals:
@@ -155,6 +220,11 @@ class PlanComparison:
     missing: list[str] = field(default_factory=list)  # what is unpriced, when no break-even
     recommendation: str = ""
 
+    @property
+    def comparable(self) -> bool:
+        """Both plans priced (ports and the outbound rate): only then may one be called cheaper."""
+        return self.confidence not in ("unpriced", "n/a")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "circuit": self.circuit,
@@ -167,10 +237,11 @@ class PlanComparison:
             "egress_rate_per_gb": plain(self.egress_rate),
             "metered_monthly": plain(self.metered_monthly),
             "unlimited_monthly": plain(self.unlimited_monthly),
-            "break_even_gb_month": plain(self.break_even_gb.quantize(Decimal("0.01"))) if self.break_even_gb is not None else None,
+            "break_even_gb_month": plain(quantize(self.break_even_gb, Decimal("0.01"))) if self.break_even_gb is not None else None,
             "capacity_gb_month": plain(self.capacity_gb),
             "break_even_pct_of_capacity": plain(self.break_even_pct),
             "confidence": self.confidence,
+            "comparable": self.comparable,
             "missing": list(self.missing),
             "recommendation": self.recommendation,
         }
@@ -199,6 +270,19 @@ class CostReport:
     def unpriced(self) -> list[CostLine]:
         return self.totals.unpriced
 
+    def what_if_unpriced(self) -> Optional[dict[str, list[str]]]:
+        """On a --metered / --unlimited what-if: the objects whose plan-dependent fees are unpriced
+        on that plan ({'port_fees': [...], 'outbound_data': [...]}); None without a what-if."""
+        if not self.plan_override:
+            return None
+        out: dict[str, list[str]] = {"port_fees": [], "outbound_data": []}
+        for line in self.unpriced:
+            key = {"circuit_port": "port_fees", "direct_port_pair": "port_fees",
+                   "circuit_egress": "outbound_data"}.get(line.component)
+            if key and line.object not in out[key]:
+                out[key].append(line.object)
+        return out
+
     def sources_used(self) -> dict[str, str]:
         """Source id -> description, for the sources the lines cite (quotes cite the design)."""
         used = [line.source for line in self.lines if line.source] + ([self.hours_source] if self.hours_source else [])
@@ -215,6 +299,7 @@ class CostReport:
             "months": self.months,
             "hours_per_month": self.hours_per_month,
             "plan_override": self.plan_override,
+            "what_if_unpriced": self.what_if_unpriced(),
             "price_books": self.books,
             "lines": [line.to_dict() for line in self.lines],
             "totals": self.totals.to_dict(),

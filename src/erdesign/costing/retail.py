@@ -9,6 +9,7 @@ else is reported as not mapped, with the reason. Imported entries are
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from bisect import bisect_right
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..errors import InputError, Loc
-from .book import zone_name
+from .book import price_problem, zone_name
+from .money import dec
 
 _CIRCUIT = re.compile(r"^(Standard|Premium) (Metered|Unlimited) Data (\d+(?:\.\d+)?) ?([MG]bps) Circuit$", re.I)
 _LOCAL = re.compile(r"^Local (\d+(?:\.\d+)?) ?([MG]bps) Circuit$", re.I)
@@ -130,6 +132,8 @@ def read_response(path: str) -> tuple[dict, list[Loc]]:
             value = item[key]
             if isinstance(value, bool) or not isinstance(value, kind):
                 raise InputError(f"Items[{index}]: \"{key}\" has the wrong type ({value!r})", where)
+        if not math.isfinite(item["retailPrice"]):
+            raise InputError(f"Items[{index}]: retailPrice {item['retailPrice']!r} is not a finite number", where)
         if item["retailPrice"] < 0:
             raise InputError(f"Items[{index}]: negative retailPrice {item['retailPrice']!r}", where)
         if not re.match(r"^\d{4}-\d{2}-\d{2}", item["effectiveStartDate"]):
@@ -266,6 +270,10 @@ def import_files(paths: list[str]) -> ImportResult:
             unit_count = (_unit(item["unitOfMeasure"]) or ("", 1.0))[1]
             entry = {k: v for k, v in fields.items() if v is not None}
             entry["price"] = _price(item["retailPrice"], unit_count)
+            problem = price_problem(dec(entry["price"]))
+            if problem:
+                raise InputError(f"Items[{index}]: retailPrice {item['retailPrice']!r} per {item['unitOfMeasure']}: "
+                                 f"{problem}", locs[index] if index < len(locs) else Loc(path, 1, 1))
             entry["source"] = _source_id(path)
             entry["as_of"] = item["effectiveStartDate"][:10]
             entry["confidence"] = "verified"

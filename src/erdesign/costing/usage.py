@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Mapping, Optional
 
 from ..errors import InputError, did_you_mean
@@ -37,14 +38,45 @@ def _check_name(option: str, name: str, known: list[str]) -> None:
         raise InputError(f"{option}: no such object '{name}' in the design{did_you_mean(name, known)}")
 
 
-def _volume(option: str, value: Any) -> Decimal:
+@lru_cache(maxsize=1)
+def _volume_adapter():
+    from pydantic import TypeAdapter
+
+    from ..model import Volume
+
+    return TypeAdapter(Volume)
+
+
+@lru_cache(maxsize=1)
+def _volume_ceiling() -> Optional[Decimal]:
+    """The model's upper bound on a Volume (exact digits may pass its float check by a hair)."""
+    from ..model import Volume
+
+    bounds = [c.le for m in Volume.__metadata__ for c in getattr(m, "metadata", []) if hasattr(c, "le")]
+    return dec(bounds[0]) if bounds else None
+
+
+def _volume(option: str, name: str, value: Any) -> Decimal:
+    """A usage value checked exactly like the design's traffic fields (the model's Volume: a number,
+    >= 0, <= its sanity bound), worded the same, naming the option. The amount keeps the exact
+    digits given (a Decimal or a string), not their float."""
+    from pydantic import BaseModel, ValidationError
+
+    from ..loader import located_validation_errors
+
+    try:
+        checked = _volume_adapter().validate_python(value)
+    except ValidationError as exc:
+        problem = located_validation_errors(exc, {}, option, BaseModel).errors[0].message
+        raise InputError(f"{option} {name}: {problem}") from None
     try:
         gb = dec(value)
-    except Exception:
-        raise InputError(f"{option}: {value!r} is not a number of GB") from None
-    if not gb.is_finite() or gb < 0:
-        raise InputError(f"{option}: {value!r} is not a number of GB (>= 0)")
-    return gb
+    except (ArithmeticError, TypeError, ValueError):
+        gb = dec(checked)
+    if not gb.is_finite():
+        gb = dec(checked)
+    ceiling = _volume_ceiling()
+    return abs(max(min(gb, ceiling) if ceiling is not None else gb, Decimal(0)))  # abs: no -0
 
 
 def read_usage(design, *, egress: Optional[Mapping[str, Any]] = None, peering_out: Optional[Mapping[str, Any]] = None,
@@ -59,7 +91,7 @@ def read_usage(design, *, egress: Optional[Mapping[str, Any]] = None, peering_ou
         usage.egress[t.circuit] = usage.egress.get(t.circuit, Decimal(0)) + dec(t.egress_gb_month)
     for name, gb in (egress or {}).items():
         _check_name("--egress", name, circuits)
-        usage.egress[name] = _volume("--egress", gb)
+        usage.egress[name] = _volume("--egress", name, gb)
 
     # per peering object: (outbound, inbound) as given
     given: dict[str, list[Optional[Decimal]]] = {}
@@ -71,7 +103,7 @@ def read_usage(design, *, egress: Optional[Mapping[str, Any]] = None, peering_ou
         for name, gb in (overrides or {}).items():
             _check_name(option, name, list(peerings))
             pair = given.setdefault(name, [None, None])
-            pair[index] = _volume(option, gb)
+            pair[index] = _volume(option, name, gb)
     for name, (out, inn) in given.items():
         peering = peerings.get(name)
         if peering is None:
@@ -100,13 +132,13 @@ def read_usage(design, *, egress: Optional[Mapping[str, Any]] = None, peering_ou
         a, b = pair if isinstance(pair, tuple) else _split_pair(str(pair))
         _check_name("--global-reach", a, circuits)
         _check_name("--global-reach", b, circuits)
-        usage.global_reach[frozenset((a, b))] = _volume("--global-reach", gb)
+        usage.global_reach[frozenset((a, b))] = _volume("--global-reach", f"{a}:{b}", gb)
 
     for t in design.traffic.vpn:
         usage.vpn[t.gateway] = usage.vpn.get(t.gateway, Decimal(0)) + dec(t.egress_gb_month)
     for name, gb in (vpn or {}).items():
         _check_name("--vpn-gb", name, [g.name for g in design.gateways])
-        usage.vpn[name] = _volume("--vpn-gb", gb)
+        usage.vpn[name] = _volume("--vpn-gb", name, gb)
     return usage
 
 

@@ -202,7 +202,7 @@ def _apply_suppressions(findings: list[Finding], suppressions: list[Suppression]
         for sup in suppressions:
             if sup.problem or not sup.covers_rule(f.rule) or not _covers(sup, f, chains):
                 continue
-            sup.used += 1
+            sup.mark_used(f.rule)
             if sup.expired(today) or f.suppressed:
                 continue
             f.suppressed = True
@@ -222,6 +222,11 @@ def _apply_suppressions(findings: list[Finding], suppressions: list[Suppression]
         elif not sup.used and any(sup.covers_rule(r) for r in ran):
             rule = "SUP001"
             message = f"{label} matches no finding; remove it"
+        elif unused := sup.unused_selectors(ran):
+            rule = "SUP001"
+            listed = ", ".join(unused)
+            message = (f"{label}: {listed} {'matches' if len(unused) == 1 else 'match'} no finding "
+                       f"(only {', '.join(s for s in sup.rules if s not in unused)} did); remove {listed} from it")
         else:
             continue
         if sup.kind == "external":

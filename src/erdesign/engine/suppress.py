@@ -26,14 +26,17 @@ Two ways to suppress, both accountable:
    on ``- name: x`` covers findings on the object's fields).
 
 A suppression is valid through its ``expires`` date. Problems are reported as
-findings: SUP001 unused, SUP002 expired (the findings it covered count again),
-SUP003 no reason (not applied), SUP004 malformed or names an unknown rule.
+findings: SUP001 unused (or, for a list of rules, one of them unused: in
+``ignore[CAP001,CAP007]`` on a line where only CAP001 fires, CAP007 is reported),
+SUP002 expired (the findings it covered count again), SUP003 no reason (not
+applied; a ``suppress:`` entry without ``reason`` too), SUP004 malformed or names
+an unknown rule.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from ..errors import Loc, did_you_mean
@@ -58,9 +61,23 @@ class Suppression:
     index: int = 0  # external: position in the owner's suppress list
     problem: Optional[tuple[str, str]] = None  # (rule, message) when it cannot be applied
     used: int = 0
+    used_selectors: set = field(default_factory=set)  # the selectors that matched a finding
 
     def covers_rule(self, rule_id: str) -> bool:
         return any(rule_id.startswith(sel) for sel in self.rules)
+
+    def mark_used(self, rule_id: str) -> None:
+        """A finding of `rule_id` matched: count it, and remember which of the selectors matched it."""
+        self.used += 1
+        self.used_selectors.update(sel for sel in self.rules if rule_id.startswith(sel))
+
+    def unused_selectors(self, ran) -> list[str]:
+        """Selectors of a suppression that matched some finding, which matched none although a rule they
+        cover ran (a rule that did not run can't be called unused)."""
+        if not self.used:
+            return []
+        return [sel for sel in self.rules
+                if sel not in self.used_selectors and any(rule.startswith(sel) for rule in ran)]
 
     def expired(self, today: dt.date) -> bool:
         return self.expires is not None and self.expires < today

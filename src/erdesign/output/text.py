@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+from ..errors import one_line as escape  # names may hold newlines: one finding, one line
 from ._util import location, one_line
 
 
@@ -14,7 +15,7 @@ def render(report, *, show_evidence: bool = False, show_suppressed: bool = False
     for f in report.findings:
         if f.suppressed and not show_suppressed:
             continue
-        head = f"{location(f.loc)}: {f.rule} {f.severity} {f.message}"
+        head = f"{location(f.loc)}: {f.rule} {f.severity} {escape(f.message)}"
         if f.suppressed:
             expires = f", expires {f.suppression_expires}" if f.suppression_expires else ""
             head += f" [suppressed: {f.suppression_reason}{expires}]"
