@@ -60,7 +60,11 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
 
 def read_text(path: str) -> str:
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+        # Windows PowerShell 5.1 writes `az ... > file.json` as UTF-16 with a byte-order mark.
+        encoding = "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
+        with open(path, encoding=encoding) as fh:
             return fh.read()
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None

@@ -505,6 +505,8 @@ class Build:
                                     ("secondary_prefix", "secondaryPeerAddressPrefix")):
                 v, vloc = get(v6, key)
                 child.put(field_name, v or None, vloc, what=f"IPv6 {key}")
+            # Microsoft peering over IPv6 advertises its own public prefixes (REST: ipv6PeeringConfig.microsoftPeeringConfig)
+            child.put_list("advertised_prefixes", items(v6, "microsoftPeeringConfig", "advertisedPublicPrefixes"))
             if child.data:
                 obj.put_child("ipv6", child)
         instance = self.validate(m.Peering, obj)
@@ -520,7 +522,8 @@ class Build:
         peer_name = self.names.get(id_key(target.id)) if target is not None else None
         if peer_name is None:
             self.note("IMP004", f"{circuit_label} has a Global Reach link to circuit "
-                                f"'{peer.name if peer else peer_id}' ({circuit_id or peer_id}), which is not among "
+                                f"'{parse_id(circuit_id).name if circuit_id else peer_id}' ({circuit_id or peer_id}), "
+                                "which is not among "
                                 "the inputs; the link is left out", peer_loc or loc)
             return None
         obj = ObjectData(self, f"{circuit_label} Global Reach link", loc)

@@ -290,7 +290,10 @@ def _circuit_peering(r: _Res):
         if r.block("ipv6"):
             b.sub("ipv6PeeringConfig", _Body(r.v("ipv6")[1])
                   .set("primaryPeerAddressPrefix", _first(r, "ipv6", "primary_peer_address_prefix"))
-                  .set("secondaryPeerAddressPrefix", _first(r, "ipv6", "secondary_peer_address_prefix")))
+                  .set("secondaryPeerAddressPrefix", _first(r, "ipv6", "secondary_peer_address_prefix"))
+                  .sub("microsoftPeeringConfig", _Body(r.v("ipv6", 0, "microsoft_peering")[1])
+                       .set("advertisedPublicPrefixes",
+                            r.v("ipv6", 0, "microsoft_peering", 0, "advertised_public_prefixes"))))
         return b.d
     return "Microsoft.Network/expressRouteCircuits/peerings", name, body
 
