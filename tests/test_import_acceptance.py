@@ -147,3 +147,16 @@ def test_utf16_dump_from_windows_powershell_loads(tmp_path):
     assert [c.name for c in d.circuits] == ["er-fra-1", "er-direct-ams"]
     rt = d.circuits[0].peerings[0]
     assert rt.loc("peer_asn").line == _line(LIVE / "express-route-list.json", '"peerAsn"')
+
+
+def test_terraform_direct_port_location_is_known_to_the_checks_and_costing():
+    from erdesign import facts
+    from erdesign.costing.pricer import location_zone
+    from erdesign.engine.runner import lint
+
+    d = load_design([ACCEPT / "direct.plan.json"])
+    port = d.port("erdirect-ams")
+    assert port.peering_location == "Equinix-Amsterdam-AM5"  # kept as Azure names it: it names the facility
+    assert facts.peering_location(port.peering_location)["name"] == "Amsterdam"
+    assert location_zone(port.peering_location)[0] is not None
+    assert [f.message for f in lint(d, select=["RES002"]).findings] == []

@@ -127,3 +127,40 @@ def test_expressroute_gateway_sku():
     er, vpn = design.gateways
     assert facts.expressroute_gateway_sku(er)["name"] == "ErGw1AZ"
     assert facts.expressroute_gateway_sku(vpn) is None
+
+
+@pytest.mark.parametrize("port_location, location, how", [
+    ("Equinix-Amsterdam-AM5", "Amsterdam", "port location list"),    # AVM examples, Equinix AM5 in LOCPROV
+    ("Equinix-Ashburn-DC2", "Washington DC", "port location list"),  # Microsoft's Direct how-to
+    ("Equinix-Frankfurt-FR7", "Frankfurt2", "facility"),             # LOCPROV: Frankfurt2 = Equinix FR7
+    ("Interxion-Amsterdam-AMS8", "Amsterdam2", "facility"),          # "Digital Realty(Interxion) AMS8"
+])
+def test_direct_port_location_resolves_to_its_peering_location(port_location, location, how):
+    found = facts.peering_location(port_location)
+    assert (found["name"], found["matched_by"], found["port_location"]) == (location, how, port_location)
+    assert port_location in found["match_note"] and location in found["match_note"]
+    assert facts.clouds_of_peering_location(port_location) == [facts.COMMERCIAL_CLOUD]
+
+
+def test_direct_port_location_amsterdam_facts():
+    found = facts.direct_port_location("Equinix-Amsterdam-AM5")
+    assert (found["pricing_zone"], found["geopolitical_region"], found["facility"]) == (1, "Europe", "Equinix AM5")
+
+
+def test_direct_port_location_needs_one_facility_and_its_operator():
+    assert facts.direct_port_location("Equinix-Nowhere-ZZ9") is None
+    assert facts.direct_port_location("Megaport-Amsterdam-AM5") is None  # AM5 is Equinix's
+    assert facts.direct_port_location("Amsterdam") is None               # a peering location, not a port location
+    assert facts.looks_like_port_location("Equinix-Nowhere-ZZ9") and facts.looks_like_port_location("Airtel-Chennai-CLS")
+    assert not facts.looks_like_port_location("Washington DC") and not facts.looks_like_port_location("New-York-City")
+
+
+def test_direct_port_location_table_points_at_known_peering_locations():
+    from erdesign.data import table
+
+    data = table("direct_port_locations")
+    known = set(facts.known_peering_locations())
+    assert {e["peering_location"] for e in data["port_locations"].values()} <= known
+    assert set(data["facilities"]) <= known
+    assert all(e.get("source") and (e.get("confidence") != "estimate" or e.get("derivation"))
+               for e in data["port_locations"].values())

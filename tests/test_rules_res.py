@@ -110,6 +110,35 @@ def test_res002_passes_for_known_and_national_cloud_locations():
     assert not findings(res.unknown_peering_locations, text, "RES002")
 
 
+DIRECT = ("express_route_ports:\n  - {{name: p1, peering_location: {loc}, region: westeurope, bandwidth: 10Gbps}}\n"
+          "circuits:\n  - {{name: er1, express_route_port: p1, bandwidth: 1Gbps, region: westeurope}}\n")
+
+
+@pytest.mark.parametrize("port_location", ["Equinix-Amsterdam-AM5", "equinix-amsterdam-am5", "Equinix-Ashburn-DC2",
+                                           "Equinix-Frankfurt-FR7"])
+def test_res002_accepts_direct_port_locations(port_location):
+    assert not findings(res.unknown_peering_locations, DIRECT.format(loc=port_location), "RES002")
+
+
+def test_res002_unmapped_direct_port_location_says_so():
+    [f] = findings(res.unknown_peering_locations, DIRECT.format(loc="Equinix-Nowhere-ZZ9"), "RES002")
+    assert f.message.startswith(
+        "ExpressRoute Direct port 'p1': peering location 'Equinix-Nowhere-ZZ9' looks like an ExpressRoute Direct port "
+        "location (operator-city-facility) that erdesign can't map to a peering location; nothing can be ordered "
+        "there, and these checks are skipped for its circuits: SKU001")
+    assert "direct_port_locations.yaml" in f.hint
+    from erdesign.engine.runner import lint
+    from rules_helpers import load
+
+    report = lint(load(DIRECT.format(loc="Equinix-Nowhere-ZZ9")), select=["RES002"])
+    assert [f.severity for f in report.findings] == ["error"]  # the catalog's severity
+
+
+def test_res002_ordinary_typo_keeps_the_closest_name_wording():
+    [f] = findings(res.unknown_peering_locations, DIRECT.format(loc="Amsterdm"), "RES002")
+    assert "looks like" not in f.message and "(closest: 'Amsterdam')" in f.message
+
+
 # --------------------------------------------------------------------------- RES003 / RES004 / RES005
 
 def test_res003_single_circuit_mentions_metro():

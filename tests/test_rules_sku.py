@@ -225,3 +225,16 @@ def test_sku010_m365_communities_need_premium():
 @pytest.mark.parametrize("change", [("tier: Standard", "tier: Premium"), ('"12076:5010"', '"12076:5050"')])
 def test_sku010_passes_with_premium_or_without_m365(change):
     assert not findings(sku.m365_without_premium, M365.replace(*change), "SKU010")
+
+
+def test_sku009_compares_a_direct_port_location_by_the_peering_location_it_resolves_to():
+    text = """
+        express_route_ports:
+          - {name: p1, peering_location: Equinix-Amsterdam-AM5, bandwidth: 10Gbps}
+        circuits:
+          - {name: same, express_route_port: p1, peering_location: Amsterdam, bandwidth: 5Gbps}
+          - {name: other, express_route_port: p1, peering_location: London, bandwidth: 1Gbps}
+    """
+    found = findings(sku.direct_circuits, text, "SKU009")
+    assert [f.node.name for f in found] == ["other"]
+    assert "is at 'Equinix-Amsterdam-AM5'" in found[0].message

@@ -94,9 +94,11 @@ def _national_index() -> dict[str, dict[str, dict]]:
 
 def peering_location(name: Optional[str], cloud: Optional[str] = None) -> Optional[dict]:
     """Facts about an ExpressRoute peering location ('Washington DC') in an Azure cloud
-    (commercial unless a national cloud such as 'AzureUSGovernment' is named), or None if unknown."""
+    (commercial unless a national cloud such as 'AzureUSGovernment' is named), or None if unknown.
+    A Direct port location ('Equinix-Ashburn-DC2') resolves to its commercial peering location,
+    with `port_location` and `matched_by` saying how (see direct_port_location)."""
     if cloud in (None, COMMERCIAL_CLOUD):
-        return _lookup("peering_locations", "locations", name)
+        return _lookup("peering_locations", "locations", name) or direct_port_location(name)
     if not name:
         return None
     return _national_index().get(cloud, {}).get(norm(name))
@@ -125,6 +127,74 @@ def closest_peering_location(name: str) -> Optional[str]:
 
 def known_peering_locations() -> list[str]:
     return list((table("peering_locations").get("locations") or {}).keys())
+
+
+# --------------------------------------------------------------------------- Direct port locations
+
+# '<Operator>-<City>-<Facility>' as the ExpressRoutePortsLocations API names them ('Equinix-San-Jose-SV1').
+_PORT_LOCATION = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]*)-([A-Za-z][A-Za-z0-9 ]*(?:-[A-Za-z][A-Za-z0-9 ]*)*)-([A-Za-z0-9]+)\s*$")
+
+
+def looks_like_port_location(name: Optional[str]) -> bool:
+    """'Equinix-Amsterdam-AM5': shaped like a Direct port location (operator-city-facility code)."""
+    if not name or not _PORT_LOCATION.match(name):
+        return False
+    code = name.strip().rsplit("-", 1)[-1]
+    return any(ch.isdigit() for ch in code) or code.isupper()  # 'AM5', 'CLS'; not 'New-York-City'
+
+
+
+@lru_cache(maxsize=None)
+def _facility_index() -> list[tuple[str, str, str]]:
+    """(peering location, facility as printed, its code normalized) for every listed facility."""
+    out = []
+    for location, facilities in (table("direct_port_locations").get("facilities") or {}).items():
+        for facility in facilities or []:
+            code = re.split(r"[\s\-)]+", facility.strip())[-1]
+            out.append((location, facility, norm(code)))
+    return out
+
+
+def _facility_match(name: str) -> Optional[tuple[str, str]]:
+    """(peering location, facility) whose operator and code a port location name matches, if exactly one does."""
+    m = _PORT_LOCATION.match(name)
+    if not m:
+        return None
+    operator, code = norm(m.group(1)), norm(m.group(3))
+    hits = {(loc, fac) for loc, fac, fac_code in _facility_index() if fac_code == code and operator in norm(fac)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def direct_port_location(name: Optional[str]) -> Optional[dict]:
+    """The commercial peering location of an ExpressRoute Direct port location ('Equinix-Amsterdam-AM5'),
+    or None. Names a source lists are matched first, then a facility direct_port_locations.yaml gives
+    for exactly one peering location (same operator and facility code). The result is that location's
+    facts plus `port_location` (the name given), `facility`, `matched_by` ('port location list' or
+    'facility') and `match_note` (how, in words)."""
+    if not name:
+        return None
+    entry = _lookup("direct_port_locations", "port_locations", name)
+    if entry is not None:
+        info = _lookup("peering_locations", "locations", entry["peering_location"])
+        if info is None:
+            return None
+        how = "listed" + (" (estimate)" if entry.get("confidence") == "estimate" else "")
+        return {**info, "port_location": entry["name"], "facility": entry.get("facility"),
+                "matched_by": "port location list", "port_source": entry.get("source"),
+                "port_confidence": entry.get("confidence"),
+                "match_note": f"Direct port location '{entry['name']}' is {how} at {entry.get('facility')}, "
+                              f"peering location {info['name']}"}
+    found = _facility_match(name)
+    if found is None:
+        return None
+    location, facility = found
+    info = _lookup("peering_locations", "locations", location)
+    if info is None:
+        return None
+    return {**info, "port_location": name.strip(), "facility": facility, "matched_by": "facility",
+            "port_source": "LOCPROV", "port_confidence": "estimate",
+            "match_note": f"Direct port location '{name.strip()}' matched facility {facility}, "
+                          f"listed for peering location {info['name']}"}
 
 
 # --------------------------------------------------------------------------- gateway SKUs

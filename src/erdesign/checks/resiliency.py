@@ -126,8 +126,12 @@ def unknown_peering_locations(design: Design, ctx=None) -> Iterable[Finding]:
                 msg = f"peering location '{name}' is a placeholder, not a peering location"
             else:
                 guess = facts.closest_peering_location(name)
-                msg = f"peering location '{name}' is not a known ExpressRoute peering location" + (
-                    f" (closest: '{guess}')" if guess else "")
+                if facts.looks_like_port_location(name):
+                    msg = (f"peering location '{name}' looks like an ExpressRoute Direct port location "
+                           "(operator-city-facility) that erdesign can't map to a peering location")
+                else:
+                    msg = f"peering location '{name}' is not a known ExpressRoute peering location" + (
+                        f" (closest: '{guess}')" if guess else "")
             skips = _location_skips(design, section, obj)
             where = f"this {label}" if section == "circuits" else "its circuits"
             yield Finding(
@@ -135,6 +139,9 @@ def unknown_peering_locations(design: Design, ctx=None) -> Iterable[Finding]:
                 f"{label} '{obj.name}': {msg}; nothing can be ordered there"
                 + (f", and these checks are skipped for {where}: {skipped(skips)}" if skips else ""),
                 node=obj, field=("peering_location",),
+                hint=("Use the peering location's name from Microsoft's locations list (e.g. 'Amsterdam'), or add "
+                      "the port location to rules/data/direct_port_locations.yaml.")
+                if facts.looks_like_port_location(name) else None,
             )
 
 

@@ -211,7 +211,7 @@ def direct_circuits(design: Design, ctx=None) -> Iterable[Finding]:
                                    ", ".join(format_bandwidth(v) for v in offered), flag_stale=True)],
             )
         if circuit.peering_location and port.peering_location and \
-                facts.norm(circuit.peering_location) != facts.norm(port.peering_location):
+                _location_key(circuit.peering_location) != _location_key(port.peering_location):
             yield Finding(
                 "SKU009",
                 f"circuit '{circuit.name}' says peering location '{circuit.peering_location}' but its "
@@ -279,3 +279,10 @@ def m365_without_premium(design: Design, ctx=None) -> Iterable[Finding]:
                              "Premium required for Microsoft 365", True, flag_stale=True),
                 ],
             )
+
+
+def _location_key(name: str) -> str:
+    """Compare peering locations by what they resolve to, so that a Direct port location such as
+    'Equinix-Amsterdam-AM5' and the peering location 'Amsterdam' are the same place."""
+    found = facts.peering_location(name)
+    return facts.norm(found["name"] if found else name)

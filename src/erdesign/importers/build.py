@@ -40,13 +40,17 @@ def region_name(value: str) -> str:
 
 
 def peering_location_name(value: str) -> str:
+    """The canonical spelling of a peering location; a Direct port location name (e.g.
+    'Equinix-Amsterdam-AM5') is kept as Azure wrote it, since it names the facility too."""
     from .. import facts
 
     try:
         found = facts.peering_location(value)
     except (FileNotFoundError, OSError):
         found = None
-    return found["name"] if found else value
+    if not found or found.get("port_location"):
+        return value
+    return found["name"]
 
 
 # --------------------------------------------------------------------------- building one object
