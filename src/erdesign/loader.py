@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path as FsPath
-from typing import Any, Callable, Container, Iterable, Optional, Sequence
+from typing import Any, Callable, Container, Optional, Sequence
 
 from pydantic import BaseModel, ValidationError
 
@@ -232,7 +232,6 @@ def _show(value: Any) -> str:
 
 def _fields_at(cls: type[BaseModel], path: tuple) -> list[str]:
     """Field names of the model found by following `path` from `cls`."""
-    import typing
 
     current: Any = cls
     for part in path:

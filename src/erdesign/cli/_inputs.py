@@ -14,6 +14,19 @@ def input_options(fn):
     return fn
 
 
+DESIGN_FILES_KEY = "erdesign.design_files"  # click context meta: the design files load_inputs read
+
+
+def _context_meta() -> dict:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta if ctx is not None else {}
+
+
+def design_files() -> list[str]:
+    """The design files the current command's load_inputs read (folders expanded)."""
+    return list(_context_meta().get(DESIGN_FILES_KEY, []))
+
+
 def load_inputs(paths, parameters=None, verbose=False, summary=True):
     """Load a design from YAML / JSON paths; InputError propagates (exit 2 in main()).
 
@@ -30,6 +43,7 @@ def load_inputs(paths, parameters=None, verbose=False, summary=True):
     skipped_files: list[str] = []
     files = expand_paths(list(paths), skipped=skipped_files)
     remember_inputs(files)
+    _context_meta()[DESIGN_FILES_KEY] = list(files)
     if skipped_files and verbose:
         for name in skipped_files:
             click.echo(f"{name}: skipped: not a .yaml, .yml or .json file", err=True)

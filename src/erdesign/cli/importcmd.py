@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ._inputs import input_options, load_inputs, report_notes
+from ._inputs import design_files, input_options, load_inputs, report_notes
 
 
 @click.command("import")
@@ -20,11 +20,10 @@ def import_(paths, output, parameters, verbose):
     loads and lints to the same findings as the inputs.
     """
     from ..importers.to_yaml import to_yaml
-    from ..loader import expand_paths
 
     design = load_inputs(paths, parameters, verbose, summary=False)
     notes = sorted(design._notes, key=_note_key)
-    text = to_yaml(design, sources=expand_paths(list(paths)), notes=notes)
+    text = to_yaml(design, sources=design_files(), notes=notes)
     report_notes(notes)
     if output:
         from ._io import write_atomic

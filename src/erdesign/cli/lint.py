@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from ._inputs import input_options, load_inputs
+from ._inputs import design_files, input_options, load_inputs
 
 _FORMATS = ("text", "concise", "json", "sarif", "github")
 _LEVELS = ("error", "warning", "info")
@@ -91,7 +91,7 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
         fail_on=fail_on,
         catalog=catalog,
     )
-    _count_input_files(report, paths)
+    _count_input_files(report)
 
     fmt = fmt or config.format
     text = render(report, fmt, show_evidence=show_evidence or verbose, show_suppressed=show_suppressed or verbose)
@@ -112,11 +112,9 @@ def _write(path: str, text: str) -> None:
     write_atomic(path, text, what="report")
 
 
-def _count_input_files(report, paths) -> None:
+def _count_input_files(report) -> None:
     """The summary counts the files given (JSON imports may not record their text)."""
-    from ..loader import expand_paths
-
-    files = expand_paths(paths)
+    files = design_files()
     report.files = files + [f for f in report.files if f not in files]
 
 
