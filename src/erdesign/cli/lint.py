@@ -58,9 +58,13 @@ gives the comment grammar.
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Use this configuration file instead of searching for pyproject.toml / .erdesign.yaml.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Report only findings not in this baseline; its stale entries are reported (SUP005).")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Record today's findings in FILE (by fingerprint, which survives line moves) and apply it.")
 @input_options
 def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, exit_zero, show_evidence,
-         show_suppressed, config_path, isolated, parameters, verbose):
+         show_suppressed, config_path, isolated, baseline_path, write_baseline, parameters, verbose):
     """Check a design (YAML, or az/ARM/Terraform JSON) for ExpressRoute limits and mistakes.
 
     Several files (or a folder) make one design. Configuration comes from
@@ -72,7 +76,14 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
     from ..engine.runner import lint as run_lint
     from ..output import render
 
+    if baseline_path and write_baseline:
+        raise click.UsageError("--baseline and --write-baseline exclude each other")
     catalog = load_catalog()
+    baseline = None
+    if baseline_path:
+        from ..engine.baseline import read_baseline
+
+        baseline = read_baseline(baseline_path)
     if isolated:
         config = Config()
     elif config_path:
@@ -81,16 +92,12 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
         config = discover(paths[0], catalog)
 
     design = load_inputs(paths, parameters, verbose)
-    report = run_lint(
-        design,
-        config=config,
-        select=split_selectors(select) if select else None,
-        extend_select=split_selectors(extend_select),
-        ignore=split_selectors(ignore),
-        severity=severity,
-        fail_on=fail_on,
-        catalog=catalog,
-    )
+    options = dict(config=config, select=split_selectors(select) if select else None,
+                   extend_select=split_selectors(extend_select), ignore=split_selectors(ignore),
+                   severity=severity, fail_on=fail_on, catalog=catalog)
+    report = run_lint(design, baseline=baseline, **options)
+    if write_baseline:
+        report = _write_baseline(write_baseline, design, report, run_lint, options)
     _count_input_files(report)
 
     fmt = fmt or config.format
@@ -110,6 +117,19 @@ def _write(path: str, text: str) -> None:
     from ._io import write_atomic
 
     write_atomic(path, text, what="report")
+
+
+def _write_baseline(path: str, design, report, run_lint, options):
+    """Write the baseline of `report`, then lint again with it: the output shows what it accepted."""
+    from ..engine.baseline import baseline_text, read_baseline
+    from ._io import write_atomic
+
+    if report.errors:
+        raise click.ClickException("not writing a baseline: a check failed (internal error)")
+    write_atomic(path, baseline_text(report.findings), what="baseline")
+    accepted = read_baseline(path)
+    click.echo(f"wrote {path}: {len(accepted.entries)} finding(s) baselined", err=True)
+    return run_lint(design, baseline=accepted, **options)
 
 
 def _count_input_files(report) -> None:

@@ -53,8 +53,16 @@ class LintReport:
         counts = {level: 0 for level in SEVERITIES}
         for f in self.active:
             counts[f.severity] = counts.get(f.severity, 0) + 1
-        return {**counts, "suppressed": len(self.suppressed), "files": len(self.files),
-                "internal_errors": len(self.errors)}
+        summary = {**counts, "suppressed": len(self.suppressed), "files": len(self.files),
+                   "internal_errors": len(self.errors)}
+        if self.baselined:
+            summary["baselined"] = len(self.baselined)
+        return summary
+
+    @property
+    def baselined(self) -> list[Finding]:
+        """Suppressed findings that a lint baseline lists (a subset of `suppressed`)."""
+        return [f for f in self.findings if f.baselined]
 
     def failing(self, fail_on: Optional[str] = None) -> list[Finding]:
         threshold = SEVERITY_RANK[fail_on or self.fail_on]
@@ -73,7 +81,10 @@ class LintReport:
         parts = [_plural(s["error"], "error"), _plural(s["warning"], "warning"),
                  f"{s['info']} info" if s["info"] else ""]
         parts = [p for p in parts if p]
-        suppressed = f" ({s['suppressed']} suppressed)" if s["suppressed"] else ""
+        baselined = s.get("baselined", 0)
+        hidden = [f"{s['suppressed'] - baselined} suppressed" if s["suppressed"] - baselined else "",
+                  f"{baselined} baselined" if baselined else ""]
+        suppressed = f" ({', '.join(h for h in hidden if h)})" if any(hidden) else ""
         if not parts:
             return f"All checks passed{suppressed}."
         return f"Found {', '.join(parts)}{suppressed} in {s['files']} file{'' if s['files'] == 1 else 's'}."

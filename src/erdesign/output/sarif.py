@@ -8,9 +8,9 @@ an empty list (suppression was evaluated and none applies).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 
+from ..engine.fingerprint import finding_fingerprint as fingerprint  # re-exported: SARIF's partial fingerprint
 from ._util import file_uri, one_line
 from .explain import page_markdown
 
@@ -34,13 +34,6 @@ def _rule(page, docs_url):
     if page.aliases:
         rule["properties"]["aliases"] = dict(page.aliases)
     return rule
-
-
-def fingerprint(f) -> str:
-    """Stable across line moves and list reordering: rule + named resource + field (or file + message)."""
-    where = f.resource + "|" + ".".join(str(p) for p in f.field) if f.resource else (
-        (f.loc.file if f.loc else "") + "|" + f.message)
-    return hashlib.sha256(f"{f.rule}|{where}".encode()).hexdigest()[:32]
 
 
 def _result(f, index, cwd):
