@@ -22,6 +22,7 @@ _COMMANDS = {
     "pricing": ("erdesign.cli.pricing", "pricing", "Work with price books (import Azure Retail Prices JSON)."),
     "schema": ("erdesign.cli.schema", "schema", "Print the JSON Schema of the design format."),
     "diff": ("erdesign.cli.diff", "diff", "Compare two designs: change safety, findings and cost deltas."),
+    "diagram": ("erdesign.cli.diagram", "diagram", "Draw a design's topology (Mermaid, DOT, SVG/PNG)."),
 }
 
 
