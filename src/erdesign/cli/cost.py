@@ -39,8 +39,11 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--vpn-gb", multiple=True, metavar="GATEWAY=GB", help="VPN gateway outbound GB/month (replaces traffic).")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--plot", "plot", type=click.Path(dir_okay=False), metavar="FILE.png|FILE.svg",
+              help="Also draw the cumulative TCO per circuit and plan, the break-even and the cost by component "
+                   "(needs matplotlib: pip install 'erdesign[plot]').")
 def cost(paths, parameters, verbose, metered, unlimited, months, pricing, egress, peering_out, peering_in,
-         global_reach, vpn_gb, fmt, output):
+         global_reach, vpn_gb, fmt, output, plot):
     """Price a design: circuits, Direct ports, gateways, VNet peering, Global Reach, carrier links.
 
     Every line shows quantity, unit price, formula, source and confidence; ESTIMATE and
@@ -48,6 +51,7 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, egress
     """
     if metered and unlimited:
         raise click.UsageError("--metered and --unlimited exclude each other")
+    plot_format = _plot_format(plot) if plot else None
     usage = {
         "egress": _pairs("--egress", egress),
         "peering_out": _pairs("--peering-out", peering_out),
@@ -71,3 +75,26 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, egress
         click.echo(f"wrote {output}: {len(report.lines)} line(s), {len(report.unpriced)} unpriced", err=True)
     else:
         click.echo(text, nl=False)
+    if plot:
+        _write_plot(plot, plot_format, report)
+
+
+def _plot_format(path: str) -> str:
+    import os
+
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    if suffix not in ("png", "svg"):
+        raise click.BadParameter(f"{path!r}: the chart is written as .png or .svg", param_hint="--plot")
+    return suffix
+
+
+def _write_plot(path: str, fmt: str, report) -> None:
+    from ..costing.plot import MatplotlibMissing, chart_bytes
+    from ._binary import write_bytes_atomic
+
+    try:
+        data = chart_bytes(report, fmt)
+    except MatplotlibMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    write_bytes_atomic(path, data, what="chart")
+    click.echo(f"wrote {path}", err=True)
