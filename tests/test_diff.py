@@ -261,3 +261,28 @@ def test_base_reads_the_old_side_with_git_show(run_cli, tmp_path):
 def test_finding_key_ignores_location():
     a = diff(SEED, SEED).findings.unchanged[0]
     assert finding_key(a).startswith(a.rule + "|")
+
+
+# --------------------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_OFFERED = [50, 100, 200, 500, 1000, 2000, 5000, 10000]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(_OFFERED), st.sampled_from(_OFFERED))
+def test_bandwidth_change_class_follows_the_direction(old, new):
+    from erdesign.model import format_bandwidth
+
+    a = edited(MINIMAL, "bandwidth: 200Mbps", f"bandwidth: {format_bandwidth(old)}")
+    b = edited(MINIMAL, "bandwidth: 200Mbps", f"bandwidth: {format_bandwidth(new)}")
+    report = diff(a, b)
+    if old == new:
+        assert report.changes == []
+    else:
+        change = only_change(report)
+        assert change.safety.cls == ("in_place" if new > old else "new_resource")
+        back = only_change(diff(b, a))
+        assert back.safety.cls == ("in_place" if old > new else "new_resource")

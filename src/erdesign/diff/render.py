@@ -30,16 +30,19 @@ def summary_line(report: DiffReport) -> str:
         changes = f"{len(report.changes)} change{'s' if len(report.changes) != 1 else ''} ({', '.join(parts)})"
     f = report.findings
     findings = f"findings: {len(f.new)} new, {len(f.fixed)} fixed, {len(f.unchanged)} unchanged"
+    cost = cost_phrase(report)
+    return f"{changes}; {findings}; {cost}"
+
+
+def cost_phrase(report: DiffReport) -> str:
+    """'monthly cost +20.00 USD', or why the change is unknown or covers priced lines only."""
     monthly = report.cost.totals()["monthly"][2]
     unknown = len(report.cost.unpriced_changes)
     if unknown:
-        cost = (f"monthly cost change unknown: {unknown} changed line{'s' if unknown != 1 else ''} unpriced "
+        return (f"monthly cost change unknown: {unknown} changed line{'s' if unknown != 1 else ''} unpriced "
                 f"(priced lines: {_signed(monthly)} {report.cost.currency})")
-    else:
-        cost = f"monthly cost {_signed(monthly)} {report.cost.currency}"
-        if not report.cost.complete:
-            cost += " (priced lines only)"
-    return f"{changes}; {findings}; {cost}"
+    text = f"monthly cost {_signed(monthly)} {report.cost.currency}"
+    return text if report.cost.complete else text + " (priced lines only)"
 
 
 def _signed(value: Optional[Decimal]) -> str:
@@ -176,8 +179,7 @@ def _markdown(report: DiffReport) -> str:
         out.append("No finding appeared or went away.")
     out += ["", "</details>", ""]
     cost = report.cost
-    out += [f"<details><summary>Cost: monthly {_signed(cost.totals()['monthly'][2])} {cost.currency}"
-            f"{'' if cost.complete else ' (priced lines only)'}</summary>", "",
+    out += [f"<details><summary>Cost: {cost_phrase(report)}</summary>", "",
             "| object | line | old | new | delta |", "|---|---|---|---|---|"]
     for line in cost.changed_lines:
         out.append(f"| {_md_escape(line.group)} | {_md_escape(line.new_description or line.old_description)}"
