@@ -52,7 +52,13 @@ def diff(paths, base, fmt, output, fail_on, months, pricing, parameters, verbose
         old = load_inputs([paths[0]], parameters, verbose, summary=False)
         new = load_inputs([paths[1]], parameters, verbose, summary=False)
         old_label, new_label = paths
+    from ..engine.catalog import load_catalog
+    from ..engine.config import discover
+
+    catalog = load_catalog()
+    config = discover(paths[-1], catalog)  # the lint configuration of the new side applies to both
     report = compare(old, new, months=months, books=books, old_label=old_label, new_label=new_label,
+                     lint_options={"config": config, "catalog": catalog},
                      fail_on=None if fail_on == "never" else fail_on.replace("-", "_"))
     text = render(report, fmt)
     if output:
