@@ -65,6 +65,8 @@ def compute(design, *, months: int = 36, plan: Optional[str] = None, pricing: It
     usage = read_usage(design, egress=egress, peering_out=peering_out, peering_in=peering_in,
                        global_reach=global_reach, vpn=vpn)
     pricer = Pricer(design, books, usage, hours=hours, plan=plan)
+    for notice in books.notices:
+        pricer.assume(notice)
     pricer.circuits()
     pricer.direct_ports()
     pricer.gateways()

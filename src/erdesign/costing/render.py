@@ -97,8 +97,7 @@ def _text(report: CostReport, markdown: bool) -> str:
     cur = report.currency
     notes = _Notes()
     out: list[str] = []
-    books = ", ".join(f"{b['book']} {b['as_of']}" + (" (ILLUSTRATIVE)" if b.get("illustrative") else "")
-                      for b in report.books)
+    books = ", ".join(_book_name(b) for b in report.books)
     plan = {"MeteredData": "every circuit repriced as Metered (what-if)",
             "UnlimitedData": "every circuit repriced as Unlimited (what-if)"}.get(report.plan_override or "",
                                                                                "each circuit on its own plan")
@@ -141,6 +140,17 @@ def _text(report: CostReport, markdown: bool) -> str:
         out += _bullets([f"{key}: {text}" for key, text in sources.items()], markdown)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _book_name(book: dict) -> str:
+    """'azure 2026-03-31', 'carriers 2026-11-25 (ILLUSTRATIVE)', or a fetched book with where it came from."""
+    name = f"{book['book']} {book['as_of']}"
+    if book.get("illustrative"):
+        name += " (ILLUSTRATIVE)"
+    if book.get("fetched_at"):
+        name += f" (fetched {book['fetched_at']} from {book.get('fetched_from')}"
+        name += f", file {book['file']})" if book.get("file") else ")"
+    return name
 
 
 def _what_if(report: CostReport) -> str:

@@ -21,6 +21,8 @@ _NOUNS = {
     "vpn_data": ("VPN data charge", "VPN data charges"),
     "vnet_peering": ("VNet peering data charge", "VNet peering data charges"),
     "global_reach_data": ("Global Reach data charge", "Global Reach data charges"),
+    "global_reach_addon": ("Global Reach add-on fee", "Global Reach add-on fees"),
+    "public_ip": ("public IP fee", "public IP fees"),
     "carrier_virtual_circuit": ("virtual circuit fee", "virtual circuit fees"),
     "cross_connect": ("cross-connect fee", "cross-connect fees"),
 }
