@@ -15,6 +15,9 @@ from .report import CostLine, CostReport, PlanComparison, Totals
 
 __all__ = ["compute", "CostReport", "CostLine", "Totals", "PlanComparison", "normalize_plan", "MAX_MONTHS"]
 
+# what the hourly meters price, for the assumption about hours a month
+HOURLY = {"er_gateway": "ExpressRoute gateways", "vpn_gateway": "VPN gateways", "public_ip": "public IPs"}
+
 # A sanity bound on the TCO horizon (a typo guard, not an Azure fact): a hundred years.
 MAX_MONTHS = 1200
 
@@ -48,7 +51,7 @@ def compute(design, *, months: int = 36, plan: Optional[str] = None, pricing: It
     """
     from ..errors import InputError
     from .book import PriceBooks, load_books
-    from .breakeven import compare
+    from .breakeven import compare, plan_changes
     from .pricer import DESIGN_SOURCE, Pricer
     from .usage import read_usage
 
@@ -77,10 +80,15 @@ def compute(design, *, months: int = 36, plan: Optional[str] = None, pricing: It
     comparisons = compare(design, books, usage, hours=hours, plan_of=pricer.circuit_plan, zone_of=pricer.circuit_zone)
     sources = books.sources_used()
     sources.setdefault("design", DESIGN_SOURCE)
-    if books.hours_per_month_source:
-        pricer.assume(f"hourly meters are priced at {hours} hours a month, the Azure pricing calculator's convention "
-                      f"(source {books.hours_per_month_source})")
+    hourly = sorted({HOURLY.get(line.component, line.component) for line in pricer.lines if line.unit in ("h", "SU·h")})
+    if hourly:
+        cited = f" (source {books.hours_per_month_source})" if books.hours_per_month_source else ""
+        pricer.quantities = {"hours": {
+            "assumed": f"{hours} hours a month for every hourly meter, the Azure pricing calculator's convention{cited}",
+            "applies_to": hourly,
+            "change": "hours_per_month in a price book (--pricing FILE)"}, **pricer.quantities}
     return CostReport(design=design.name or "design", currency=books.currency, months=months, hours_per_month=hours,
                       plan_override=plan, lines=pricer.lines, comparisons=comparisons,
                       assumptions=pricer.assumptions, sources=sources, books=books.describe(),
-                      hours_source=books.hours_per_month_source)
+                      hours_source=books.hours_per_month_source, assumed=list(pricer.quantities.values()),
+                      plan_changes=plan_changes(design))

@@ -130,8 +130,9 @@ def _text(report: CostReport, markdown: bool) -> str:
         for i, text in enumerate(notes.items, 1):
             out += [f"[{i}] {text}  "] if markdown else _wrap(f"[{i}] {text}", indent=" " * len(f"[{i}] "))
         out.append("")
-    if report.assumptions:
+    if report.assumptions or report.assumed:
         out += (["## Assumptions", ""] if markdown else ["Assumptions", "-----------"])
+        out += _assumed(report, markdown)
         out += _bullets(report.assumptions, markdown)
         out.append("")
     sources = report.sources_used()
@@ -140,6 +141,28 @@ def _text(report: CostReport, markdown: bool) -> str:
         out += _bullets([f"{key}: {text}" for key, text in sources.items()], markdown)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _assumed(report: CostReport, markdown: bool) -> list[str]:
+    """The assumed quantities, each once, with what it applies to and where to change it."""
+    if not report.assumed:
+        return []
+    if markdown:
+        from tabulate import tabulate
+
+        rows = [[_cell(a["assumed"], True), _cell(", ".join(a["applies_to"]), True), _cell(a["change"], True)]
+                for a in report.assumed]
+        table = tabulate(rows, headers=["Assumed", "Applies to", "Where to change it"], tablefmt="github",
+                         disable_numparse=True)
+        return [table, ""] if report.assumptions else [table]
+    out = ["Assumed quantities (each listed once, with where to change it):"]
+    for a in report.assumed:
+        out += _wrap(a["assumed"], indent="  ", first="- ")
+        out += _wrap(f"applies to: {', '.join(a['applies_to'])}; change: {a['change']}", indent="      ",
+                     first="    ")
+    if report.assumptions:
+        out.append("Other assumptions:")
+    return out
 
 
 def _book_name(book: dict) -> str:
@@ -404,6 +427,8 @@ def _comparisons(report: CostReport, markdown: bool) -> list[str]:
                         colalign=("left", "left", "right", "left", "right", "right", "right", "right", "right")))
     out.append("")
     out += _bullets([f"{c.circuit}: {c.recommendation}" for c in report.comparisons], markdown)
+    if report.plan_changes:
+        out += _bullets([f"Plan changes: {text}" for text in report.plan_changes], markdown)
     out.append("")
     return out
 

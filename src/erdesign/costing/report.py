@@ -264,6 +264,9 @@ class CostReport:
     sources: dict[str, str]
     books: list[dict[str, Any]]
     hours_source: Optional[str] = None
+    # assumed quantities, each once: {"assumed": ..., "applies_to": [...], "change": where to change it}
+    assumed: list[dict[str, Any]] = field(default_factory=list)
+    plan_changes: list[str] = field(default_factory=list)  # how a plan may change later (sourced rules)
 
     def __post_init__(self):
         self.totals = make_totals(self.lines, self.months)
@@ -306,6 +309,8 @@ class CostReport:
             "lines": [line.to_dict() for line in self.lines],
             "totals": self.totals.to_dict(),
             "circuits": [c.to_dict() for c in self.comparisons],
+            "plan_changes": list(self.plan_changes),
+            "assumed_quantities": [dict(a, applies_to=list(a["applies_to"])) for a in self.assumed],
             "assumptions": list(self.assumptions),
             "sources": self.sources_used(),
         }
