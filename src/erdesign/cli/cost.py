@@ -31,6 +31,8 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
               help="Overlay a price book (same format as pricing/*.yaml); repeatable, later wins.")
 @click.option("--no-fetched", "no_fetched", is_flag=True,
               help="Ignore the price book written by `erdesign pricing fetch` (use the shipped books).")
+@click.option("--scenario", default=None, metavar="NAME|all",
+              help="Price one of the design's traffic.scenarios, or 'all' to compare every scenario with the base.")
 @click.option("--egress", multiple=True, metavar="CIRCUIT=GB", help="Outbound GB/month of a circuit (replaces traffic).")
 @click.option("--peering-out", multiple=True, metavar="PEERING=GB",
               help="GB/month leaving the VNet of a VNet peering (replaces traffic).")
@@ -41,7 +43,7 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--vpn-gb", multiple=True, metavar="GATEWAY=GB", help="VPN gateway outbound GB/month (replaces traffic).")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
-def cost(paths, parameters, verbose, metered, unlimited, months, pricing, no_fetched, egress, peering_out, peering_in,
+def cost(paths, parameters, verbose, metered, unlimited, months, pricing, no_fetched, scenario, egress, peering_out, peering_in,
          global_reach, vpn_gb, fmt, output):
     """Price a design: circuits, Direct ports, gateways, VNet peering, Global Reach, carrier links.
 
@@ -64,7 +66,7 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, no_fet
     books = load_books(list(pricing), fetched=not no_fetched)  # a malformed book fails before the design is read
     design = load_inputs(paths, parameters, verbose)
     plan = "metered" if metered else ("unlimited" if unlimited else None)
-    report = compute(design, months=months, plan=plan, books=books, **usage)
+    report = compute(design, months=months, plan=plan, books=books, scenario=scenario, **usage)
     text = render(report, fmt)
     if output:
         from ._io import write_atomic

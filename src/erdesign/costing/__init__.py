@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Optional
 
-from .report import CostLine, CostReport, PlanComparison, Totals
+from .report import CostLine, CostReport, PlanComparison, ScenarioResult, Totals
 
 __all__ = ["compute", "CostReport", "CostLine", "Totals", "PlanComparison", "normalize_plan", "MAX_MONTHS"]
 
@@ -40,7 +40,7 @@ def normalize_plan(plan: Optional[str]) -> Optional[str]:
 def compute(design, *, months: int = 36, plan: Optional[str] = None, pricing: Iterable[Any] = (),
             egress: Optional[Mapping[str, Any]] = None, peering_out: Optional[Mapping[str, Any]] = None,
             peering_in: Optional[Mapping[str, Any]] = None, global_reach: Optional[Mapping[Any, Any]] = None,
-            vpn: Optional[Mapping[str, Any]] = None, books=None) -> CostReport:
+            vpn: Optional[Mapping[str, Any]] = None, books=None, scenario: Optional[str] = None) -> CostReport:
     """Price a resolved design.
 
     months: TCO horizon (default 36). plan: 'metered' | 'unlimited' to reprice every
@@ -48,7 +48,13 @@ def compute(design, *, months: int = 36, plan: Optional[str] = None, pricing: It
     price books (paths or PriceBook objects), applied over the packaged ones in order.
     egress / peering_out / peering_in / vpn: {name: GB per month}; global_reach:
     {(circuit, peer) or 'circuit:peer': GB per month} - they replace the design's traffic.
+    scenario: the name of one of the design's traffic.scenarios to price instead of the base
+    traffic ('all' prices the base and adds every scenario, see :func:`compute_scenarios`).
     """
+    if scenario == "all":
+        return compute_scenarios(design, months=months, plan=plan, pricing=pricing, egress=egress,
+                                 peering_out=peering_out, peering_in=peering_in, global_reach=global_reach, vpn=vpn,
+                                 books=books)
     from ..errors import InputError
     from .book import PriceBooks, load_books
     from .breakeven import compare, plan_changes
@@ -66,10 +72,14 @@ def compute(design, *, months: int = 36, plan: Optional[str] = None, pricing: It
     if not hours:
         raise InputError("no price book defines hours_per_month")
     usage = read_usage(design, egress=egress, peering_out=peering_out, peering_in=peering_in,
-                       global_reach=global_reach, vpn=vpn)
+                       global_reach=global_reach, vpn=vpn, scenario_name=scenario, months=months)
     pricer = Pricer(design, books, usage, hours=hours, plan=plan)
     for notice in books.notices:
         pricer.assume(notice)
+    if usage.scenario:
+        from .usage import scenario as scenario_of
+
+        pricer.assume(f"usage scenario '{usage.scenario}': {scenario_of(design, usage.scenario, months).description}")
     pricer.circuits()
     pricer.direct_ports()
     pricer.gateways()
@@ -91,4 +101,34 @@ def compute(design, *, months: int = 36, plan: Optional[str] = None, pricing: It
                       plan_override=plan, lines=pricer.lines, comparisons=comparisons,
                       assumptions=pricer.assumptions, sources=sources, books=books.describe(),
                       hours_source=books.hours_per_month_source, assumed=list(pricer.quantities.values()),
-                      plan_changes=plan_changes(design))
+                      plan_changes=plan_changes(design), scenario=usage.scenario,
+                      scenario_names=[s.name for s in design.traffic.scenarios],
+                      egress_range=_egress_range(usage))
+
+
+def _egress_range(usage) -> dict:
+    """circuit -> (first month, last month) egress of a growing scenario."""
+    return {name: (usage.egress_first[name], usage.egress_last[name]) for name in usage.egress_first
+            if name in usage.egress_last}
+
+
+def compute_scenarios(design, **options) -> CostReport:
+    """The base report, with every scenario of traffic.scenarios priced beside it (report.scenarios) and,
+    per circuit, the break-even held against the range of egress the scenarios span."""
+    from .breakeven import scenario_verdicts
+    from .book import load_books
+    from .usage import scenario as scenario_of
+
+    options = dict(options)
+    if options.get("books") is None:
+        options["books"] = load_books(list(options.pop("pricing", None) or ()))
+    else:
+        options.pop("pricing", None)
+    base = compute(design, **options)
+    months = options.get("months", 36)
+    for name in [s.name for s in design.traffic.scenarios]:
+        report = compute(design, scenario=name, **options)
+        base.scenarios.append(ScenarioResult(name=name, description=scenario_of(design, name, months).description,
+                                             report=report))
+    base.scenario_verdicts = scenario_verdicts(base)
+    return base

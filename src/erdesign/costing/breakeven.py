@@ -195,3 +195,48 @@ def _recommend(row: PlanComparison, currency: str) -> str:
         return (f"Unlimited: {fmt_money(-diff)} {currency}/month cheaper at {fmt_number(row.egress_gb)} GB/month; "
                 f"Metered only pays off below {threshold}{caveat}")
     return f"either: both plans cost the same at {fmt_number(row.egress_gb)} GB/month{caveat}"
+
+
+def scenario_verdicts(report) -> list[str]:
+    """Per circuit (and Direct port pair) whose plans are comparable: which plan wins in which
+    scenario, holding the break-even against the range of egress the scenarios span."""
+    out = []
+    for row in report.comparisons:
+        if row.break_even_gb is None:
+            continue
+        volumes: list[tuple[str, Decimal]] = []
+        if row.egress_gb is not None:
+            volumes.append(("base", row.egress_gb))
+        for result in report.scenarios:
+            other = next((r for r in result.report.comparisons if r.circuit == row.circuit), None)
+            if other is None or other.egress_gb is None:
+                continue
+            span = result.report.egress_range.get(row.circuit)
+            if span:
+                months = result.report.months
+                volumes += [(f"{result.name} (month 1)", span[0]), (f"{result.name} (month {months})", span[1])]
+            else:
+                volumes.append((result.name, other.egress_gb))
+        if not volumes:
+            out.append(f"{row.circuit}: no egress given in any scenario; break-even at "
+                       f"{fmt_number(row.break_even_gb, 0)} GB/month")
+            continue
+        low, high = min(v for _, v in volumes), max(v for _, v in volumes)
+        span_text = f"{fmt_number(low, 0)}–{fmt_number(high, 0)} GB/month" if low != high else \
+            f"{fmt_number(low, 0)} GB/month"
+        threshold = f"{fmt_number(row.break_even_gb, 0)} GB/month ({fmt_number(row.break_even_pct, 1)}% of capacity)"
+        if row.break_even_gb == 0:
+            out.append(f"{row.circuit}: Unlimited in every scenario: it costs no more than Metered at any volume")
+            continue
+        below = [name for name, v in volumes if v < row.break_even_gb]
+        above = [name for name, v in volumes if v > row.break_even_gb]
+        if not above:
+            out.append(f"{row.circuit}: Metered in every scenario: egress {span_text} stays below the break-even "
+                       f"of {threshold}")
+        elif not below:
+            out.append(f"{row.circuit}: Unlimited in every scenario: egress {span_text} stays above the break-even "
+                       f"of {threshold}")
+        else:
+            out.append(f"{row.circuit}: the break-even ({threshold}) falls inside the scenario range ({span_text}): "
+                       f"Metered for {_and(below)}; Unlimited for {_and(above)}")
+    return out

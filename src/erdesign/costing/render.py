@@ -101,7 +101,7 @@ def _text(report: CostReport, markdown: bool) -> str:
     plan = {"MeteredData": "every circuit repriced as Metered (what-if)",
             "UnlimitedData": "every circuit repriced as Unlimited (what-if)"}.get(report.plan_override or "",
                                                                                "each circuit on its own plan")
-    title = f"Cost of {report.design}"
+    title = f"Cost of {report.design}" + (f", usage scenario '{report.scenario}'" if report.scenario else "")
     what_if = _what_if(report)
     if markdown:
         out += [f"# {title}", "", f"Amounts in {cur}; {report.hours_per_month} h a month; {plan}; price books: {books}.", ""]
@@ -125,6 +125,7 @@ def _text(report: CostReport, markdown: bool) -> str:
     out.append("")
     out += _totals(report, markdown)
     out += _comparisons(report, markdown)
+    out += _scenarios(report, markdown)
     if notes.items:
         out += (["## Notes", ""] if markdown else ["Notes", "-----"])
         for i, text in enumerate(notes.items, 1):
@@ -430,6 +431,48 @@ def _comparisons(report: CostReport, markdown: bool) -> list[str]:
     if report.plan_changes:
         out += _bullets([f"Plan changes: {text}" for text in report.plan_changes], markdown)
     out.append("")
+    return out
+
+
+def _scenarios(report: CostReport, markdown: bool) -> list[str]:
+    """--scenario all: each scenario's totals and plan comparison, and the break-even against their range."""
+    from tabulate import tabulate
+
+    if not report.scenarios:
+        if report.scenario_names and not report.scenario:
+            hint = (f"The design has usage scenarios ({', '.join(report.scenario_names)}): price them with "
+                    "--scenario NAME, or compare them all with --scenario all.")
+            return [hint, ""] if markdown else _wrap(hint) + [""]
+        return []
+    head = f"Usage scenarios ({report.currency}; TCO over {report.months} months)"
+    out = [f"## {head}", ""] if markdown else [head, "-" * len(head)]
+    every = [("base", "the traffic as given", report)] + [(s.name, s.description, s.report) for s in report.scenarios]
+    rows = [[name, _cell(description, markdown), _at_least(r.totals.monthly, r.totals.monthly_complete),
+             _at_least(r.totals.tco, r.totals.complete)] for name, description, r in every]
+    fmt = "github" if markdown else "simple"
+    out.append(tabulate(rows, headers=["Scenario", "Traffic", "Monthly", "TCO"], tablefmt=fmt, disable_numparse=True,
+                        colalign=("left", "left", "right", "right"), maxcolwidths=[None, 60, None, None]))
+    out.append("")
+    plans = []
+    for name, _, r in every:
+        for c in r.comparisons:
+            if c.confidence == "n/a":
+                continue
+            cheaper = "—"
+            if c.comparable and c.metered_monthly is not None and c.unlimited_monthly is not None:
+                cheaper = ("Metered" if c.metered_monthly < c.unlimited_monthly else
+                           "Unlimited" if c.unlimited_monthly < c.metered_monthly else "either")
+            plans.append([name, c.circuit, fmt_number(c.egress_gb, 0) if c.egress_gb is not None else "not given",
+                          fmt_money(c.metered_monthly) if c.metered_monthly is not None else "UNPRICED",
+                          fmt_money(c.unlimited_monthly) if c.unlimited_monthly is not None else "UNPRICED", cheaper])
+    if plans:
+        out.append(tabulate(plans, headers=["Scenario", "Circuit", "Egress GB", "Metered", "Unlimited", "Cheaper"],
+                            tablefmt=fmt, disable_numparse=True,
+                            colalign=("left", "left", "right", "right", "right", "left")))
+        out.append("")
+    if report.scenario_verdicts:
+        out += _bullets(report.scenario_verdicts, markdown)
+        out.append("")
     return out
 
 
