@@ -7,6 +7,8 @@ import textwrap
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import erdesign
 from erdesign.costing.book import PriceBook
@@ -133,3 +135,13 @@ def test_cli_hint_and_no_change_without_scenarios(run_cli, tmp_path, repo_root):
     assert run_cli("cost", path, "--scenario", "low").out.startswith("Cost of scenarios, usage scenario 'low'")
     seed = json.loads(run_cli("cost", "examples/seed.yaml", "-f", "json", cwd=repo_root).out)
     assert "scenarios" not in seed and "scenario" not in seed
+
+
+@settings(max_examples=60, deadline=None)
+@given(pct=st.decimals(min_value=-99, max_value=50, places=2), months=st.integers(min_value=1, max_value=240))
+def test_growth_average_lies_between_the_first_and_last_month(pct, months):
+    average, last = growth_factors(pct, months)
+    low, high = min(D(1), last), max(D(1), last)
+    assert low - D("1e-20") <= average <= high + D("1e-20")
+    if months == 1:
+        assert average == last == 1

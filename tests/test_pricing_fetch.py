@@ -272,3 +272,47 @@ def test_no_other_command_opens_a_socket(run_cli, repo_root, monkeypatch, tmp_pa
     # the guard works: the one command that does use the network is caught by it
     result = run_cli("pricing", "fetch", "--api-url", "http://127.0.0.1:9/api", "--retries", "0")
     assert "opened a network connection" in result.err
+
+
+def test_library_fetch_reports_progress_and_retries(api, tmp_path):
+    from erdesign.costing.fetch import FetchOptions, fetch_book
+
+    url, handler = api
+    handler.faults[("vpn", 1)] = "flaky"
+    said, slept = [], []
+    options = FetchOptions(api_url=url, timeout=5, retries=2, backoff=0.5, progress=said.append, sleep=slept.append)
+    path, result, missing = fetch_book(options, str(tmp_path / "book.yaml"))
+    assert path == str(tmp_path / "book.yaml") and result.entries and missing == []
+    assert "ExpressRoute meters (circuits by zone, outbound data, Global Reach, Direct ports, Premium add-on, gateways " \
+           "by region): page 3 (27 items so far)" in said
+    assert "HTTP 503; retry 1 of 2 in 0.5 s" in said and slept == [0.5]
+
+
+def test_an_unreadable_cached_book_is_not_used_and_says_so(run_cli, repo_root):
+    cache = Path(os.environ["ERDESIGN_CACHE_DIR"])
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / "azure-retail.yaml").write_text("title: [unclosed\n")
+    doc = cost_json(run_cli, repo_root, "seed.yaml")
+    assert [b["book"] for b in doc["price_books"]] == ["azure", "carriers"]
+    assert any(a.startswith("the fetched price book cannot be read") for a in doc["assumptions"])
+
+
+def test_direct_port_pair_priced_from_the_fetched_book(run_cli, api, tmp_path):
+    assert fetch(run_cli, api[0]).code == 0
+    path = tmp_path / "direct.yaml"
+    path.write_text("""version: 1
+name: direct
+express_route_ports:
+  - {name: erd, peering_location: Amsterdam, bandwidth: 10Gbps, billing_type: MeteredData}
+circuits:
+  - {name: c5, express_route_port: erd, bandwidth: 5Gbps, sku: {tier: Premium, family: MeteredData}}
+traffic:
+  circuits: [{circuit: c5, egress_gb_month: 4000}]
+""")
+    doc = json.loads(run_cli("cost", path, "-f", "json").out)
+    pair = next(line for line in doc["lines"] if line["component"] == "direct_port_pair")
+    addon = next(line for line in doc["lines"] if line["component"] == "direct_premium_addon")
+    # TEST DATA meters, mapped by their names: estimates
+    assert (pair["monthly"], pair["confidence"], addon["monthly"]) == (5000, "estimate", 500)
+    row = next(r for r in doc["circuits"] if r["circuit"] == "erd (Direct port pair)")
+    assert row["break_even_gb_month"] == (50000 - 5000) / 0.025 and row["confidence"] == "estimate"

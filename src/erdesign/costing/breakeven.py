@@ -118,7 +118,7 @@ def _port_row(design, port, books: PriceBooks, usage: Usage, hours: int, plan_of
     bw = format_bandwidth(port.bandwidth)
     metered = books.find("direct_port_pair", "month", port_bandwidth=port.bandwidth, plan="MeteredData", zone=zone)
     unlimited = books.find("direct_port_pair", "month", port_bandwidth=port.bandwidth, plan="UnlimitedData", zone=zone)
-    rate = books.find("circuit_egress", "GB", plan="MeteredData", zone=zone, direct=True)
+    rate = _port_rate(books, circuits, usage, zone)
     for quote, label in ((metered, f"Metered {bw} port-pair fee ({zone})"),
                          (unlimited, f"Unlimited {bw} port-pair fee ({zone})"),
                          (rate, f"metered outbound rate ({zone})")):
@@ -144,6 +144,27 @@ def _port_row(design, port, books: PriceBooks, usage: Usage, hours: int, plan_of
     row.break_even_pct = quantize(row.break_even_gb / row.capacity_gb * 100, Decimal("0.1"))
     row.recommendation = _recommend(row, books.currency)
     return row
+
+
+def _port_rate(books: PriceBooks, circuits, usage: Usage, zone: str) -> Optional[Quote]:
+    """The metered outbound rate of a port pair's circuits (billed per circuit, by zone). When their
+    rates differ (by bandwidth), the average weighted by their egress; missing if any is unpriced."""
+    if not circuits:
+        return books.find("circuit_egress", "GB", plan="MeteredData", zone=zone, direct=True)
+    quotes = [books.find("circuit_egress", "GB", plan="MeteredData", tier=c.sku.tier, zone=zone, bandwidth=c.bandwidth,
+                         direct=True) for c in circuits]
+    if any(q is None for q in quotes):
+        return None
+    if len({q.amount for q in quotes}) == 1:
+        return quotes[0]
+    volumes = [usage.egress.get(c.name, Decimal(0)) for c in circuits]
+    total = sum(volumes, Decimal(0))
+    if not total:
+        return None
+    weighted = sum((v * q.amount for v, q in zip(volumes, quotes)), Decimal(0)) / total
+    weakest = max(quotes, key=lambda q: _RANK.get(q.confidence, 3))
+    return Quote(amount=weighted, unit="GB", currency=weakest.currency, confidence=weakest.confidence,
+                 source_id=weakest.source_id, source_text=weakest.source_text, as_of=weakest.as_of, book=weakest.book)
 
 
 def plan_changes(design) -> list[str]:

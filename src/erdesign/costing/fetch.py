@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..errors import InputError
+from ..errors import InputError, InputErrors
 
 DEFAULT_API_URL = "https://prices.azure.com/api/retail/prices"
 BOOK_ID = "azure-retail"
@@ -119,7 +119,12 @@ def cached_book():
     path = default_book_path()
     if not os.path.isfile(path):
         return None, ""
-    book = read_book_file(path)
+    try:
+        book = read_book_file(path)
+    except (InputError, InputErrors) as exc:
+        first = str(exc).splitlines()[0]
+        return None, (f"the fetched price book cannot be read ({first}), so it is not used; run `erdesign pricing "
+                      f"fetch` again or delete {path}")
     shipped = [b for b in packaged_books() if not b.illustrative]
     newest = max((b.as_of for b in shipped), default=None)
     if newest is not None and book.as_of <= newest:
