@@ -152,6 +152,8 @@ def test_seed_compares_metered_and_unlimited_with_a_break_even(run_cli, api, rep
     assert row["recommendation"].startswith("Metered: 4,514.00 USD/month cheaper at 2,000 GB/month")
     text = run_cli("cost", "examples/seed.yaml", cwd=repo_root).out
     assert "azure-retail " in text.splitlines()[1] and f"from {api[0]}" in text
+    markdown = run_cli("cost", "examples/seed.yaml", "-f", "markdown", cwd=repo_root).out
+    assert "price books: azure 2026-03-31, carriers 2026-11-25 (ILLUSTRATIVE), azure-retail " in markdown.splitlines()[2]
 
 
 def test_cost_can_ignore_the_fetched_book(run_cli, api, repo_root):

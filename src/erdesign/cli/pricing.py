@@ -1,4 +1,4 @@
-"""`erdesign pricing`: work with price books (import Azure Retail Prices API responses, show gaps)."""
+"""`erdesign pricing`: work with price books (fetch or import Azure Retail Prices API responses, show gaps)."""
 from __future__ import annotations
 
 import click
@@ -6,7 +6,7 @@ import click
 
 @click.group()
 def pricing():
-    """Work with price books: import Azure Retail Prices JSON, show what is priced."""
+    """Work with price books: fetch or import Azure Retail Prices, show what is priced."""
 
 
 @pricing.command("import")

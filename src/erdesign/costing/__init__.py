@@ -1,9 +1,11 @@
 """Costing: the whole TCO of an ExpressRoute design, honest about where each price comes from.
 
 ``compute(design, **options)`` prices every building block - circuit port fees,
-outbound data, ExpressRoute Direct port pairs, gateways, VPN gateways, VNet
-peering data, Global Reach data, carrier virtual circuits and cross-connects -
-from layered price books (pricing/*.yaml plus ``pricing=[...]`` overlays) and
+outbound data, ExpressRoute Direct port pairs and the Premium add-on, gateways and
+their public IPs, VPN gateways, VNet peering data, Global Reach data and add-on,
+carrier virtual circuits and cross-connects - from layered price books
+(pricing/*.yaml, then the book of `erdesign pricing fetch` when it is newer, then
+``pricing=[...]`` overlays) for the base traffic or one of its usage scenarios, and
 returns a :class:`CostReport`. A price that no book has is an UNPRICED line,
 never a silent 0, and the totals say what they leave out.
 """
@@ -13,7 +15,8 @@ from typing import Any, Iterable, Mapping, Optional
 
 from .report import CostLine, CostReport, PlanComparison, ScenarioResult, Totals
 
-__all__ = ["compute", "CostReport", "CostLine", "Totals", "PlanComparison", "normalize_plan", "MAX_MONTHS"]
+__all__ = ["compute", "compute_scenarios", "CostReport", "CostLine", "Totals", "PlanComparison", "ScenarioResult",
+           "normalize_plan", "MAX_MONTHS"]
 
 # what the hourly meters price, for the assumption about hours a month
 HOURLY = {"er_gateway": "ExpressRoute gateways", "vpn_gateway": "VPN gateways", "public_ip": "public IPs"}
