@@ -18,7 +18,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from ..errors import InputError, InputErrors
 
@@ -163,8 +163,7 @@ def next_url(api_url: str, next_link: str) -> str:
 
 
 def _quote(text, safe="", encoding=None, errors=None):
-    from urllib.parse import quote
-
+    """Percent-encode as the API's own links do: quotes, $ and parentheses stay readable."""
     return quote(text, safe="'$()", encoding=encoding, errors=errors)
 
 
