@@ -19,6 +19,13 @@ class CliResult:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _no_user_price_cache(tmp_path_factory, monkeypatch):
+    """No test reads or writes the user's real cache: `erdesign cost` would layer a fetched
+    price book from there over the shipped ones. Each test gets its own empty cache folder."""
+    monkeypatch.setenv("ERDESIGN_CACHE_DIR", str(tmp_path_factory.mktemp("cache", numbered=True)))
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return REPO

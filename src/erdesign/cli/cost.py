@@ -29,6 +29,10 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
               help=f"TCO horizon in months (at most {MAX_MONTHS}, a sanity bound).")
 @click.option("--pricing", "pricing", multiple=True, type=click.Path(dir_okay=False),
               help="Overlay a price book (same format as pricing/*.yaml); repeatable, later wins.")
+@click.option("--no-fetched", "no_fetched", is_flag=True,
+              help="Ignore the price book written by `erdesign pricing fetch` (use the shipped books).")
+@click.option("--scenario", default=None, metavar="NAME|all",
+              help="Price one of the design's traffic.scenarios, or 'all' to compare every scenario with the base.")
 @click.option("--egress", multiple=True, metavar="CIRCUIT=GB", help="Outbound GB/month of a circuit (replaces traffic).")
 @click.option("--peering-out", multiple=True, metavar="PEERING=GB",
               help="GB/month leaving the VNet of a VNet peering (replaces traffic).")
@@ -42,8 +46,8 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--plot", "plot", type=click.Path(dir_okay=False), metavar="FILE.png|FILE.svg",
               help="Also draw the cumulative TCO per circuit and plan, the break-even and the cost by component "
                    "(needs matplotlib: pip install 'erdesign[plot]').")
-def cost(paths, parameters, verbose, metered, unlimited, months, pricing, egress, peering_out, peering_in,
-         global_reach, vpn_gb, fmt, output, plot):
+def cost(paths, parameters, verbose, metered, unlimited, months, pricing, no_fetched, scenario, egress, peering_out,
+         peering_in, global_reach, vpn_gb, fmt, output, plot):
     """Price a design: circuits, Direct ports, gateways, VNet peering, Global Reach, carrier links.
 
     Every line shows quantity, unit price, formula, source and confidence; ESTIMATE and
@@ -63,10 +67,10 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, egress
     from ..costing.book import load_books
     from ..costing.render import render
 
-    books = load_books(list(pricing))  # a malformed book fails before the design is read
+    books = load_books(list(pricing), fetched=not no_fetched)  # a malformed book fails before the design is read
     design = load_inputs(paths, parameters, verbose)
     plan = "metered" if metered else ("unlimited" if unlimited else None)
-    report = compute(design, months=months, plan=plan, books=books, **usage)
+    report = compute(design, months=months, plan=plan, books=books, scenario=scenario, **usage)
     text = render(report, fmt)
     if output:
         from ._io import write_atomic

@@ -97,12 +97,11 @@ def _text(report: CostReport, markdown: bool) -> str:
     cur = report.currency
     notes = _Notes()
     out: list[str] = []
-    books = ", ".join(f"{b['book']} {b['as_of']}" + (" (ILLUSTRATIVE)" if b.get("illustrative") else "")
-                      for b in report.books)
+    books = ", ".join(_book_name(b) for b in report.books)
     plan = {"MeteredData": "every circuit repriced as Metered (what-if)",
             "UnlimitedData": "every circuit repriced as Unlimited (what-if)"}.get(report.plan_override or "",
                                                                                "each circuit on its own plan")
-    title = f"Cost of {report.design}"
+    title = f"Cost of {report.design}" + (f", usage scenario '{report.scenario}'" if report.scenario else "")
     what_if = _what_if(report)
     if markdown:
         out += [f"# {title}", "", f"Amounts in {cur}; {report.hours_per_month} h a month; {plan}; price books: {books}.", ""]
@@ -126,13 +125,15 @@ def _text(report: CostReport, markdown: bool) -> str:
     out.append("")
     out += _totals(report, markdown)
     out += _comparisons(report, markdown)
+    out += _scenarios(report, markdown)
     if notes.items:
         out += (["## Notes", ""] if markdown else ["Notes", "-----"])
         for i, text in enumerate(notes.items, 1):
             out += [f"[{i}] {text}  "] if markdown else _wrap(f"[{i}] {text}", indent=" " * len(f"[{i}] "))
         out.append("")
-    if report.assumptions:
+    if report.assumptions or report.assumed:
         out += (["## Assumptions", ""] if markdown else ["Assumptions", "-----------"])
+        out += _assumed(report, markdown)
         out += _bullets(report.assumptions, markdown)
         out.append("")
     sources = report.sources_used()
@@ -141,6 +142,39 @@ def _text(report: CostReport, markdown: bool) -> str:
         out += _bullets([f"{key}: {text}" for key, text in sources.items()], markdown)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _assumed(report: CostReport, markdown: bool) -> list[str]:
+    """The assumed quantities, each once, with what it applies to and where to change it."""
+    if not report.assumed:
+        return []
+    if markdown:
+        from tabulate import tabulate
+
+        rows = [[_cell(a["assumed"], True), _cell(", ".join(a["applies_to"]), True), _cell(a["change"], True)]
+                for a in report.assumed]
+        table = tabulate(rows, headers=["Assumed", "Applies to", "Where to change it"], tablefmt="github",
+                         disable_numparse=True)
+        return [table, ""] if report.assumptions else [table]
+    out = ["Assumed quantities (each listed once, with where to change it):"]
+    for a in report.assumed:
+        out += _wrap(a["assumed"], indent="  ", first="- ")
+        out += _wrap(f"applies to: {', '.join(a['applies_to'])}; change: {a['change']}", indent="      ",
+                     first="    ")
+    if report.assumptions:
+        out.append("Other assumptions:")
+    return out
+
+
+def _book_name(book: dict) -> str:
+    """'azure 2026-03-31', 'carriers 2026-11-25 (ILLUSTRATIVE)', or a fetched book with where it came from."""
+    name = f"{book['book']} {book['as_of']}"
+    if book.get("illustrative"):
+        name += " (ILLUSTRATIVE)"
+    if book.get("fetched_at"):
+        name += f" (fetched {book['fetched_at']} from {book.get('fetched_from')}"
+        name += f", file {book['file']})" if book.get("file") else ")"
+    return name
 
 
 def _what_if(report: CostReport) -> str:
@@ -394,7 +428,51 @@ def _comparisons(report: CostReport, markdown: bool) -> list[str]:
                         colalign=("left", "left", "right", "left", "right", "right", "right", "right", "right")))
     out.append("")
     out += _bullets([f"{c.circuit}: {c.recommendation}" for c in report.comparisons], markdown)
+    if report.plan_changes:
+        out += _bullets([f"Plan changes: {text}" for text in report.plan_changes], markdown)
     out.append("")
+    return out
+
+
+def _scenarios(report: CostReport, markdown: bool) -> list[str]:
+    """--scenario all: each scenario's totals and plan comparison, and the break-even against their range."""
+    from tabulate import tabulate
+
+    if not report.scenarios:
+        if report.scenario_names and not report.scenario:
+            hint = (f"The design has usage scenarios ({', '.join(report.scenario_names)}): price them with "
+                    "--scenario NAME, or compare them all with --scenario all.")
+            return [hint, ""] if markdown else _wrap(hint) + [""]
+        return []
+    head = f"Usage scenarios ({report.currency}; TCO over {report.months} months)"
+    out = [f"## {head}", ""] if markdown else [head, "-" * len(head)]
+    every = [("base", "the traffic as given", report)] + [(s.name, s.description, s.report) for s in report.scenarios]
+    rows = [[name, _cell(description, markdown), _at_least(r.totals.monthly, r.totals.monthly_complete),
+             _at_least(r.totals.tco, r.totals.complete)] for name, description, r in every]
+    fmt = "github" if markdown else "simple"
+    out.append(tabulate(rows, headers=["Scenario", "Traffic", "Monthly", "TCO"], tablefmt=fmt, disable_numparse=True,
+                        colalign=("left", "left", "right", "right"), maxcolwidths=[None, 60, None, None]))
+    out.append("")
+    plans = []
+    for name, _, r in every:
+        for c in r.comparisons:
+            if c.confidence == "n/a":
+                continue
+            cheaper = "—"
+            if c.comparable and c.metered_monthly is not None and c.unlimited_monthly is not None:
+                cheaper = ("Metered" if c.metered_monthly < c.unlimited_monthly else
+                           "Unlimited" if c.unlimited_monthly < c.metered_monthly else "either")
+            plans.append([name, c.circuit, fmt_number(c.egress_gb, 0) if c.egress_gb is not None else "not given",
+                          fmt_money(c.metered_monthly) if c.metered_monthly is not None else "UNPRICED",
+                          fmt_money(c.unlimited_monthly) if c.unlimited_monthly is not None else "UNPRICED", cheaper])
+    if plans:
+        out.append(tabulate(plans, headers=["Scenario", "Circuit", "Egress GB", "Metered", "Unlimited", "Cheaper"],
+                            tablefmt=fmt, disable_numparse=True,
+                            colalign=("left", "left", "right", "right", "right", "left")))
+        out.append("")
+    if report.scenario_verdicts:
+        out += _bullets(report.scenario_verdicts, markdown)
+        out.append("")
     return out
 
 

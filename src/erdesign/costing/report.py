@@ -21,6 +21,8 @@ _NOUNS = {
     "vpn_data": ("VPN data charge", "VPN data charges"),
     "vnet_peering": ("VNet peering data charge", "VNet peering data charges"),
     "global_reach_data": ("Global Reach data charge", "Global Reach data charges"),
+    "global_reach_addon": ("Global Reach add-on fee", "Global Reach add-on fees"),
+    "public_ip": ("public IP fee", "public IP fees"),
     "carrier_virtual_circuit": ("virtual circuit fee", "virtual circuit fees"),
     "cross_connect": ("cross-connect fee", "cross-connect fees"),
 }
@@ -262,6 +264,14 @@ class CostReport:
     sources: dict[str, str]
     books: list[dict[str, Any]]
     hours_source: Optional[str] = None
+    # assumed quantities, each once: {"assumed": ..., "applies_to": [...], "change": where to change it}
+    assumed: list[dict[str, Any]] = field(default_factory=list)
+    plan_changes: list[str] = field(default_factory=list)  # how a plan may change later (sourced rules)
+    scenario: Optional[str] = None  # the usage scenario priced (None: the base traffic)
+    scenario_names: list[str] = field(default_factory=list)  # the scenarios the design declares
+    egress_range: dict[str, tuple] = field(default_factory=dict)  # growth: circuit -> (first, last month) GB
+    scenarios: list["ScenarioResult"] = field(default_factory=list)  # --scenario all: each scenario's report
+    scenario_verdicts: list[str] = field(default_factory=list)  # per circuit: break-even vs the scenario range
 
     def __post_init__(self):
         self.totals = make_totals(self.lines, self.months)
@@ -304,9 +314,22 @@ class CostReport:
             "lines": [line.to_dict() for line in self.lines],
             "totals": self.totals.to_dict(),
             "circuits": [c.to_dict() for c in self.comparisons],
+            "plan_changes": list(self.plan_changes),
+            **self._scenario_dict(),
+            "assumed_quantities": [dict(a, applies_to=list(a["applies_to"])) for a in self.assumed],
             "assumptions": list(self.assumptions),
             "sources": self.sources_used(),
         }
+
+    def _scenario_dict(self) -> dict[str, Any]:
+        """Scenario keys, only when the design has scenarios (reports without them are unchanged)."""
+        if not (self.scenario or self.scenarios or self.scenario_names):
+            return {}
+        out: dict[str, Any] = {"scenario": self.scenario or "base", "scenario_names": list(self.scenario_names)}
+        if self.scenarios:
+            out["scenarios"] = [s.to_dict() for s in self.scenarios]
+            out["scenario_verdicts"] = list(self.scenario_verdicts)
+        return out
 
     def to_frame(self):
         """The lines as a pandas DataFrame (pandas is optional: pip install erdesign[pandas])."""
@@ -319,3 +342,16 @@ class CostReport:
 
 def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
     return cents(quantity * unit_price)
+
+
+@dataclass
+class ScenarioResult:
+    """One usage scenario priced beside the base (cost --scenario all)."""
+
+    name: str
+    description: str
+    report: CostReport
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, "totals": self.report.totals.to_dict(),
+                "circuits": [c.to_dict() for c in self.report.comparisons]}
