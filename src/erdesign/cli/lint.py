@@ -76,6 +76,7 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
     from ..engine.config import Config, discover, load_config_file, split_selectors
     from ..engine.report import LintReport
     from ..engine.runner import lint as run_lint
+    from ..errors import InputError, InputErrors
     from .designs import designs_named, run_each
 
     catalog = load_catalog()
@@ -117,8 +118,11 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
                 click.echo(str(err), err=True)
         reports.append(report)
 
-    first_config = config_of(units[0]) if units[0].files else (fixed_config or Config())
-    fmt = fmt or first_config.format
+    if fmt is None:
+        try:
+            fmt = (config_of(units[0]) if units[0].files else (fixed_config or Config())).format
+        except (InputError, InputErrors):
+            fmt = Config().format  # the configuration's error is already reported with its design
     options = {"show_evidence": show_evidence or verbose, "show_suppressed": show_suppressed or verbose}
     pairs = [(unit, report) for (unit, _, _), report in zip(outcomes, reports)]
     text = render_designs(pairs, fmt, **options)
