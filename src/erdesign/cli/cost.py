@@ -39,8 +39,11 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--vpn-gb", multiple=True, metavar="GATEWAY=GB", help="VPN gateway outbound GB/month (replaces traffic).")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--wide", is_flag=True,
+              help="Table: every column (quantity, unit, unit price, zone, …) in 120 columns; "
+                   "the default fits 100 columns.")
 def cost(paths, parameters, verbose, metered, unlimited, months, pricing, egress, peering_out, peering_in,
-         global_reach, vpn_gb, fmt, output):
+         global_reach, vpn_gb, fmt, output, wide):
     """Price a design: circuits, Direct ports, gateways, VNet peering, Global Reach, carrier links.
 
     Every line shows quantity, unit price, formula, source and confidence; ESTIMATE and
@@ -79,9 +82,9 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, egress
     priced = [(unit, report) for unit, report, _ in outcomes if report is not None]
     failed = any(errors for _, _, errors in outcomes)
     if len(outcomes) == 1:
-        text = render(priced[0][1], fmt) if priced else ""
+        text = render(priced[0][1], fmt, wide=wide) if priced else ""
     else:
-        text = render_designs(priced, fmt)
+        text = render_designs(priced, fmt, wide=wide)
     if output and (priced or not failed):
         from ._io import write_atomic
 
@@ -95,7 +98,7 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, egress
         raise SystemExit(2)
 
 
-def render_designs(pairs, fmt: str) -> str:
+def render_designs(pairs, fmt: str, wide: bool = False) -> str:
     """Several designs' cost reports, each under its name."""
     from ..costing.render import render
 
@@ -105,4 +108,4 @@ def render_designs(pairs, fmt: str) -> str:
         return json.dumps([{"design": unit.name, **json.loads(render(report, "json"))} for unit, report in pairs],
                           indent=2, ensure_ascii=False) + "\n"
     header = {"markdown": "## {}\n", "csv": "# design: {}"}.get(fmt, "==> {} <==")
-    return "\n".join(f"{header.format(unit.name)}\n{render(report, fmt)}" for unit, report in pairs)
+    return "\n".join(f"{header.format(unit.name)}\n{render(report, fmt, wide=wide)}" for unit, report in pairs)

@@ -10,8 +10,9 @@ import sys
 import click
 
 from ._inputs import design_files, input_options, load_inputs
+from .terminal import color_option, use_color
 
-_FORMATS = ("text", "concise", "json", "sarif", "github")
+_FORMATS = ("text", "concise", "json", "sarif", "github", "markdown")
 _LEVELS = ("error", "warning", "info")
 
 
@@ -59,9 +60,13 @@ gives the comment grammar.
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Use this configuration file instead of searching for pyproject.toml / .erdesign.yaml.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--stdin-filename", metavar="NAME",
+              help="With PATH '-': the design is read from stdin and reported (and configured) as NAME.")
+@click.option("--no-source", "no_source", is_flag=True, help="Text format: leave out the source line under findings.")
+@color_option
 @input_options
 def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, exit_zero, show_evidence,
-         show_suppressed, config_path, isolated, parameters, verbose):
+         show_suppressed, config_path, isolated, stdin_filename, no_source, color, parameters, verbose):
     """Check designs (YAML, or az/ARM/Terraform JSON) for ExpressRoute limits and mistakes.
 
     Each YAML file is its own design unless a design declares its parts (an
@@ -81,7 +86,14 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
 
     catalog = load_catalog()
     fixed_config = Config() if isolated else (load_config_file(config_path, catalog) if config_path else None)
-    units = designs_named(paths, verbose)
+    if "-" in paths:
+        if len(paths) > 1:
+            raise click.UsageError("'-' (stdin) cannot be combined with other paths")
+        from ..discovery import DesignUnit
+
+        units = [DesignUnit(stdin_filename or "<stdin>", [], "stdin")]
+    else:
+        units = designs_named(paths, verbose)
     if not units:  # only configuration files were named (pre-commit passes .erdesign.yaml too)
         click.echo("erdesign: no design to check", err=True)
         sys.exit(0)
@@ -89,12 +101,18 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
 
     def config_of(unit):
         if unit.name not in configs:
-            configs[unit.name] = fixed_config or discover(unit.files[0] if unit.files else unit.name, catalog)
+            configs[unit.name] = fixed_config or discover(unit.files[0] if unit.files else
+                                                          unit.name, catalog)
         return configs[unit.name]
 
     def check(unit):
         config = config_of(unit)
-        design = load_inputs(unit.files, parameters, verbose)
+        if unit.kind == "stdin":
+            from .terminal import read_stdin_design
+
+            design = read_stdin_design(unit.name)
+        else:
+            design = load_inputs(unit.files, parameters, verbose)
         report = run_lint(
             design,
             config=config,
@@ -106,6 +124,9 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
             catalog=catalog,
         )
         _count_input_files(report)
+        if unit.kind == "stdin":
+            report.files = [unit.name]
+        report.sources = dict(design._sources)
         return report
 
     outcomes = run_each(units, check)
@@ -123,13 +144,15 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
             fmt = (config_of(units[0]) if units[0].files else (fixed_config or Config())).format
         except (InputError, InputErrors):
             fmt = Config().format  # the configuration's error is already reported with its design
-    options = {"show_evidence": show_evidence or verbose, "show_suppressed": show_suppressed or verbose}
+    colour = fmt == "text" and not output and use_color(color)
+    options = {"show_evidence": show_evidence or verbose, "show_suppressed": show_suppressed or verbose,
+               "color": colour, "show_source": not no_source}
     pairs = [(unit, report) for (unit, _, _), report in zip(outcomes, reports)]
     text = render_designs(pairs, fmt, **options)
     if output:
         _write(output, text)
     elif not (len(pairs) == 1 and reports[0].input_errors and fmt in ("text", "concise")):
-        click.echo(text, nl=False)  # a lone unreadable design in text: its errors on stderr say it all
+        click.echo(text, nl=False, color=colour)  # a lone unreadable design in text: its errors on stderr say it all
     for report in reports:
         for err in report.errors:
             click.echo(f"erdesign: {err} (set ERDESIGN_DEBUG=1 for the traceback; please report it)", err=True)

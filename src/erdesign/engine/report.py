@@ -38,6 +38,7 @@ class LintReport:
     fail_on: str = "error"
     docs_url: Optional[str] = None
     input_errors: list = field(default_factory=list)  # InputError: the design could not be read (exit 2)
+    sources: dict = field(default_factory=dict, repr=False)  # file -> text, for source lines under findings
 
     # ---- views
     @property
