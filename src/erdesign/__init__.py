@@ -31,11 +31,28 @@ def _as_design(design_or_paths):
     return load(design_or_paths)
 
 
-def lint(design_or_paths, **options):
-    """Run the rules over a design (a Design or paths); returns a LintReport."""
+def lint(design_or_paths, *, select=None, ignore=None, extend_select=None, severity=None, config=None,
+         fail_on=None, today=None, checks=None, catalog=None):
+    """Run the rules over a design and return a LintReport.
+
+    design_or_paths: a Design (from load()), or a path / list of paths to load as one design.
+    select: rule IDs or prefixes to run (e.g. ["BGP", "NET001"]; "ALL" for every rule).
+    ignore: rule IDs or prefixes to leave out (e.g. ["RES009"]).
+    extend_select: IDs or prefixes to add to the selection.
+    severity: {rule ID or prefix: "error" | "warning" | "info"} overrides.
+    config: an erdesign.engine.config.Config (what pyproject.toml / .erdesign.yaml hold); the
+        arguments above override it.
+    fail_on: lowest severity that makes report.exit_code() 1 (default "error").
+    today: the date suppression expiries are compared with (default: today).
+    checks / catalog: replace the rule registry and catalog (for tests of your own rules).
+
+    The report displays as a table in a notebook; report.to_frame() gives a DataFrame.
+    """
     from .engine.runner import lint as run_lint
 
-    return run_lint(_as_design(design_or_paths), **options)
+    return run_lint(_as_design(design_or_paths), select=select, ignore=ignore, extend_select=extend_select,
+                    severity=severity, config=config, fail_on=fail_on, today=today, checks=checks,
+                    catalog=catalog)
 
 
 def assert_clean(report, soft: bool = False, fail_on: str = "error") -> bool:
@@ -45,8 +62,23 @@ def assert_clean(report, soft: bool = False, fail_on: str = "error") -> bool:
     return check_clean(report, soft=soft, fail_on=fail_on)
 
 
-def cost(design_or_paths, **options):
-    """Price a design (a Design or paths); returns a CostReport."""
+def cost(design_or_paths, *, months=36, plan=None, pricing=(), egress=None, peering_out=None, peering_in=None,
+         global_reach=None, vpn=None, books=None):
+    """Price a design and return a CostReport (displays as a summary in a notebook).
+
+    design_or_paths: a Design (from load()), or a path / list of paths to load as one design.
+    months: TCO horizon in months (default 36).
+    plan: "metered" or "unlimited" to reprice every circuit on that plan (what-if); None keeps each
+        circuit's own plan.
+    pricing: extra price books (paths or PriceBook objects), applied over the packaged ones in order.
+    egress: {circuit: GB per month} outbound; peering_out / peering_in: {VNet peering: GB per month};
+        global_reach: {"circuit:peer" or (circuit, peer): GB per month}; vpn: {gateway: GB per month}.
+        Each replaces the design's traffic section for what it names.
+    books: a loaded PriceBooks (instead of `pricing`).
+
+    tco.totals_frame(), tco.comparisons_frame() and tco.to_frame() give DataFrames (needs pandas).
+    """
     from .costing import compute
 
-    return compute(_as_design(design_or_paths), **options)
+    return compute(_as_design(design_or_paths), months=months, plan=plan, pricing=pricing, egress=egress,
+                   peering_out=peering_out, peering_in=peering_in, global_reach=global_reach, vpn=vpn, books=books)
