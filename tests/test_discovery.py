@@ -122,3 +122,16 @@ def test_library_load_is_unchanged_several_files_make_one_design(tmp_path):
     write(tmp_path, {"c.yaml": "version: 1\n" + CIRCUITS, "az.yaml": AZURE})
     design = erdesign.load(tmp_path / "c.yaml", tmp_path / "az.yaml")
     assert [c.name for c in design.circuits] == ["er-ams"] and [g.name for g in design.gateways] == ["hub-ergw"]
+
+
+def test_library_load_follows_include_lists(tmp_path):
+    import erdesign
+
+    write(tmp_path, {"main.yaml": "version: 1\nname: split\ninclude: [az.yaml]\n" + CIRCUITS, "az.yaml": AZURE})
+    design = erdesign.load(tmp_path / "main.yaml")
+    assert design.name == "split" and [g.name for g in design.gateways] == ["hub-ergw"]
+    write(tmp_path, {"broken.yaml": "version: 1\ninclude: [nowhere.yaml]\n"})
+    from erdesign.errors import InputError
+
+    with pytest.raises(InputError, match="include: 'nowhere.yaml' names no"):
+        erdesign.load(tmp_path / "broken.yaml")

@@ -15,10 +15,19 @@ __all__ = ["load", "lint", "cost", "assert_clean", "__version__"]
 
 
 def load(*paths, **import_options):
-    """Load a design from YAML files, folders, or az CLI / ARM / Terraform JSON."""
+    """Load ONE design from YAML files, folders, or az CLI / ARM / Terraform JSON.
+
+    Every path given is part of the design; a design file's `include:` list brings in its parts too.
+    (The command line finds designs instead: see discovery.discover.)
+    """
+    from .discovery import design_parts
     from .loader import load_design
 
-    return load_design(list(paths), **import_options)
+    files: list = []
+    for path in paths:
+        parts = design_parts(path) if str(path).lower().endswith((".yaml", ".yml")) else [path]
+        files += [part for part in parts if part not in files]
+    return load_design(files, **import_options)
 
 
 def _as_design(design_or_paths):

@@ -78,7 +78,9 @@ def discover(paths: Sequence[str | os.PathLike] = (), cwd: Optional[str] = None,
 
 
 def design_parts(file: str | os.PathLike) -> list[str]:
-    """A design file and, transitively, the files its ``include:`` lists name (for load())."""
+    """A design file and, transitively, the files its ``include:`` lists name (for erdesign.load())."""
+    if not os.path.isfile(file):
+        return [str(file)]  # a folder, or a missing file the loader reports
     finder = _Finder(os.getcwd())
     unit = finder.include_design(str(file))
     if unit.errors:
