@@ -9,19 +9,25 @@ import pytest
 
 import engine_toy as toy
 import erdesign
+from erdesign.output._util import source_root
 from erdesign.output.github import escape_data, escape_property
 
 GOLDEN = Path(__file__).parent / "golden" / "engine"
 UPDATE = bool(os.environ.get("ERDESIGN_UPDATE_GOLDEN"))
 
 
-ROOT_URI = Path(__file__).resolve().parents[1].as_uri() + "/"
 SARIF_SCHEMA = Path(__file__).parent / "fixtures" / "schemas" / "sarif-schema-2.1.0.json"  # see SOURCE.md there
+_ROOT = Path(source_root(str(GOLDEN)))  # the git work tree (a checkout without .git: the golden folder)
+ROOT_URI = _ROOT.as_uri() + "/"
+_GOLDEN_FROM_ROOT = os.path.relpath(GOLDEN, _ROOT).replace(os.sep, "/")
 
 
 def normalize(text: str) -> str:
+    """Version, and where the checkout is: paths are shown relative to the golden folder."""
     v = erdesign.__version__
     text = text.replace(ROOT_URI, "<repository root>/")
+    if _GOLDEN_FROM_ROOT != ".":
+        text = text.replace(f"{_GOLDEN_FROM_ROOT}/design.yaml", "design.yaml")
     return text.replace(f'"version": "{v}"', '"version": "<version>"').replace(
         f'"semanticVersion": "{v}"', '"semanticVersion": "<version>"')
 
@@ -98,7 +104,8 @@ def test_sarif_validates_against_the_schema(toy_cli):
          "properties": {"expires": "2099-12-31"}}]
     assert results["BGP901"]["suppressions"] == []
     loc = results["BGP901"]["locations"][0]["physicalLocation"]
-    assert loc == {"artifactLocation": {"uri": "tests/golden/engine/design.yaml", "uriBaseId": "%SRCROOT%"},
+    assert loc == {"artifactLocation": {"uri": f"{_GOLDEN_FROM_ROOT}/design.yaml".removeprefix("./"),
+                                        "uriBaseId": "%SRCROOT%"},
                    "region": {"startLine": 12, "startColumn": 19, "endLine": 12, "endColumn": 24}}
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in run["results"])
 
