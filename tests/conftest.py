@@ -9,7 +9,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
-SHARED = REPO.parent / "shared"  # ../shared beside the checkout; tests that need it skip when absent
 
 
 @dataclass
@@ -34,13 +33,6 @@ def repo_root() -> Path:
 @pytest.fixture
 def examples_dir() -> Path:
     return EXAMPLES
-
-
-@pytest.fixture
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not present beside the checkout")
-    return SHARED
 
 
 @pytest.fixture

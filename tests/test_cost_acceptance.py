@@ -48,7 +48,7 @@ def write(tmp_path, name: str, text: str):
 # --------------------------------------------------------------------------- 1. lower bounds
 
 def test_every_total_reads_as_a_lower_bound_with_its_reason_when_lines_are_unpriced(run_cli, repo_root):
-    out = run_cli("cost", MULTI, "--unlimited", cwd=repo_root).out
+    out = run_cli("cost", MULTI, "--unlimited", "--wide", cwd=repo_root).out
     rows = out[out.index("Totals (USD)"):].splitlines()
     monthly = next(i for i, row in enumerate(rows) if row.startswith("Monthly "))
     assert "≥ 5,210.02" in rows[monthly]  # gateways' public IPs: 2 × 0.005 × 730 more since issue 15

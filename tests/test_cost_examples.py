@@ -144,12 +144,13 @@ def test_every_example_is_covered(examples_dir):
 
 # --------------------------------------------------------------------------- golden output
 
-@pytest.mark.parametrize("fmt,suffix", [("table", "txt"), ("json", "json")])
-def test_seed_golden_output(run_cli, repo_root, fmt, suffix):
-    result = run_cli("cost", "examples/seed.yaml", "--format", fmt, cwd=repo_root)
+@pytest.mark.parametrize("fmt,suffix,extra", [("table", "txt", ["--wide"]), ("table", "compact.txt", []),
+                                              ("json", "json", []), ("markdown", "md", [])])
+def test_seed_golden_output(run_cli, repo_root, fmt, suffix, extra):
+    result = run_cli("cost", "examples/seed.yaml", "--format", fmt, *extra, cwd=repo_root)
     assert result.code == 0, result.err
     golden = repo_root / "tests" / "golden" / "cost" / f"seed.{suffix}"
-    if UPDATE:
+    if UPDATE or not golden.exists():
         golden.write_text(result.out, encoding="utf-8")
     assert result.out == golden.read_text(encoding="utf-8")
     if fmt == "json":

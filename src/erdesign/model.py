@@ -614,6 +614,13 @@ class Design(Node):
     connections: list[Connection] = Field(default_factory=list)
     vnet_peerings: list[VNetPeering] = Field(default_factory=list)
     traffic: Traffic = Field(default_factory=Traffic)
+    # ---- design discovery (issue 12)
+    include: list[str] = Field(
+        default_factory=list,
+        description="Other files (paths, folders or glob patterns relative to this file) that are parts of "
+                    "this design; naming any part lints the whole design.",
+        examples=[["circuits.yaml", "vnets/*.yaml"]],
+    )
 
     _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
     _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)

@@ -23,6 +23,7 @@ _COMMANDS = {
     "schema": ("erdesign.cli.schema", "schema", "Print the JSON Schema of the design format."),
     "diff": ("erdesign.cli.diff", "diff", "Compare two designs: change safety, findings and cost deltas."),
     "diagram": ("erdesign.cli.diagram", "diagram", "Draw a design's topology (Mermaid, DOT, SVG/PNG)."),
+    "completion": ("erdesign.cli.completion", "completion", "Print the shell completion script (bash, zsh, fish)."),
 }
 
 

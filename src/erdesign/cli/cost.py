@@ -21,7 +21,7 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @input_options
 @click.option("--metered", is_flag=True, help="What-if: price every circuit on the Metered plan.")
 @click.option("--unlimited", is_flag=True, help="What-if: price every circuit on the Unlimited plan.")
@@ -46,12 +46,16 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--plot", "plot", type=click.Path(dir_okay=False), metavar="FILE.png|FILE.svg",
               help="Also draw the cumulative TCO per circuit and plan, the break-even and the cost by component "
                    "(needs matplotlib: pip install 'erdesign[plot]').")
+@click.option("--wide", is_flag=True,
+              help="Table: every column (quantity, unit, unit price, zone, …) in 120 columns; "
+                   "the default fits 100 columns.")
 def cost(paths, parameters, verbose, metered, unlimited, months, pricing, no_fetched, scenario, egress, peering_out,
-         peering_in, global_reach, vpn_gb, fmt, output, plot):
+         peering_in, global_reach, vpn_gb, fmt, output, plot, wide):
     """Price a design: circuits, Direct ports, gateways, VNet peering, Global Reach, carrier links.
 
     Every line shows quantity, unit price, formula, source and confidence; ESTIMATE and
-    UNPRICED lines are marked, and the totals say what they leave out.
+    UNPRICED lines are marked, and the totals say what they leave out. Designs are found
+    as `erdesign lint` finds them (no PATHS: the current folder), each priced on its own.
     """
     if metered and unlimited:
         raise click.UsageError("--metered and --unlimited exclude each other")
@@ -68,19 +72,53 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, no_fet
     from ..costing.render import render
 
     books = load_books(list(pricing), fetched=not no_fetched)  # a malformed book fails before the design is read
-    design = load_inputs(paths, parameters, verbose)
     plan = "metered" if metered else ("unlimited" if unlimited else None)
-    report = compute(design, months=months, plan=plan, books=books, scenario=scenario, **usage)
-    text = render(report, fmt)
-    if output:
+    from .designs import designs_named, run_each
+
+    def price(unit):
+        design = load_inputs(unit.files, parameters, verbose)
+        return compute(design, months=months, plan=plan, books=books, scenario=scenario, **usage)
+
+    units = designs_named(paths, verbose)
+    if not units:
+        click.echo("erdesign: no design to price", err=True)
+        return
+    outcomes = run_each(units, price)
+    for _, _, errors in outcomes:
+        for err in errors:
+            click.echo(str(err), err=True)
+    priced = [(unit, report) for unit, report, _ in outcomes if report is not None]
+    failed = any(errors for _, _, errors in outcomes)
+    if len(outcomes) == 1:
+        text = render(priced[0][1], fmt, wide=wide) if priced else ""
+    else:
+        text = render_designs(priced, fmt, wide=wide)
+    if output and (priced or not failed):
         from ._io import write_atomic
 
         write_atomic(output, text)
-        click.echo(f"wrote {output}: {len(report.lines)} line(s), {len(report.unpriced)} unpriced", err=True)
-    else:
+        lines = sum(len(report.lines) for _, report in priced)
+        unpriced = sum(len(report.unpriced) for _, report in priced)
+        click.echo(f"wrote {output}: {lines} line(s), {unpriced} unpriced", err=True)
+    elif text:
         click.echo(text, nl=False)
-    if plot:
-        _write_plot(plot, plot_format, report)
+    if plot and priced:
+        _write_plot(plot, plot_format, priced[0][1])
+    if failed:
+        raise SystemExit(2)
+
+
+def render_designs(pairs, fmt: str, wide: bool = False) -> str:
+    """Several designs' cost reports, each under its name."""
+    from ..costing.render import render
+
+    if fmt == "json":
+        import json
+
+        return json.dumps([{"design": unit.name, **json.loads(render(report, "json"))} for unit, report in pairs],
+                          indent=2, ensure_ascii=False) + "\n"
+    header = {"markdown": "## {}\n", "csv": "# design: {}"}.get(fmt, "==> {} <==")
+    return "\n".join(f"{header.format(unit.name)}\n{render(report, fmt, wide=wide)}" for unit, report in pairs)
 
 
 def _plot_format(path: str) -> str:

@@ -1,9 +1,13 @@
 """Render a CostReport as a table (infracost-style tree), markdown, CSV or JSON.
 
-The table is for a 120-column terminal: each item's formula and price source sit
-on an indented line under it, and a carrier link's monthly and one-time fees are
-one item. Markdown and CSV keep Formula and Source as columns (documents,
-spreadsheets); JSON is the report's own dictionary.
+The table fits a 100-column terminal by default (compact: Monthly, One-time and
+Confidence columns; quantity and unit price are in the formula line under each
+item); ``wide=True`` (`cost --wide`) shows every column in 120. Each item's
+formula and price source sit on an indented line under it, and a carrier link's
+monthly and one-time fees are one item. Markdown puts the totals and the plan
+comparison first and the cost lines (every column, Formula and Source too) in a
+<details> block, for pull-request comments; CSV keeps every column; JSON is the
+report's own dictionary.
 
 Estimate and unpriced lines are marked in every format: ESTIMATE / UNPRICED in
 capitals with a numbered note (the derivation or the reason), and the totals
@@ -18,6 +22,7 @@ import io
 import json
 import re
 import textwrap
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Optional
 
@@ -25,14 +30,27 @@ from .money import cents, fmt_money, fmt_number
 from .report import CostLine, CostReport, unpriced_summary
 
 FORMATS = ("table", "json", "csv", "markdown")
-WIDTH = 120  # the table format is laid out for a 120-column terminal
+WIDTH = 120  # the wide table (every column) is laid out for a 120-column terminal
+COMPACT_WIDTH = 100  # the default table
+_width: ContextVar[int] = ContextVar("cost_table_width", default=WIDTH)
+_wide: ContextVar[bool] = ContextVar("cost_table_wide", default=True)
 LEGEND = ("verified = cited list price; quote = your figure from the design or your price book; "
           "ESTIMATE = derived or typical figure (see its note); UNPRICED = no defensible price: "
           "left out of the totals, which then read ≥")
 PLAN_NAMES = {"MeteredData": "Metered", "UnlimitedData": "Unlimited"}
 
 
-def render(report: CostReport, fmt: str = "table") -> str:
+def render(report: CostReport, fmt: str = "table", wide: bool = False) -> str:
+    """The report in one of FORMATS; the table is compact (100 columns) unless `wide`."""
+    width_token, wide_token = _width.set(WIDTH if wide else COMPACT_WIDTH), _wide.set(wide)
+    try:
+        return _render(report, fmt)
+    finally:
+        _width.reset(width_token)
+        _wide.reset(wide_token)
+
+
+def _render(report: CostReport, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
@@ -111,21 +129,35 @@ def _text(report: CostReport, markdown: bool) -> str:
         out += _wrap(what_if) if what_if else []
         out.append("")
 
+    if markdown:  # totals and the plan comparison first; the lines, notes and sources folded below
+        lines = _markdown_lines(report, notes) if report.lines else (
+            "(nothing to price: the design has no circuits, gateways, peerings or carrier links)")
+        out += _totals(report, markdown)
+        out += _comparisons(report, markdown)
+        out += _scenarios(report, markdown)
+        out += [f"<details><summary>Cost lines ({len(report.lines)})</summary>", "", lines, "",
+                "_* estimate amount. " + LEGEND + "_", "", "</details>", ""]
+        out += ["<details><summary>Notes, assumptions and sources</summary>", ""]
+        out += _back_matter(report, notes, markdown)
+        out += ["</details>"]
+        return "\n".join(out).rstrip("\n") + "\n"
     if not report.lines:
         out.append("(nothing to price: the design has no circuits, gateways, peerings or carrier links)")
-    elif markdown:
-        out.append(_markdown_lines(report, notes))
     else:
         out += _tree(report, notes)
     out.append("")
-    if markdown:
-        out.append("_* estimate amount. " + LEGEND + "_")
-    else:
-        out += _wrap("* estimate amount. " + LEGEND)
+    out += _wrap("* estimate amount. " + LEGEND)
     out.append("")
     out += _totals(report, markdown)
     out += _comparisons(report, markdown)
     out += _scenarios(report, markdown)
+    out += _back_matter(report, notes, markdown)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _back_matter(report: CostReport, notes: _Notes, markdown: bool) -> list[str]:
+    """Numbered notes, assumptions and sources."""
+    out: list[str] = []
     if notes.items:
         out += (["## Notes", ""] if markdown else ["Notes", "-----"])
         for i, text in enumerate(notes.items, 1):
@@ -141,7 +173,7 @@ def _text(report: CostReport, markdown: bool) -> str:
         out += (["## Sources", ""] if markdown else ["Sources", "-------"])
         out += _bullets([f"{key}: {text}" for key, text in sources.items()], markdown)
         out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+    return out
 
 
 def _assumed(report: CostReport, markdown: bool) -> list[str]:
@@ -200,8 +232,8 @@ def _and(names: list[str]) -> str:
 
 
 def _wrap(text: str, indent: str = "", first: str = "") -> list[str]:
-    """A paragraph wrapped to WIDTH; URLs and other long words are never broken."""
-    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=indent,
+    """A paragraph wrapped to the table's width; URLs and other long words are never broken."""
+    return textwrap.wrap(text, _width.get(), initial_indent=first, subsequent_indent=indent,
                          break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
 
 
@@ -251,6 +283,7 @@ def _markdown_lines(report: CostReport, notes: _Notes) -> str:
 
 _TREE_HEADERS = ["Name", "Qty", "Unit", "Unit price", "Monthly", "One-time", "Confidence"]
 _RIGHT = (False, True, False, True, True, True, False)
+_COMPACT_COLUMNS = [4, 5, 6]  # Monthly, One-time, Confidence: quantity and unit price are in the formula line
 _GAP = "  "
 _MIN_NAME = 36
 _NBSP = "\u00a0"  # textwrap never breaks at it
@@ -309,17 +342,20 @@ def _tree(report: CostReport, notes: _Notes) -> list[str]:
                 details[id(line)] = _detail(line, notes)
             for line in _folded(lines):
                 details[id(line)] = f"{_none_expected(line, notes)}   [{line.source}]"
-    widths = [max([len(_TREE_HEADERS[c])] + [len(row[c - 1]) for row in cells.values()])
-              for c in range(1, len(_TREE_HEADERS))]
-    longest = max(len(_TREE_HEADERS[0]), *(3 + len(name) for _, items in groups for name, _ in items))
-    name_width = min(longest, max(_MIN_NAME, WIDTH - sum(widths) - len(_GAP) * len(widths)))
+    columns = list(range(1, len(_TREE_HEADERS))) if _wide.get() else _COMPACT_COLUMNS
+    headers = [_TREE_HEADERS[0]] + [_TREE_HEADERS[c] for c in columns]
+    right_aligned = [_RIGHT[c] for c in columns]
+    cells = {key: [values[c - 1] for c in columns] for key, values in cells.items()}
+    widths = [max([len(headers[i])] + [len(row[i - 1]) for row in cells.values()]) for i in range(1, len(headers))]
+    longest = max(len(headers[0]), *(3 + len(name) for _, items in groups for name, _ in items))
+    name_width = min(longest, max(_MIN_NAME, _width.get() - sum(widths) - len(_GAP) * len(widths)))
 
     def row(name: str, values: list[str]) -> str:
         parts = [name.ljust(name_width)]
-        parts += [v.rjust(w) if right else v.ljust(w) for v, w, right in zip(values, widths, _RIGHT[1:])]
+        parts += [v.rjust(w) if right else v.ljust(w) for v, w, right in zip(values, widths, right_aligned)]
         return _GAP.join(parts).rstrip()
 
-    out = [row(_TREE_HEADERS[0], _TREE_HEADERS[1:]), _GAP.join("-" * w for w in [name_width] + widths)]
+    out = [row(headers[0], headers[1:]), _GAP.join("-" * w for w in [name_width] + widths)]
     blank = [""] * len(widths)
     for g, (group, items) in enumerate(groups):
         if g:
@@ -391,8 +427,9 @@ def _totals(report: CostReport, markdown: bool) -> list[str]:
     if t.unpriced:
         what = "**NOT INCLUDED**" if markdown else "NOT INCLUDED"
         n = len(t.unpriced)
-        out.append(f"{what}: {n} unpriced line{'s' if n != 1 else ''}, so the totals marked ≥ are lower bounds "
-                   "(the real cost is at least that):")
+        sentence = (f"{what}: {n} unpriced line{'s' if n != 1 else ''}, so the totals marked ≥ are lower bounds "
+                    "(the real cost is at least that):")
+        out += [sentence] if markdown or _wide.get() else _wrap(sentence)
         out += _bullets(t.excludes(), markdown)
     else:
         out.append("Every line is priced: the totals are complete.")
@@ -422,10 +459,13 @@ def _comparisons(report: CostReport, markdown: bool) -> list[str]:
             fmt_number(c.break_even_gb, 0) if c.break_even_gb is not None else "—",
             f"{fmt_number(c.break_even_pct, 1)}%" if c.break_even_pct is not None else "—",
         ])
-    out.append(tabulate(rows, headers=["Circuit", "Plan", "Bandwidth", "Zone", "Egress GB", "Metered", "Unlimited",
-                                       "Break-even GB", "% capacity"],
+    headers = ["Circuit", "Plan", "Bandwidth", "Zone", "Egress GB", "Metered", "Unlimited", "Break-even GB",
+               "% capacity"]
+    align = ("left", "left", "right", "left", "right", "right", "right", "right", "right")
+    keep = range(len(headers)) if markdown or _wide.get() else (0, 1, 4, 5, 6, 7)  # compact: fits 100 columns
+    out.append(tabulate([[r[i] for i in keep] for r in rows], headers=[headers[i] for i in keep],
                         tablefmt="github" if markdown else "simple", disable_numparse=True,
-                        colalign=("left", "left", "right", "left", "right", "right", "right", "right", "right")))
+                        colalign=tuple(align[i] for i in keep)))
     out.append("")
     out += _bullets([f"{c.circuit}: {c.recommendation}" for c in report.comparisons], markdown)
     if report.plan_changes:

@@ -176,6 +176,17 @@ class Totals:
             "excludes": self.excludes(),
         }
 
+    def to_frame(self):
+        """The totals as a pandas DataFrame (amount, complete, estimate and quote parts, what is left out)."""
+        from .notebook import totals_frame
+
+        return totals_frame(self)
+
+    def __repr__(self) -> str:
+        from .notebook import totals_repr
+
+        return totals_repr(self)
+
     def _estimate_share(self) -> Optional[Decimal]:
         if not self.tco:
             return None
@@ -338,6 +349,30 @@ class CostReport:
         except ImportError:  # pragma: no cover - depends on the environment
             raise ImportError("to_frame() needs pandas: pip install 'erdesign[pandas]'") from None
         return pd.DataFrame([line.to_dict() for line in self.lines])
+
+    # ---- notebooks
+    def totals_frame(self):
+        """Monthly, one-time, first-year and TCO totals as a DataFrame (needs pandas)."""
+        return self.totals.to_frame()
+
+    def comparisons_frame(self):
+        """Metered vs Unlimited per circuit, with the break-even volume, as a DataFrame (needs pandas)."""
+        from .notebook import comparisons_frame
+
+        return comparisons_frame(self)
+
+    def _repr_html_(self) -> str:
+        from .notebook import report_html
+
+        return report_html(self)
+
+    def __repr__(self) -> str:
+        from .notebook import amount_text
+
+        t = self.totals
+        return (f"<CostReport {self.design}: monthly {amount_text(t.monthly, t.monthly_complete)} {self.currency}, "
+                f"TCO {self.months} months {amount_text(t.tco, t.complete)} {self.currency}, "
+                f"{len(self.lines)} lines, {len(t.unpriced)} unpriced>")
 
 
 def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
