@@ -58,9 +58,11 @@ gives the comment grammar.
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Use this configuration file instead of searching for pyproject.toml / .erdesign.yaml.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--router-config", "router_config", multiple=True, metavar="NAME=FILE",
+              help="Check a router's configuration (IOS-XE, EOS, Junos) against the design (RTR rules); repeatable.")
 @input_options
 def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, exit_zero, show_evidence,
-         show_suppressed, config_path, isolated, parameters, verbose):
+         show_suppressed, config_path, isolated, router_config, parameters, verbose):
     """Check a design (YAML, or az/ARM/Terraform JSON) for ExpressRoute limits and mistakes.
 
     Several files (or a folder) make one design. Configuration comes from
@@ -81,6 +83,7 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
         config = discover(paths[0], catalog)
 
     design = load_inputs(paths, parameters, verbose)
+    _attach_router_configs(design, router_config)
     report = run_lint(
         design,
         config=config,
@@ -104,6 +107,13 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
         if _debug() and err.traceback:
             click.echo(err.traceback, err=True)
     sys.exit(report.exit_code(exit_zero=exit_zero))
+
+
+def _attach_router_configs(design, values) -> None:
+    from ..edge.attach import attach_router_configs, split_pairs
+    from ._io import remember_inputs
+
+    remember_inputs(attach_router_configs(design, split_pairs(values)))
 
 
 def _write(path: str, text: str) -> None:

@@ -1,0 +1,258 @@
+"""The customer edge: router-config rendering (golden), render -> check round trips, the RTR rules on failing
+fixtures (rule and line:col), Microsoft's published samples, both Junos forms, and the CLI."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import erdesign
+from erdesign.edge.attach import attach_router_configs, parse_config
+from erdesign.edge.junos import statements
+from erdesign.edge.render import VENDORS, render_router, select_routers
+from erdesign.engine.runner import lint
+from erdesign.errors import InputError
+from erdesign.loader import load_design_text
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+GOLDEN = Path(__file__).parent / "golden" / "router-config"
+FIXTURES = Path(__file__).parent / "fixtures" / "router"
+CATALOG = ROOT / "rules" / "catalog"
+RTR_PAGES = sorted(CATALOG.glob("RTR*.yaml"))
+
+ciscoconfparse2 = pytest.importorskip("ciscoconfparse2", reason="router configuration checks need ciscoconfparse2")
+
+
+def rtr_findings(design):
+    report = lint(design, select=["RTR"])
+    assert report.errors == []
+    return [f for f in report.active if f.rule.startswith("RTR")]
+
+
+def render_all(design, vendor):
+    return "\n".join(render_router(design, t, vendor) for t in select_routers(design, None))
+
+
+# --------------------------------------------------------------------------- rendering
+
+@pytest.mark.parametrize("vendor", VENDORS)
+@pytest.mark.parametrize("example", ["seed", "minimal", "multi-region"])
+def test_rendered_configuration_matches_golden(example, vendor):
+    design = erdesign.load(str(EXAMPLES / f"{example}.yaml"))
+    golden = (GOLDEN / f"{example}.{vendor}.cfg").read_text(encoding="utf-8")
+    assert render_all(design, vendor) == golden
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+@pytest.mark.parametrize("example", ["seed", "minimal", "multi-region"])
+def test_render_then_check_round_trip_has_no_findings(example, vendor, tmp_path):
+    design = erdesign.load(str(EXAMPLES / f"{example}.yaml"))
+    pairs = []
+    for target in select_routers(design, None):
+        path = tmp_path / f"{target.name}.cfg"
+        path.write_text(render_router(design, target, vendor), encoding="utf-8")
+        pairs.append((target.name if target.router is not None else None, str(path)))
+    attach_router_configs(design, pairs)
+    assert [f"{f.loc} {f.rule} {f.message}" for f in rtr_findings(design)] == []
+    # and every link of the design was found in the configurations
+    assert sum(len(t.links) for t in select_routers(design, None)) >= 2
+
+
+@pytest.mark.parametrize("vendor", ["ios-xe", "eos"])
+def test_rendered_ios_style_parses_with_ciscoconfparse2(vendor):
+    design = erdesign.load(str(EXAMPLES / "multi-region.yaml"))
+    text = render_router(design, select_routers(design, "nyc-rtr1")[0], vendor)
+    parse = ciscoconfparse2.CiscoConfParse(text.splitlines(), syntax="ios")
+    interfaces = parse.find_objects(r"^interface ")
+    assert [o.text for o in interfaces] == ["interface Te0/1/0.100", "interface Te0/1/0.101"]
+    assert len(parse.find_objects(r"^router bgp 64512$")) == 1
+    assert len([o for o in parse.find_objects(r"neighbor \S+ remote-as 12076$")]) == 2
+
+
+def test_rendered_junos_parses_with_ciscoconfparse2_and_agrees_with_the_reader():
+    design = erdesign.load(str(EXAMPLES / "multi-region.yaml"))
+    text = render_router(design, select_routers(design, "fra-rtr2")[0], "junos")
+    parse = ciscoconfparse2.CiscoConfParse(text.splitlines(), syntax="junos")
+    theirs = sorted(o.text.strip() for o in parse.find_objects(r"^\s+neighbor "))
+    mine = sorted("neighbor " + [w.text for w in s][-1] for s, in
+                  [(s,) for s in statements(text, "x")[0]] if [w.text for w in s][-2:-1] == ["neighbor"])
+    assert theirs == mine == ["neighbor 172.31.1.14", "neighbor 172.31.1.6"]
+
+
+def test_md5_is_a_placeholder_never_a_key():
+    design = erdesign.load(str(EXAMPLES / "seed.yaml"))
+    design.circuits[0].peerings[0].md5 = True
+    for vendor in VENDORS:
+        text = render_all(design, vendor)
+        assert "MD5-KEY-PLACEHOLDER" in text
+
+
+def test_vrf_renders_and_round_trips(tmp_path):
+    design = erdesign.load(str(EXAMPLES / "seed.yaml"))
+    for router in design.routers:
+        router.vrf = "CUST1"
+    for vendor in VENDORS:
+        target = select_routers(design, "rtr1")[0]
+        text = render_router(design, target, vendor)
+        assert "CUST1" in text
+        path = tmp_path / f"rtr1.{vendor}"
+        path.write_text(text, encoding="utf-8")
+        attach_router_configs(design, [("rtr1", str(path))])
+        assert rtr_findings(design) == [], vendor
+
+
+# --------------------------------------------------------------------------- every mismatch kind, at its line
+
+FAILING = [
+    ("seed-rtr1-tags.cfg", "RTR001", 8, 22, "S-tag 30"),
+    ("seed-rtr1-ctag.conf", "RTR001", 11, 38, "C-tag/VLAN 82"),
+    ("seed-rtr1-address.cfg", "RTR002", 9, 13, "192.0.2.97/29"),
+    ("seed-rtr1-neighbor-missing.cfg", "RTR003", 6, 11, "no BGP neighbour 192.0.2.98"),
+    ("seed-rtr1-neighbor-address.eos", "RTR003", 22, 13, "192.0.2.99 is not Microsoft's address"),
+    ("seed-rtr1-remote-as.conf", "RTR004", 46, 21, "remote AS 8075"),
+    ("seed-rtr1-local-as.cfg", "RTR005", 20, 12, "AS 65010"),
+    ("seed-rtr1-md5.cfg", "RTR006", 26, 22, "has an MD5 key (value not shown)"),
+    ("seed-rtr1-bfd.eos", "RTR007", 22, 13, "has no BFD"),
+    ("seed-rtr1-max-prefix.conf", "RTR008", 56, 33, "maximum-prefix 20,000 is above the 1,000"),
+    ("seed-rtr1-no-max-prefix.cfg", "RTR008", 23, 11, "has no maximum-prefix"),
+    ("seed-rtr1-advertised.cfg", "RTR009", 14, 61, "a range (10.0.0.0/8 and longer)"),
+    ("seed-rtr1-advertised-missing.conf", "RTR009", 50, 20, "does not advertise 203.0.113.0/24"),
+]
+
+
+@pytest.mark.parametrize("name,rule,line,col,text", FAILING, ids=[f[0] for f in FAILING])
+def test_each_mismatch_is_reported_at_its_line(name, rule, line, col, text):
+    design = erdesign.load(str(EXAMPLES / "seed.yaml"))
+    attach_router_configs(design, [("rtr1", str(FIXTURES / name))])
+    found = [(f.rule, f.loc.line, f.loc.col) for f in rtr_findings(design)]
+    assert found == [(rule, line, col)]
+    message = rtr_findings(design)[0].message
+    assert text in message and message.startswith("router 'rtr1': circuit 'useasterc1cust1'")
+
+
+def test_one_session_only(tmp_path):
+    design = erdesign.load(str(EXAMPLES / "minimal.yaml"))
+    primary = select_routers(design, "unnamed-primary-router")[0]
+    path = tmp_path / "primary.cfg"
+    path.write_text(render_router(design, primary, "ios-xe"), encoding="utf-8")
+    attach_router_configs(design, [(None, str(path))])
+    found = rtr_findings(design)
+    assert [f.rule for f in found] == ["RTR010"]
+    assert "secondary session (neighbour 172.16.0.6)" in found[0].message
+    assert found[0].loc.file == str(path)
+
+
+def test_md5_missing_on_the_router_side():
+    design = erdesign.load(str(EXAMPLES / "seed.yaml"))
+    design.circuits[0].peerings[0].md5 = True
+    attach_router_configs(design, [("rtr1", str(GOLDEN / "seed.ios-xe.cfg"))])
+    rules = {f.rule for f in rtr_findings(design)}
+    assert rules == {"RTR006"}
+
+
+def test_secret_values_are_never_printed(run_cli):
+    result = run_cli("lint", str(EXAMPLES / "seed.yaml"), "--select", "RTR", "--router-config",
+                     f"rtr1={FIXTURES / 'seed-rtr1-md5.cfg'}", "-f", "json")
+    assert result.code == 1
+    assert "070C285F4D06485744" not in result.out + result.err
+    assert "RTR006" in result.out
+
+
+# --------------------------------------------------------------------------- Microsoft's published samples
+
+def test_microsoft_bfd_article_sample_via_config_file(run_cli):
+    """The BFD article's IOS-XE sample has no maximum-prefix; everything else matches its peering."""
+    result = run_cli("lint", str(FIXTURES / "ms-bfd-design.yaml"), "--select", "RTR", "-f", "concise")
+    assert result.code == 0
+    lines = [line for line in result.out.splitlines() if "RTR" in line]
+    assert len(lines) == 1 and lines[0].startswith(f"{FIXTURES / 'ms-bfd-iosxe.cfg'}:12:16: RTR008")
+
+
+@pytest.mark.parametrize("name,line,col", [("ms-samples-junos.conf", 35, 34), ("ms-samples-eos.cfg", 7, 11),
+                                           ("ms-samples-iosxe.cfg", 8, 11)])
+def test_microsoft_router_configuration_samples(name, line, col):
+    """The samples article's QinQ + eBGP + BFD + prefixes, filled in: only the maximum-prefix guard is missing."""
+    design = erdesign.load(str(FIXTURES / "ms-samples-design.yaml"))
+    attach_router_configs(design, [(None, str(FIXTURES / name))])
+    assert [(f.rule, f.loc.line, f.loc.col) for f in rtr_findings(design)] == [("RTR008", line, col)]
+
+
+# --------------------------------------------------------------------------- Junos forms and bad input
+
+def test_junos_set_form_gives_the_same_findings(tmp_path):
+    curly = (FIXTURES / "seed-rtr1-remote-as.conf").read_text(encoding="utf-8")
+    set_form = "\n".join("set " + " ".join(w.text for w in s) for s in statements(curly, "x")[0])
+    path = tmp_path / "set.conf"
+    path.write_text(set_form + "\n", encoding="utf-8")
+    design = erdesign.load(str(EXAMPLES / "seed.yaml"))
+    attach_router_configs(design, [("rtr1", str(path))])
+    found = rtr_findings(design)
+    assert [f.rule for f in found] == ["RTR004"]
+    line = set_form.splitlines()[found[0].loc.line - 1]
+    assert line[found[0].loc.col - 1:].startswith("8075")
+
+
+def test_junos_inactive_and_deactivated_statements_are_left_out():
+    curly = "protocols { bgp { group g { inactive: neighbor 192.0.2.98 { peer-as 12076; } neighbor 192.0.2.90; } } }"
+    cfg = parse_config(curly, "c.conf", "junos")
+    assert [n.address for n in cfg.neighbors] == ["192.0.2.90"]
+    set_form = ("set protocols bgp group g neighbor 192.0.2.98 peer-as 12076\n"
+                "deactivate protocols bgp group g neighbor 192.0.2.98\n")
+    assert parse_config(set_form, "s.conf", "junos").neighbors == []
+
+
+@pytest.mark.parametrize("text,where", [
+    ("interfaces {\n  xe-0/0/0 {\n    unit 0;\n", "c.conf:2:12"),
+    ("interfaces {\n}\n}\n", "c.conf:3:1"),
+    ("system {\n host-name a\n}\n", "c.conf:2:2"),
+])
+def test_broken_junos_is_a_located_input_error(text, where):
+    with pytest.raises(InputError) as err:
+        parse_config(text, "c.conf", "junos")
+    assert str(err.value).startswith(where)
+
+
+def test_cli_errors_are_exit_2(run_cli, tmp_path):
+    seed = str(EXAMPLES / "seed.yaml")
+    assert run_cli("lint", seed, "--router-config", "nope=x.cfg").code == 2
+    missing = run_cli("lint", seed, "--router-config", f"rtr1={tmp_path / 'absent.cfg'}")
+    assert missing.code == 2 and "router configuration not found" in missing.err
+    assert run_cli("router-config", str(EXAMPLES / "minimal.yaml")).code == 2  # no platform: --vendor needed
+    several = run_cli("router-config", seed, "-o", str(tmp_path / "one.cfg"))
+    assert several.code == 2 and not (tmp_path / "one.cfg").exists()
+
+
+def test_cli_writes_one_file_per_router_into_a_folder(run_cli, tmp_path):
+    result = run_cli("router-config", str(EXAMPLES / "seed.yaml"), "--vendor", "junos", "-o", str(tmp_path))
+    assert result.code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rtr1.cfg", "rtr2.cfg"]
+    assert (tmp_path / "rtr1.cfg").read_text(encoding="utf-8") == \
+        render_router(erdesign.load(str(EXAMPLES / "seed.yaml")),
+                      select_routers(erdesign.load(str(EXAMPLES / "seed.yaml")), "rtr1")[0], "junos")
+
+
+# --------------------------------------------------------------------------- catalog pages
+
+@pytest.mark.parametrize("path", RTR_PAGES, ids=lambda p: p.stem)
+def test_catalog_example_bad_triggers_and_good_does_not(path):
+    rule = path.stem
+    page = yaml.safe_load(path.read_text(encoding="utf-8"))
+    fired = {}
+    for which in ("bad", "good"):
+        example = yaml.safe_load(page["example"][which])
+        design = load_design_text(yaml.safe_dump(example["design"]), f"{rule}.{which}.yaml")
+        config = parse_config(example["router_config"], f"{rule}.{which}.cfg", "ios-xe")
+        from erdesign.edge.attach import AttachedConfig
+
+        design._router_configs = [AttachedConfig("rtr1", config)]
+        fired[which] = [f.rule for f in rtr_findings(design)]
+    assert fired["bad"] == [rule]
+    assert fired["good"] == []
+
+
+def test_every_rule_has_a_page():
+    from erdesign.checks.router import RULES
+
+    assert sorted(p.stem for p in RTR_PAGES) == sorted(RULES)
