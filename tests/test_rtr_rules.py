@@ -2,6 +2,7 @@
 fixtures (rule and line:col), Microsoft's published samples, both Junos forms, and the CLI."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -247,7 +248,12 @@ def test_catalog_example_bad_triggers_and_good_does_not(path):
         from erdesign.edge.attach import AttachedConfig
 
         design._router_configs = [AttachedConfig("rtr1", config)]
-        fired[which] = [f.rule for f in rtr_findings(design)]
+        found = rtr_findings(design)
+        fired[which] = [f.rule for f in found]
+        for ev in (e for f in found for e in f.evidence):  # every quoted number names its table and a date
+            assert re.search(r" ?\[rules/data/\w+\.yaml\]$", ev.source), ev
+            assert re.match(r"\d{4}-\d{2}-\d{2}", ev.as_of), ev
+        assert all(f.loc.file == f"{rule}.{which}.cfg" and f.severity == page["severity"] for f in found)
     assert fired["bad"] == [rule]
     assert fired["good"] == []
 
