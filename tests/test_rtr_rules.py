@@ -262,3 +262,80 @@ def test_every_rule_has_a_page():
     from erdesign.checks.router import RULES
 
     assert sorted(p.stem for p in RTR_PAGES) == sorted(RULES)
+
+
+# --------------------------------------------------------------------------- more shapes of real configurations
+
+def test_vrf_differs_from_the_design():
+    design = erdesign.load(str(EXAMPLES / "seed.yaml"))
+    design.routers[0].vrf = "CUST1"
+    attach_router_configs(design, [("rtr1", str(FIXTURES / "seed-rtr1.cfg"))])
+    found = rtr_findings(design)
+    assert [(f.rule, f.loc.line, f.loc.col) for f in found] == [("RTR011", 6, 11)]
+    assert "is in the global table; the design puts the link in VRF CUST1" in found[0].message
+
+
+def test_clean_rendered_configuration_has_no_findings():
+    design = erdesign.load(str(EXAMPLES / "seed.yaml"))
+    attach_router_configs(design, [("rtr1", str(FIXTURES / "seed-rtr1.cfg"))])
+    assert rtr_findings(design) == []
+
+
+def _check_text(tmp_path, text, name="rtr1.cfg"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    design = erdesign.load(str(EXAMPLES / "seed.yaml"))
+    attach_router_configs(design, [("rtr1", str(path))])
+    return [(f.rule, f.loc.line) for f in rtr_findings(design)]
+
+
+def test_shut_down_neighbour_is_reported(tmp_path):
+    text = (FIXTURES / "seed-rtr1.cfg").read_text(encoding="utf-8").replace(
+        " neighbor 192.0.2.98 fall-over bfd\n", " neighbor 192.0.2.98 fall-over bfd\n neighbor 192.0.2.98 shutdown\n")
+    assert _check_text(tmp_path, text) == [("RTR003", 26)]
+
+
+def test_peer_groups_nested_neighbours_and_aggregates(tmp_path):
+    """Settings inherited from a peer group; the nested `neighbor X` / `remote-as` form; aggregate-address
+    originating an advertised prefix."""
+    text = """interface TenGigabitEthernet0/0/0.28
+ encapsulation dot1Q 29 second-dot1q 28
+ ip address 192.0.2.97 255.255.255.252
+ bfd interval 300 min_rx 300 multiplier 3
+!
+router bgp 65001
+ neighbor AZURE peer-group
+ neighbor AZURE remote-as 12076
+ neighbor AZURE fall-over bfd
+ neighbor 192.0.2.98 peer-group AZURE
+ address-family ipv4
+  network 198.51.100.0 mask 255.255.255.128
+  aggregate-address 10.0.0.0 255.255.240.0 summary-only
+  network 203.0.113.0
+  neighbor AZURE route-map OUT out
+  neighbor AZURE maximum-prefix 500 80
+  neighbor 192.0.2.98 activate
+!
+ip prefix-list P seq 5 permit 198.51.100.0/25
+ip prefix-list P seq 10 permit 10.0.0.0/20
+ip prefix-list P seq 15 permit 203.0.113.0/24
+route-map OUT permit 10
+ match ip address prefix-list P
+ match community 10
+route-map OUT deny 20
+"""
+    assert _check_text(tmp_path, text) == []
+    nested = text.replace(" neighbor 192.0.2.98 peer-group AZURE\n",
+                          " neighbor 192.0.2.98\n  remote-as 12075\n  bfd fast-detect\n")
+    assert _check_text(tmp_path, nested) == [("RTR008", 10), ("RTR004", 11)]  # no group: no maximum-prefix
+
+
+def test_junos_from_conditions_are_anded(tmp_path):
+    """Microsoft's Juniper sample matches `from protocol ...` and a route-filter in one term: only the prefix."""
+    base = (GOLDEN / "seed.junos.cfg").read_text(encoding="utf-8").split("\n\n")[0]
+    text = base.replace("prefix-list ER-useasterc1cust1-PRIVATE-OUT;\n",
+                        "protocol static;\n                prefix-list ER-useasterc1cust1-PRIVATE-OUT;\n")
+    assert "protocol static" in text
+    assert _check_text(tmp_path, text, "rtr1.conf") == []
+    open_term = base.replace("prefix-list ER-useasterc1cust1-PRIVATE-OUT;\n", "protocol direct;\n")
+    assert [r for r, _ in _check_text(tmp_path, open_term, "rtr1.conf")] == ["RTR009"]

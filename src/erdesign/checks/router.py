@@ -19,7 +19,8 @@ from ..errors import Loc
 from ..model import Design
 from ._common import evidence
 
-RULES = ("RTR001", "RTR002", "RTR003", "RTR004", "RTR005", "RTR006", "RTR007", "RTR008", "RTR009", "RTR010")
+RULES = ("RTR001", "RTR002", "RTR003", "RTR004", "RTR005", "RTR006", "RTR007", "RTR008", "RTR009", "RTR010",
+         "RTR011")
 
 
 def _ev_asn() -> Evidence:
@@ -112,6 +113,16 @@ def _address(ctx: _Context, link: EdgeLink, iface: Optional[ConfigInterface]) ->
                       got.loc)
 
 
+def _vrf(ctx: _Context, link: EdgeLink, iface: Optional[ConfigInterface]) -> Iterator[Finding]:
+    if iface is None or not link.vrf:
+        return
+    got = iface.vrf.value if iface.vrf is not None else None
+    if got != link.vrf:
+        where = f"VRF {got}" if got else "the global table"
+        yield ctx.finding("RTR011", link, f"sub-interface {iface.name} is in {where}; the design puts the link in "
+                          f"VRF {link.vrf}", iface.vrf.loc if iface.vrf is not None else iface.loc)
+
+
 def _session(ctx: _Context, link: EdgeLink, nb: ConfigNeighbor) -> Iterator[Finding]:
     if nb.remote_as is None:
         yield ctx.finding("RTR004", link, f"BGP neighbour {nb.address} has no remote AS; Microsoft's is "
@@ -181,9 +192,10 @@ def _advertised_entries(cfg: RouterConfig, nb: ConfigNeighbor) -> tuple[list[Pre
             for clause in clauses:
                 if clause.action != "permit":
                     continue
-                if clause.other_match is not None:
-                    return entries, (f"policy {item.value} also permits routes matched on "
-                                     f"'{clause.other_match.value}'", clause.other_match.loc), undefined
+                # conditions of one clause are ANDed: another match only narrows a prefix match
+                if clause.other_match is not None and not clause.prefix_lists and not clause.prefixes:
+                    return entries, (f"policy {item.value} permits routes matched on "
+                                     f"'{clause.other_match.value}', not on prefixes", clause.other_match.loc), undefined
                 if not clause.prefix_lists and not clause.prefixes:
                     return entries, (f"policy {item.value} has a clause that permits every route", clause.loc), undefined
                 from_lists(clause.prefix_lists)
@@ -244,6 +256,7 @@ def _check_config(design: Design, attached: AttachedConfig, found_sessions: dict
         if iface is not None:
             yield from _tags(ctx, link, iface)
         yield from _address(ctx, link, iface)
+        yield from _vrf(ctx, link, iface)
         nb, exact = _neighbor(cfg, link, iface, taken)
         if nb is None:
             yield ctx.finding("RTR003", link, f"no BGP neighbour {link.microsoft_ip} (Microsoft's address, the second "
@@ -260,6 +273,9 @@ def _check_config(design: Design, attached: AttachedConfig, found_sessions: dict
             yield ctx.finding("RTR003", link, f"BGP neighbour {nb.address} is in "
                               f"{'VRF ' + nb.vrf if nb.vrf else 'the global table'} but sub-interface {iface.name} is in "
                               f"VRF {iface.vrf.value}; the session can't reach Microsoft", nb.loc)
+        if nb.shutdown is not None:
+            yield ctx.finding("RTR003", link, f"BGP neighbour {nb.address} is shut down; the session is configured "
+                              "but never comes up", nb.shutdown)
         yield from _session(ctx, link, nb)
         yield from _interface_bfd(ctx, link, iface, nb)
         yield from _max_prefix(ctx, link, nb)

@@ -43,9 +43,10 @@ def sniff_dialect(text: str) -> str:
 
 
 def parse_config(text: str, file: str, dialect: Optional[str] = None) -> RouterConfig:
-    """Read a configuration; an unmistakably Junos text is read as Junos whatever the design's platform says."""
+    """Read a configuration; a text with unmistakable Junos or EOS statements is read as such whatever the
+    design's platform says (the text is the better witness)."""
     sniffed = sniff_dialect(text)
-    dialect = "junos" if sniffed == "junos" else (dialect or sniffed)
+    dialect = sniffed if sniffed != "ios-xe" else (dialect or sniffed)
     if dialect == "junos":
         from .junos import read_junos
 

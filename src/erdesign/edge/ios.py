@@ -61,13 +61,13 @@ class _Reader:
             elif low[:2] == ["vlan", "id"] and len(w) >= 3 and w[2].isdigit():  # EOS sub-interface form
                 iface.outer_tag = Item(int(w[2]), self.loc(child, 2))
                 iface.tags_loc = self.loc(child)
-            elif low[:2] == ["ip", "address"] and len(w) >= 3:
+            elif low[:2] in (["ip", "address"], ["ipv4", "address"]) and len(w) >= 3:
                 self._address(iface, child, w)
             elif low[:3] == ["ip", "vrf", "forwarding"] and len(w) >= 4:
                 iface.vrf = Item(w[3], self.loc(child, 3))
             elif low[:2] == ["vrf", "forwarding"] and len(w) >= 3:
                 iface.vrf = Item(w[2], self.loc(child, 2))
-            elif low[0] == "vrf" and len(w) == 2 and self.cfg.dialect == "eos":
+            elif low[0] == "vrf" and len(w) == 2:  # EOS (and IOS-XR) form
                 iface.vrf = Item(w[1], self.loc(child, 1))
             elif low[0] == "bfd" and len(w) > 1 and low[1] == "interval":
                 iface.bfd = self.loc(child)
@@ -120,6 +120,8 @@ class _Reader:
             low = [x.lower() for x in w]
             if low[0] == "neighbor" and len(w) >= 3:
                 self._neighbor(child, w, low, vrf)
+            elif low[0] == "neighbor" and len(w) == 2 and child.children:  # nested form: neighbor X / remote-as N
+                self._nested_neighbor(child, w[1], vrf)
             elif low[0] == "address-family":
                 if len(w) > 1 and low[1] != "ipv4":
                     continue
@@ -127,7 +129,7 @@ class _Reader:
                 self._bgp_block(child.children, inner)
             elif low[0] == "vrf" and len(w) == 2:  # EOS: router bgp / vrf NAME
                 self._bgp_block(child.children, w[1])
-            elif low[0] == "network" and len(w) >= 2:
+            elif low[0] in ("network", "aggregate-address") and len(w) >= 2:
                 self._network(child, w, low, vrf)
             elif low[0] == "redistribute":
                 self.cfg.redistributes.setdefault(vrf, []).append(self.loc(child))
@@ -138,6 +140,8 @@ class _Reader:
                 net = ipaddress.ip_network(w[1], strict=False)
             elif "mask" in low and low.index("mask") + 1 < len(w):
                 net = ipaddress.ip_network(f"{w[1]}/{w[low.index('mask') + 1]}", strict=False)
+            elif low[0] == "aggregate-address" and len(w) > 2:
+                net = ipaddress.ip_network(f"{w[1]}/{w[2]}", strict=False)
             else:
                 first = int(w[1].split(".")[0])
                 length = 8 if first < 128 else 16 if first < 192 else 24  # classful, as IOS reads it
@@ -147,37 +151,59 @@ class _Reader:
             return
         self.cfg.networks.setdefault(vrf, []).append(Item(net, self.loc(child, 1)))
 
-    def _neighbor(self, child, w, low, vrf) -> None:
+    def _neighbor(self, child, w, low, vrf, offset: int = 0) -> None:
+        """`neighbor KEY VERB ARGS`; `offset` maps word positions to the line when KEY was on a parent line."""
         key = w[1]
         session = self.sessions.get((vrf, key))
         if session is None:
             session = ConfigNeighbor(address=key, loc=self.loc(child, 1), vrf=vrf)
             self.sessions[(vrf, key)] = session
         verb, args = low[2], w[3:]
+
+        def at(index: int) -> Loc:
+            return self.loc(child, index - offset)
+
         if verb == "remote-as" and args:
             asn = parse_asn(args[0])
             if asn is not None:
-                session.remote_as = Item(asn, self.loc(child, 3))
+                session.remote_as = Item(asn, at(3))
         elif verb == "local-as" and args:
             asn = parse_asn(args[0])
             if asn is not None:
-                session.local_as = Item(asn, self.loc(child, 3))
+                session.local_as = Item(asn, at(3))
         elif verb == "password":
-            session.password = self.loc(child, 2)
+            session.password = at(2)
         elif (verb == "fall-over" and args and args[0].lower() == "bfd") or verb == "bfd":
-            session.bfd = self.loc(child, 2)
+            session.bfd = at(2)
         elif verb in ("maximum-prefix", "maximum-routes") and args and args[0].isdigit():
-            session.max_prefix = Item(int(args[0]), self.loc(child, 3))
+            session.max_prefix = Item(int(args[0]), at(3))
         elif verb == "route-map" and len(args) >= 2 and args[1].lower() == "out":
-            session.export_policies.append(Item(args[0], self.loc(child, 3)))
+            session.export_policies.append(Item(args[0], at(3)))
         elif verb == "prefix-list" and len(args) >= 2 and args[1].lower() == "out":
-            session.export_prefix_lists.append(Item(args[0], self.loc(child, 3)))
+            session.export_prefix_lists.append(Item(args[0], at(3)))
         elif verb == "peer-group" and args:
             self.groups[(vrf, key)] = args[0]
         elif verb == "peer" and len(args) >= 2 and args[0].lower() == "group":  # EOS "peer group NAME"
             self.groups[(vrf, key)] = args[1]
         elif verb == "shutdown":
-            session.shutdown = self.loc(child, 2)
+            session.shutdown = at(2)
+
+    def _nested_neighbor(self, obj, key: str, vrf) -> None:
+        self._neighbor(obj, ["neighbor", key, "-"], ["neighbor", key.lower(), "-"], vrf)
+        for child in obj.children:
+            w = child.text.split()
+            if not w:
+                continue
+            low = [x.lower() for x in w]
+            if low[0] == "address-family":
+                if len(w) < 2 or low[1] == "ipv4":
+                    self._nested_neighbor(child, key, vrf)
+                continue
+            if low[0] == "route-policy":  # IOS-XR: route-policy NAME out
+                low = ["route-map"] + low[1:]
+            if low[:2] == ["bfd", "fast-detect"]:
+                low = ["bfd"]
+            self._neighbor(child, ["neighbor", key] + w, ["neighbor", key.lower()] + low, vrf, offset=2)
 
     def _finish_neighbors(self) -> None:
         for (vrf, key), session in self.sessions.items():
