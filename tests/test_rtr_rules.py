@@ -339,3 +339,55 @@ def test_junos_from_conditions_are_anded(tmp_path):
     assert _check_text(tmp_path, text, "rtr1.conf") == []
     open_term = base.replace("prefix-list ER-useasterc1cust1-PRIVATE-OUT;\n", "protocol direct;\n")
     assert [r for r, _ in _check_text(tmp_path, open_term, "rtr1.conf")] == ["RTR009"]
+
+
+# --------------------------------------------------------------------------- property: render -> check
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def edge_designs(draw):
+    vendor = draw(st.sampled_from(VENDORS))
+    vlan = draw(st.integers(1, 4094))
+    s_tag = draw(st.none() | st.integers(1, 4094))
+    asn = draw(st.integers(64512, 65514))
+    base = draw(st.integers(0, 2 ** 21 - 1)) * 8  # a /29 inside 10.0.0.0/8
+    prefix = f"10.{base >> 16 & 255}.{base >> 8 & 255}.{base & 255}/29"
+    advertised = draw(st.lists(st.sampled_from(["172.16.0.0/16", "172.17.4.0/22", "192.168.10.0/24",
+                                                "198.51.100.0/25"]), unique=True, max_size=3))
+    md5 = draw(st.booleans())
+    bfd = draw(st.sampled_from(["true", "false", "null"]))
+    vrf = draw(st.sampled_from(["null", "CUST1", "blue-vrf"]))
+    named = draw(st.booleans())
+    iface = f"{draw(st.sampled_from(['Te0/0/0', 'xe-1/0/0', 'Ethernet3']))}.{vlan}"
+    tag = f", s_tag: {s_tag}" if s_tag is not None else ""
+    routers = ""
+    links = ""
+    if named:
+        routers = (f"    routers:\n      - {{name: r1, asn: {asn}, vrf: {vrf}, interfaces: [{{name: {iface}{tag}}}]}}\n"
+                   f"      - {{name: r2, asn: {asn}, vrf: {vrf}}}\n")
+        links = f"        primary_link: {{router: r1, interface: {iface}}}\n        secondary_link: {{router: r2{tag}}}\n"
+    elif s_tag is not None:
+        links = f"        primary_link: {{s_tag: {s_tag}}}\n        secondary_link: {{s_tag: {s_tag}}}\n"
+    text = (f"version: 1\nsites:\n  - name: dc\n{routers}    advertised_prefixes: [{', '.join(advertised)}]\n"
+            f"circuits:\n  - name: er1\n    peering_location: Amsterdam\n    provider: Equinix\n    bandwidth: 1Gbps\n"
+            f"    peerings:\n      - type: AzurePrivatePeering\n        peer_asn: {asn}\n        prefix: {prefix}\n"
+            f"        vlan_id: {vlan}\n        md5: {str(md5).lower()}\n        bfd: {bfd}\n"
+            f"        advertised_prefixes: [{', '.join(advertised)}]\n{links}")
+    return text, vendor
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=edge_designs())
+def test_any_rendered_design_checks_clean(case, tmp_path):
+    text, vendor = case
+    design = load_design_text(text, "design.yaml")
+    pairs = []
+    for target in select_routers(design, None):
+        path = tmp_path / f"{target.name}.{vendor}"
+        path.write_text(render_router(design, target, vendor), encoding="utf-8")
+        pairs.append((target.name if target.router is not None else None, str(path)))
+    attach_router_configs(design, pairs)
+    assert [f"{f.rule} {f.loc} {f.message}" for f in rtr_findings(design)] == [], text

@@ -34,26 +34,38 @@ _JUNOS_HINTS = re.compile(r"^\s*(set |deactivate |interfaces\s*\{|protocols\s*\{
                           re.MULTILINE)
 
 
-def sniff_dialect(text: str) -> str:
+_IOS_STYLE = re.compile(r"^(interface \S|router bgp \d|hostname \S|ip prefix-list \S|route-map \S)", re.MULTILINE)
+
+
+def sniff_dialect(text: str) -> Optional[str]:
+    """junos or eos when the text has statements only that dialect writes; ios-xe for other IOS-style text;
+    None when the text says nothing."""
     if _JUNOS_HINTS.search(text):
         return "junos"
     if _EOS_HINTS.search(text):
         return "eos"
-    return "ios-xe"
+    if _IOS_STYLE.search(text):
+        return "ios-xe"
+    return None
 
 
 def parse_config(text: str, file: str, dialect: Optional[str] = None) -> RouterConfig:
-    """Read a configuration; a text with unmistakable Junos or EOS statements is read as such whatever the
-    design's platform says (the text is the better witness)."""
+    """Read a configuration. The text is the better witness of its dialect: Junos or EOS statements win over the
+    design's platform, and IOS-style text is never read as Junos (an EOS platform keeps EOS)."""
     sniffed = sniff_dialect(text)
-    dialect = sniffed if sniffed != "ios-xe" else (dialect or sniffed)
-    if dialect == "junos":
+    if sniffed in ("junos", "eos"):
+        chosen = sniffed
+    elif sniffed == "ios-xe":
+        chosen = dialect if dialect == "eos" else "ios-xe"
+    else:
+        chosen = dialect or "ios-xe"
+    if chosen == "junos":
         from .junos import read_junos
 
         return read_junos(text, file)
     from .ios import read_ios
 
-    return read_ios(text, file, dialect)
+    return read_ios(text, file, chosen)
 
 
 def read_text(path: str) -> str:

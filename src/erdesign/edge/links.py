@@ -254,12 +254,13 @@ def edge_routers(design: Design) -> list[EdgeRouter]:
 
 
 def links_for_config(design: Design, router_name: Optional[str], addresses: set) -> list[EdgeLink]:
-    """The links a configuration of `router_name` (None: a router the design doesn't name) should carry: those that
-    name the router, plus those naming no router whose /30 holds one of the configuration's `addresses`."""
+    """The links a configuration of `router_name` should carry: those that name the router, plus those naming no
+    router whose /30 holds one of the configuration's `addresses`. A configuration given without a router name
+    (None) carries the links whose /30 holds one of its addresses, whichever router the design puts them on."""
     out = []
     for link in edge_links(design):
         if router_name is not None and link.router == router_name:
             out.append(link)
-        elif link.router is None and any(a in link.subnet for a in addresses):
+        elif (link.router is None or router_name is None) and any(a in link.subnet for a in addresses):
             out.append(link)
     return out
