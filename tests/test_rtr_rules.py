@@ -391,3 +391,23 @@ def test_any_rendered_design_checks_clean(case, tmp_path):
         pairs.append((target.name if target.router is not None else None, str(path)))
     attach_router_configs(design, pairs)
     assert [f"{f.rule} {f.loc} {f.message}" for f in rtr_findings(design)] == [], text
+
+
+def test_a_router_suppression_covers_its_configuration_findings():
+    design = erdesign.load(str(EXAMPLES / "seed.yaml"))
+    from erdesign.model import Suppression
+
+    design.routers[0].suppress.append(Suppression(rule="RTR008", reason="limit set by the carrier"))
+    attach_router_configs(design, [("rtr1", str(FIXTURES / "seed-rtr1-no-max-prefix.cfg"))])
+    report = lint(design, select=["RTR"])
+    assert [f.rule for f in report.active] == []
+    assert [(f.rule, f.suppression_reason) for f in report.findings] == [("RTR008", "limit set by the carrier")]
+
+
+def test_config_file_that_is_missing_is_an_input_error(run_cli, tmp_path):
+    design = tmp_path / "d.yaml"
+    design.write_text((EXAMPLES / "seed.yaml").read_text(encoding="utf-8").replace(
+        "        vendor: cisco\n", "        vendor: cisco\n        config_file: configs/rtr.cfg\n", 1), encoding="utf-8")
+    result = run_cli("lint", str(design))
+    assert result.code == 2
+    assert f"{tmp_path / 'configs' / 'rtr.cfg'}: router configuration not found" in result.err

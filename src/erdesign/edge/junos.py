@@ -23,6 +23,7 @@ class Word:
 
 
 Statement = tuple  # tuple[Word, ...]: the full path from the top of the hierarchy
+_PREFIXES = ("inactive:", "protect:", "replace:")  # statement markers, not part of the path
 
 
 # --------------------------------------------------------------------------- tokens
@@ -99,8 +100,8 @@ def _curly(text: str, file: str) -> tuple[list[Statement], list[str]]:
         elif word.text == "{":
             if not current:
                 raise InputError("'{' without a statement before it", Loc(file, word.line, word.col))
-            inactive = current[0].text in ("inactive:", "protect:") and current[0].text == "inactive:"
-            words = tuple(w for w in current if w.text not in ("inactive:", "protect:"))
+            inactive = current[0].text == "inactive:"
+            words = tuple(w for w in current if w.text not in _PREFIXES)
             stack.append(words)
             opened.append(word)
             if inactive and inactive_depth is None:
@@ -111,7 +112,7 @@ def _curly(text: str, file: str) -> tuple[list[Statement], list[str]]:
         elif word.text == ";":
             if current:
                 inactive = current[0].text == "inactive:"
-                words = tuple(w for w in current if w.text not in ("inactive:", "protect:"))
+                words = tuple(w for w in current if w.text not in _PREFIXES)
                 if inactive_depth is None and not inactive and words:
                     statements.append(tuple(w for level in stack for w in level) + words)
             current = []
