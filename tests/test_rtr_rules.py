@@ -245,9 +245,9 @@ def test_catalog_example_bad_triggers_and_good_does_not(path):
         example = yaml.safe_load(page["example"][which])
         design = load_design_text(yaml.safe_dump(example["design"]), f"{rule}.{which}.yaml")
         config = parse_config(example["router_config"], f"{rule}.{which}.cfg", "ios-xe")
-        from erdesign.edge.attach import AttachedConfig
+        from erdesign.edge.attach import AttachedConfig, set_router_configs
 
-        design._router_configs = [AttachedConfig("rtr1", config)]
+        set_router_configs(design, [AttachedConfig("rtr1", config)])
         found = rtr_findings(design)
         fired[which] = [f.rule for f in found]
         for ev in (e for f in found for e in f.evidence):  # every quoted number names its table and a date

@@ -130,5 +130,10 @@ def attach_router_configs(design: Design, pairs: Iterable[tuple[Optional[str], s
         except InputError as exc:
             errors.append(exc)
     InputErrors.raise_if_any(errors)
-    design._router_configs = attached
+    set_router_configs(design, attached)
     return [a.config.file for a in attached]
+
+
+def set_router_configs(design: Design, attached: list[AttachedConfig]) -> None:
+    """Attach configurations already read (replacing any attached before)."""
+    design._router_configs = list(attached)

@@ -8,6 +8,7 @@ asns.yaml, route_limits.yaml).
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -23,6 +24,11 @@ PLATFORM_ALIASES = {
     "junos": "junos", "juniper": "junos", "junos os": "junos",
     "eos": "eos", "arista": "eos", "arista eos": "eos",
 }
+
+
+def config_token(text: str) -> str:
+    """A name safe as one word in any of the three dialects: other characters become '-'."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", text)
 
 
 def edge_table() -> dict:
@@ -87,7 +93,7 @@ class EdgeLink:
     @property
     def policy_name(self) -> str:
         """Prefix-list / route-map / policy name for what this peering advertises."""
-        return f"ER-{self.circuit.name}-{self.short_peering}-OUT"
+        return f"ER-{config_token(self.circuit.name)}-{self.short_peering}-OUT"
 
 
 # --------------------------------------------------------------------------- deriving the links

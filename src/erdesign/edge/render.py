@@ -12,7 +12,7 @@ from typing import Optional
 
 from ..errors import InputError
 from ..model import ROUTER_PLATFORMS, Design
-from .links import EdgeLink, EdgeRouter, bfd_timers, edge_routers, edge_table, microsoft_asn
+from .links import EdgeLink, EdgeRouter, bfd_timers, config_token, edge_routers, edge_table, microsoft_asn
 
 VENDORS = ROUTER_PLATFORMS
 LOCAL_ASN_PLACEHOLDER = "LOCAL-ASN"
@@ -43,12 +43,17 @@ def _prefix(text: str) -> dict:
             "prefixlen": net.prefixlen}
 
 
+def _comment_text(text: str) -> str:
+    """Design text inside a comment or a quoted description: no quotes, comment ends or line breaks."""
+    return " ".join(text.replace('"', "'").replace("*/", "* /").split())
+
+
 def _link_context(link: EdgeLink, router_asn: Optional[int], placeholder_parent: str) -> dict:
     parent = link.parent or placeholder_parent
     unit = link.unit or (str(link.c_tag) if link.c_tag is not None else "0")
     ifname = link.interface or f"{parent}.{unit}"
     return {
-        "circuit": link.circuit.name,
+        "circuit": _comment_text(link.circuit.name),
         "peering": link.peering.type,
         "role": link.role,
         "ifname": ifname,
@@ -67,7 +72,7 @@ def _link_context(link: EdgeLink, router_asn: Optional[int], placeholder_parent:
         "max_prefix": link.max_prefix,
         "max_prefix_basis": link.max_prefix_basis,
         "policy": link.policy_name if link.advertised else None,
-        "group": f"ER-{link.circuit.name}-{link.short_peering}-{link.role.upper()}",
+        "group": f"ER-{config_token(link.circuit.name)}-{link.short_peering}-{link.role.upper()}",
     }
 
 
@@ -96,8 +101,9 @@ def render_context(design: Design, target: EdgeRouter) -> dict:
     policies: list[dict] = []
     for link in target.links:
         if link.advertised and all(p["name"] != link.policy_name for p in policies):
-            policies.append({"name": link.policy_name, "circuit": link.circuit.name, "peering": link.peering.type,
-                             "source": link.advertised_from, "prefixes": [_prefix(p) for p in link.advertised]})
+            policies.append({"name": link.policy_name, "circuit": _comment_text(link.circuit.name),
+                             "peering": link.peering.type,
+                             "source": _comment_text(link.advertised_from), "prefixes": [_prefix(p) for p in link.advertised]})
 
     parents: list[dict] = []
     for ctx in links:
@@ -109,8 +115,8 @@ def render_context(design: Design, target: EdgeRouter) -> dict:
         parent["units"].append(ctx)
 
     return {
-        "design_name": design.name or "(unnamed design)",
-        "router": {"name": target.name, "asn": asn,
+        "design_name": _comment_text(design.name or "(unnamed design)"),
+        "router": {"name": _comment_text(target.name), "asn": asn,
                    "asn_text": str(asn) if asn is not None else LOCAL_ASN_PLACEHOLDER,
                    "links": links},
         "links": links,
