@@ -411,3 +411,24 @@ def test_config_file_that_is_missing_is_an_input_error(run_cli, tmp_path):
     result = run_cli("lint", str(design))
     assert result.code == 2
     assert f"{tmp_path / 'configs' / 'rtr.cfg'}: router configuration not found" in result.err
+
+
+def test_s_tag_known_only_from_the_provider_allows_a_single_tag(tmp_path):
+    """The seed's S-tag 29 is on the router interface (checked strictly); with only the provider's virtual-circuit
+    S-tag, a single-tagged sub-interface may be right (the provider pushes the S-tag), a wrong outer tag isn't."""
+    design_text = (EXAMPLES / "seed.yaml").read_text(encoding="utf-8").replace(", s_tag: 29, vlan_id: 28}", "}")
+    single = (FIXTURES / "seed-rtr1.cfg").read_text(encoding="utf-8").replace(
+        "encapsulation dot1Q 29 second-dot1q 28", "encapsulation dot1Q 28")
+    wrong_outer = single.replace("encapsulation dot1Q 28", "encapsulation dot1Q 31 second-dot1q 28")
+    results = []
+    for text in (single, wrong_outer):
+        path = tmp_path / "rtr1.cfg"
+        path.write_text(text, encoding="utf-8")
+        design = load_design_text(design_text, "seed.yaml")
+        attach_router_configs(design, [("rtr1", str(path))])
+        results.append([(f.rule, f.loc.line) for f in rtr_findings(design)])
+    assert results == [[], [("RTR001", 8)]]
+    design = erdesign.load(str(EXAMPLES / "seed.yaml"))  # the interface's own s_tag: a single tag is wrong
+    path.write_text(single, encoding="utf-8")
+    attach_router_configs(design, [("rtr1", str(path))])
+    assert [(f.rule, f.loc.line) for f in rtr_findings(design)] == [("RTR001", 8)]

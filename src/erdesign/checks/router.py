@@ -87,6 +87,8 @@ def _tags(ctx: _Context, link: EdgeLink, iface: ConfigInterface) -> Iterator[Fin
         place = (iface.inner_tag or iface.outer_tag).loc
         yield ctx.finding("RTR001", link, f"sub-interface {iface.name} carries C-tag/VLAN {inner}; the peering's VLAN "
                           f"is {link.c_tag}", place)
+    if link.s_tag is not None and outer is None and link.s_tag_from.startswith("the provider"):
+        return  # single-tagged towards the provider, which may push its S-tag itself: only a double tag is checked
     if link.s_tag is not None and outer != link.s_tag:
         place = iface.outer_tag.loc if iface.inner_tag is not None and iface.outer_tag else iface.tags_loc or iface.loc
         got = f"S-tag {outer}" if outer is not None else "no S-tag (single-tagged)"

@@ -365,7 +365,7 @@ class _Extractor:
             level.remote_as = Item(parse_asn(attrs[1]), self.loc(words[1]))
         elif name == "local-as" and len(attrs) > 1 and parse_asn(attrs[1]) is not None:
             level.local_as = Item(parse_asn(attrs[1]), self.loc(words[1]))
-        elif name == "authentication-key":
+        elif name in ("authentication-key", "authentication-key-chain"):
             level.password = self.loc(words[0])
         elif name == "bfd-liveness-detection":
             level.bfd = self.loc(words[0])
