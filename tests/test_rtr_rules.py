@@ -432,3 +432,25 @@ def test_s_tag_known_only_from_the_provider_allows_a_single_tag(tmp_path):
     path.write_text(single, encoding="utf-8")
     attach_router_configs(design, [("rtr1", str(path))])
     assert [(f.rule, f.loc.line) for f in rtr_findings(design)] == [("RTR001", 8)]
+
+
+def test_microsoft_interoperability_asr1000_listing(run_cli):
+    """A full CE listing (OSPF, IKEv2/IPsec, two BGP neighbours in VRF 30, route-map `set` lines): the
+    ExpressRoute session lacks BFD and a maximum-prefix; nothing else, and the IKE key is never printed."""
+    result = run_cli("lint", str(FIXTURES / "ms-interop-design.yaml"), "--select", "RTR", "--router-config",
+                     f"ce1={FIXTURES / 'ms-interop-asr1000.cfg'}", "-f", "json", "--show-evidence")
+    assert result.code == 0
+    import json
+
+    found = [(f["rule"], f["line"]) for f in json.loads(result.out)["findings"]]
+    assert found == [("RTR007", 25), ("RTR008", 25)]
+    assert "IamSecure123" not in result.out + result.err
+
+
+def test_junos_set_form_with_a_prompt_echo(tmp_path):
+    text = ("user@mx1> show configuration | display set\n"
+            "set interfaces xe-0/0/0 unit 28 vlan-tags outer 29 inner 28\n"
+            "set interfaces xe-0/0/0 unit 28 family inet address 192.0.2.97/30\n")
+    cfg = parse_config(text, "mx1.set", None)
+    assert cfg.dialect == "junos" and [i.name for i in cfg.interfaces] == ["xe-0/0/0.28"]
+    assert cfg.interfaces[0].tags == (29, 28) and cfg.interfaces[0].outer_tag.loc.line == 2

@@ -30,8 +30,8 @@ def router_configs(design: Design) -> list[AttachedConfig]:
 
 _EOS_HINTS = re.compile(r"^\s*(encapsulation dot1q vlan\b|vrf instance\b|neighbor \S+ maximum-routes\b|"
                         r"neighbor \S+ bfd\s*$|ip routing vrf\b|! device: .*\(.*EOS)", re.IGNORECASE | re.MULTILINE)
-_JUNOS_HINTS = re.compile(r"^\s*(set |deactivate |interfaces\s*\{|protocols\s*\{|system\s*\{|version \S+;)",
-                          re.MULTILINE)
+_JUNOS_HINTS = re.compile(r"^((set|deactivate) \S|\s*(interfaces|protocols|system|policy-options|routing-options|"
+                          r"routing-instances)\s*\{|version \S+;)", re.MULTILINE)
 
 
 _IOS_STYLE = re.compile(r"^(interface \S|router bgp \d|hostname \S|ip prefix-list \S|route-map \S)", re.MULTILINE)

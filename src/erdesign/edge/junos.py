@@ -8,6 +8,7 @@ out; `apply-groups` inheritance is not followed (noted in the result).
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
@@ -24,6 +25,7 @@ class Word:
 
 Statement = tuple  # tuple[Word, ...]: the full path from the top of the hierarchy
 _PREFIXES = ("inactive:", "protect:", "replace:")  # statement markers, not part of the path
+_PROMPT = re.compile(r"^\S+@\S+[>#%]")
 
 
 # --------------------------------------------------------------------------- tokens
@@ -160,10 +162,11 @@ def _set_form(text: str, file: str) -> tuple[list[Statement], list[str]]:
 
 
 def is_set_form(text: str) -> bool:
+    """True when statements are `set ...` lines rather than braces (the first statement decides)."""
     for raw in text.splitlines():
         stripped = raw.strip()
-        if not stripped or stripped.startswith(("#", "/*", "*")):
-            continue
+        if not stripped or stripped.startswith(("#", "/*", "*")) or _PROMPT.match(stripped) or stripped == "{master}":
+            continue  # comments, a CLI prompt echo (user@host> show ...), the {master} banner
         return stripped.split()[0] in ("set", "deactivate", "delete")
     return False
 
