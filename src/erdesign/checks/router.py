@@ -53,7 +53,8 @@ def _interface(cfg: RouterConfig, link: EdgeLink) -> Optional[ConfigInterface]:
         named = next((i for i in cfg.interfaces if same_interface(i.name, link.interface)), None)
         if named is not None:
             return named
-    return next((i for i in cfg.interfaces if any(a.value.ip in link.subnet for a in i.addresses)), None)
+    return next((i for i in cfg.interfaces
+                 if any(a.value.version == 4 and a.value.ip in link.subnet for a in i.addresses)), None)
 
 
 def _neighbor(cfg: RouterConfig, link: EdgeLink, iface: Optional[ConfigInterface], taken: set) -> tuple[Optional[ConfigNeighbor], bool]:
@@ -69,7 +70,7 @@ def _neighbor(cfg: RouterConfig, link: EdgeLink, iface: Optional[ConfigInterface
             address = ipaddress.ip_address(nb.address)
         except ValueError:
             continue
-        if address in link.subnet:
+        if address.version == 4 and address in link.subnet:
             return nb, False
     return None, False
 
@@ -108,7 +109,7 @@ def _address(ctx: _Context, link: EdgeLink, iface: Optional[ConfigInterface]) ->
         yield ctx.finding("RTR002", link, f"sub-interface {iface.name} has no IPv4 address; it needs {want} (the first "
                           f"usable address of {link.subnet})", iface.loc)
         return
-    got = next((a for a in iface.addresses if a.value.ip in link.subnet), iface.addresses[0])
+    got = next((a for a in iface.addresses if a.value.version == 4 and a.value.ip in link.subnet), iface.addresses[0])
     note = " - that is Microsoft's address" if got.value.ip == link.microsoft_ip else ""
     yield ctx.finding("RTR002", link, f"sub-interface {iface.name} has {got.value}{note}; the design's link needs "
                       f"{want} (the first usable address of {link.subnet}; Microsoft takes {link.microsoft_ip})",

@@ -106,12 +106,14 @@ class RouterConfig:
         """Every interface address and neighbour address, for matching links by their /30."""
         out = set()
         for iface in self.interfaces:
-            out.update(a.value.ip for a in iface.addresses)
+            out.update(a.value.ip for a in iface.addresses if a.value.version == 4)
         for nb in self.neighbors:
             try:
-                out.add(ipaddress.ip_address(nb.address))
+                address = ipaddress.ip_address(nb.address)
             except ValueError:
                 continue
+            if address.version == 4:  # ipaddress would test an IPv6 address's low 32 bits against an IPv4 network
+                out.add(address)
         return out
 
     def start(self) -> Loc:
