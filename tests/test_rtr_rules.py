@@ -454,3 +454,21 @@ def test_junos_set_form_with_a_prompt_echo(tmp_path):
     cfg = parse_config(text, "mx1.set", None)
     assert cfg.dialect == "junos" and [i.name for i in cfg.interfaces] == ["xe-0/0/0.28"]
     assert cfg.interfaces[0].tags == (29, 28) and cfg.interfaces[0].outer_tag.loc.line == 2
+
+
+def test_schema_describes_the_router_fields(run_cli):
+    import json
+
+    result = run_cli("schema")
+    defs = json.loads(result.out)["$defs"]
+    assert {"platform", "vrf", "config_file"} <= set(defs["Router"]["properties"])
+    assert defs["Router"]["properties"]["platform"]["examples"] == ["ios-xe", "junos", "eos"]
+    assert {"parent", "vrf", "s_tag", "vlan_id"} <= set(defs["RouterInterface"]["properties"])
+
+
+def test_notes_on_what_was_not_read_go_to_stderr_with_verbose(run_cli, tmp_path):
+    path = tmp_path / "n.conf"
+    path.write_text("set interfaces xe-0/0/0 unit 28 family inet address 192.0.2.97/30\nset apply-groups base\n",
+                    encoding="utf-8")
+    result = run_cli("lint", str(EXAMPLES / "seed.yaml"), "--select", "RTR", "--router-config", f"rtr1={path}", "-v")
+    assert "apply-groups: settings inherited from configuration groups are not read (not checked)" in result.err

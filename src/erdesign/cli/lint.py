@@ -83,7 +83,7 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
         config = discover(paths[0], catalog)
 
     design = load_inputs(paths, parameters, verbose)
-    _attach_router_configs(design, router_config)
+    _attach_router_configs(design, router_config, verbose)
     report = run_lint(
         design,
         config=config,
@@ -109,11 +109,15 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
     sys.exit(report.exit_code(exit_zero=exit_zero))
 
 
-def _attach_router_configs(design, values) -> None:
-    from ..edge.attach import attach_router_configs, split_pairs
+def _attach_router_configs(design, values, verbose: bool) -> None:
+    from ..edge.attach import attach_router_configs, router_configs, split_pairs
     from ._io import remember_inputs
 
     remember_inputs(attach_router_configs(design, split_pairs(values)))
+    for attached in router_configs(design) if verbose else ():
+        for note in attached.config.notes:
+            where = "" if note.startswith(attached.config.file) else f"{attached.config.file}: "
+            click.echo(f"{where}{note} (not checked)", err=True)
 
 
 def _write(path: str, text: str) -> None:

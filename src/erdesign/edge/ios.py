@@ -20,8 +20,8 @@ def _parser(lines: list[str], file: str):
     logger.disable("ciscoconfparse2")
     try:
         return CiscoConfParse(lines, syntax="ios", loguru=False, ignore_blank_lines=False)
-    except Exception as exc:  # the parser's own errors: report, never a traceback
-        raise InputError(f"cannot read the configuration: {type(exc).__name__}: {exc}", file=file) from None
+    except Exception as exc:  # the parser's own errors: report, never a traceback (nor the text: it may hold keys)
+        raise InputError(f"cannot read the configuration (ciscoconfparse2: {type(exc).__name__})", file=file) from None
 
 
 class _Reader:
