@@ -472,3 +472,30 @@ def test_notes_on_what_was_not_read_go_to_stderr_with_verbose(run_cli, tmp_path)
                     encoding="utf-8")
     result = run_cli("lint", str(EXAMPLES / "seed.yaml"), "--select", "RTR", "--router-config", f"rtr1={path}", "-v")
     assert "apply-groups: settings inherited from configuration groups are not read (not checked)" in result.err
+
+
+def _leaf_paths_by_ciscoconfparse2(text: str) -> set:
+    parse = ciscoconfparse2.CiscoConfParse(text.splitlines(), syntax="junos")
+    out = set()
+    for obj in parse.objs:
+        line = obj.text.strip()
+        if obj.children or not line or line.startswith(("/*", "*", "#")):
+            continue
+        out.add(" ".join([a.text.strip() for a in obj.all_parents] + [line]).replace('"', ""))
+    return out
+
+
+def _leaf_paths_by_reader(text: str) -> set:
+    found = [tuple(w.text for w in s) for s in statements(text, "x")[0]]
+    return {" ".join(s) for s in found if not any(len(o) > len(s) and o[:len(s)] == s for o in found)}
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.junos.cfg")) + [FIXTURES / "ms-samples-junos.conf"],
+                         ids=lambda p: p.name)
+def test_junos_reader_agrees_with_ciscoconfparse2(path):
+    """Every statement path of the rendered Junos configurations (and Microsoft's Juniper sample) is read the same
+    by erdesign's Junos reader and by ciscoconfparse2's junos syntax."""
+    for text in path.read_text(encoding="utf-8").split("\n\n"):  # one router per block
+        if text.strip():
+            ours = _leaf_paths_by_reader(text)
+            assert ours and ours == _leaf_paths_by_ciscoconfparse2(text)
