@@ -360,7 +360,8 @@ def edge_designs(draw):
     md5 = draw(st.booleans())
     bfd = draw(st.sampled_from(["true", "false", "null"]))
     vrf = draw(st.sampled_from(["null", "CUST1", "blue-vrf"]))
-    named = draw(st.booleans())
+    layout = draw(st.sampled_from(["two routers", "one router", "unnamed"]))
+    named = layout != "unnamed"
     iface = f"{draw(st.sampled_from(['Te0/0/0', 'xe-1/0/0', 'Ethernet3']))}.{vlan}"
     tag = f", s_tag: {s_tag}" if s_tag is not None else ""
     routers = ""
@@ -368,7 +369,8 @@ def edge_designs(draw):
     if named:
         routers = (f"    routers:\n      - {{name: r1, asn: {asn}, vrf: {vrf}, interfaces: [{{name: {iface}{tag}}}]}}\n"
                    f"      - {{name: r2, asn: {asn}, vrf: {vrf}}}\n")
-        links = f"        primary_link: {{router: r1, interface: {iface}}}\n        secondary_link: {{router: r2{tag}}}\n"
+        second = "r2" if layout == "two routers" else "r1"
+        links = f"        primary_link: {{router: r1, interface: {iface}}}\n        secondary_link: {{router: {second}{tag}}}\n"
     elif s_tag is not None:
         links = f"        primary_link: {{s_tag: {s_tag}}}\n        secondary_link: {{s_tag: {s_tag}}}\n"
     text = (f"version: 1\nsites:\n  - name: dc\n{routers}    advertised_prefixes: [{', '.join(advertised)}]\n"

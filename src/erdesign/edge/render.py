@@ -49,7 +49,7 @@ def _comment_text(text: str) -> str:
 
 
 def _link_context(link: EdgeLink, router_asn: Optional[int], placeholder_parent: str) -> dict:
-    parent = link.parent or placeholder_parent
+    parent = link.parent or f"{placeholder_parent}-{link.role.upper()}"  # two links of one router: two ports
     unit = link.unit or (str(link.c_tag) if link.c_tag is not None else "0")
     ifname = link.interface or f"{parent}.{unit}"
     return {
