@@ -370,7 +370,8 @@ def edge_designs(draw):
         routers = (f"    routers:\n      - {{name: r1, asn: {asn}, vrf: {vrf}, interfaces: [{{name: {iface}{tag}}}]}}\n"
                    f"      - {{name: r2, asn: {asn}, vrf: {vrf}}}\n")
         second = "r2" if layout == "two routers" else "r1"
-        links = f"        primary_link: {{router: r1, interface: {iface}}}\n        secondary_link: {{router: {second}{tag}}}\n"
+        links = (f"        primary_link: {{router: r1, interface: {iface}}}\n"
+                 f"        secondary_link: {{router: {second}{tag}}}\n")
     elif s_tag is not None:
         links = f"        primary_link: {{s_tag: {s_tag}}}\n        secondary_link: {{s_tag: {s_tag}}}\n"
     text = (f"version: 1\nsites:\n  - name: dc\n{routers}    advertised_prefixes: [{', '.join(advertised)}]\n"

@@ -57,7 +57,8 @@ def _interface(cfg: RouterConfig, link: EdgeLink) -> Optional[ConfigInterface]:
                  if any(a.value.version == 4 and a.value.ip in link.subnet for a in i.addresses)), None)
 
 
-def _neighbor(cfg: RouterConfig, link: EdgeLink, iface: Optional[ConfigInterface], taken: set) -> tuple[Optional[ConfigNeighbor], bool]:
+def _neighbor(cfg: RouterConfig, link: EdgeLink, iface: Optional[ConfigInterface],
+              taken: set) -> tuple[Optional[ConfigNeighbor], bool]:
     """(neighbour, exact): the session to Microsoft's address, else one that looks meant for this link."""
     vrf = iface.vrf.value if iface is not None and iface.vrf else None
     exact = [n for n in cfg.neighbors if n.address == str(link.microsoft_ip)]
@@ -151,7 +152,8 @@ def _session(ctx: _Context, link: EdgeLink, nb: ConfigNeighbor) -> Iterator[Find
                               "hold timer (up to 3 minutes) instead of under a second", nb.loc, evidence=ev)
 
 
-def _interface_bfd(ctx: _Context, link: EdgeLink, iface: Optional[ConfigInterface], nb: Optional[ConfigNeighbor]) -> Iterator[Finding]:
+def _interface_bfd(ctx: _Context, link: EdgeLink, iface: Optional[ConfigInterface],
+                   nb: Optional[ConfigNeighbor]) -> Iterator[Finding]:
     if ctx.cfg.dialect != "ios-xe" or not link.bfd or iface is None or iface.bfd is not None:
         return
     if nb is not None and nb.bfd is not None:
@@ -174,7 +176,10 @@ def _max_prefix(ctx: _Context, link: EdgeLink, nb: ConfigNeighbor) -> Iterator[F
                           nb.max_prefix.loc, evidence=ev)
 
 
-def _advertised_entries(cfg: RouterConfig, nb: ConfigNeighbor) -> tuple[list[PrefixEntry], Optional[tuple[str, Loc]], list[tuple[str, Loc]]]:
+Opening = Optional[tuple[str, Loc]]  # what lets a session advertise every route, and where
+
+
+def _advertised_entries(cfg: RouterConfig, nb: ConfigNeighbor) -> tuple[list[PrefixEntry], Opening, list[tuple[str, Loc]]]:
     """(permitted entries, what opens it to every route, undefined names) for what the session advertises."""
     entries: list[PrefixEntry] = []
     undefined: list[tuple[str, Loc]] = []
@@ -236,14 +241,18 @@ def _advertised(ctx: _Context, link: EdgeLink, nb: ConfigNeighbor) -> Iterator[F
             yield ctx.finding("RTR009", link, f"BGP neighbour {nb.address} advertises {entry.prefix}, which is not among "
                               f"the design's prefixes ({link.advertised_from})", entry.loc)
     originated = None
-    if ctx.cfg.dialect != "junos" and (nb.export_policies or nb.export_prefix_lists) and not ctx.cfg.redistributes.get(nb.vrf):
+    filtered = bool(nb.export_policies or nb.export_prefix_lists)
+    if ctx.cfg.dialect != "junos" and filtered and not ctx.cfg.redistributes.get(nb.vrf):
         originated = [n.value for n in ctx.cfg.networks.get(nb.vrf, [])]
     missing = [d for d in design if not any(e.matches(d) for e in entries)
                or (originated is not None and d not in originated)]
     if missing:
         where = (nb.export_policies or nb.export_prefix_lists or [Item(None, nb.loc)])[0].loc
         listed = ", ".join(str(m) for m in missing)
-        how = "no export policy" if ctx.cfg.dialect == "junos" and not nb.export_policies else "its filters and network statements"
+        if ctx.cfg.dialect == "junos" and not nb.export_policies:
+            how = "no export policy"
+        else:
+            how = "its filters and network statements"
         yield ctx.finding("RTR009", link, f"BGP neighbour {nb.address} does not advertise {listed} from the design "
                           f"({link.advertised_from}); check {how}", where)
 

@@ -120,7 +120,8 @@ def _curly(text: str, file: str) -> tuple[list[Statement], list[str]]:
             current = []
         elif word.text == "}":
             if current:
-                raise InputError("missing ';' after this statement, before '}'", Loc(file, current[0].line, current[0].col))
+                raise InputError("missing ';' after this statement, before '}'",
+                                 Loc(file, current[0].line, current[0].col))
             if not stack:
                 raise InputError("'}' without a matching '{'", Loc(file, word.line, word.col))
             if inactive_depth == len(stack):

@@ -103,7 +103,8 @@ def render_context(design: Design, target: EdgeRouter) -> dict:
         if link.advertised and all(p["name"] != link.policy_name for p in policies):
             policies.append({"name": link.policy_name, "circuit": _comment_text(link.circuit.name),
                              "peering": link.peering.type,
-                             "source": _comment_text(link.advertised_from), "prefixes": [_prefix(p) for p in link.advertised]})
+                             "source": _comment_text(link.advertised_from),
+                             "prefixes": [_prefix(p) for p in link.advertised]})
 
     parents: list[dict] = []
     for ctx in links:
