@@ -98,23 +98,30 @@ def _tags(ctx: _Context, link: EdgeLink, iface: ConfigInterface) -> Iterator[Fin
                           f"({link.s_tag_from})", place)
 
 
+def _ev_addresses(link: EdgeLink) -> list[Evidence]:
+    return [evidence("customer_edge", "SAMPLES", f"addresses of {link.subnet} (router: first usable, Microsoft: second)",
+                     f"{link.customer_ip} / {link.microsoft_ip}")]
+
+
 def _address(ctx: _Context, link: EdgeLink, iface: Optional[ConfigInterface]) -> Iterator[Finding]:
     want = f"{link.customer_ip}/{link.subnet.prefixlen}"
     if iface is None:
         yield ctx.finding("RTR002", link, f"no interface has {want} (the first usable address of {link.subnet}); "
-                          "the link's sub-interface is missing", ctx.fallback())
+                          "the link's sub-interface is missing", ctx.fallback(),
+                          evidence=_ev_addresses(link))
         return
     if any(a.value.ip == link.customer_ip and a.value.network == link.subnet for a in iface.addresses):
         return
     if not iface.addresses:
         yield ctx.finding("RTR002", link, f"sub-interface {iface.name} has no IPv4 address; it needs {want} (the first "
-                          f"usable address of {link.subnet})", iface.loc)
+                          f"usable address of {link.subnet})", iface.loc,
+                          evidence=_ev_addresses(link))
         return
     got = next((a for a in iface.addresses if a.value.version == 4 and a.value.ip in link.subnet), iface.addresses[0])
     note = " - that is Microsoft's address" if got.value.ip == link.microsoft_ip else ""
     yield ctx.finding("RTR002", link, f"sub-interface {iface.name} has {got.value}{note}; the design's link needs "
                       f"{want} (the first usable address of {link.subnet}; Microsoft takes {link.microsoft_ip})",
-                      got.loc)
+                      got.loc, evidence=_ev_addresses(link))
 
 
 def _vrf(ctx: _Context, link: EdgeLink, iface: Optional[ConfigInterface]) -> Iterator[Finding]:
@@ -272,13 +279,15 @@ def _check_config(design: Design, attached: AttachedConfig, found_sessions: dict
         nb, exact = _neighbor(cfg, link, iface, taken)
         if nb is None:
             yield ctx.finding("RTR003", link, f"no BGP neighbour {link.microsoft_ip} (Microsoft's address, the second "
-                              f"usable of {link.subnet}); the session is missing", ctx.fallback(iface))
+                              f"usable of {link.subnet}); the session is missing", ctx.fallback(iface),
+                              evidence=_ev_addresses(link))
             yield from _interface_bfd(ctx, link, iface, None)
             continue
         taken.add(id(nb))
         if not exact:
             yield ctx.finding("RTR003", link, f"BGP neighbour {nb.address} is not Microsoft's address; it must be "
-                              f"{link.microsoft_ip} (the second usable of {link.subnet})", nb.loc)
+                              f"{link.microsoft_ip} (the second usable of {link.subnet})", nb.loc,
+                              evidence=_ev_addresses(link))
             continue
         found_sessions.setdefault((id(link.peering), link.role), (ctx, link, nb))
         if iface is not None and iface.vrf is not None and nb.vrf != iface.vrf.value:
