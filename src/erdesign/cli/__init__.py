@@ -21,6 +21,7 @@ _COMMANDS = {
     "rules": ("erdesign.cli.rules", "rules", "List the rule catalog, or explain one rule."),
     "pricing": ("erdesign.cli.pricing", "pricing", "Work with price books (import Azure Retail Prices JSON)."),
     "schema": ("erdesign.cli.schema", "schema", "Print the JSON Schema of the design format."),
+    "runbook": ("erdesign.cli.runbook", "runbook", "Build or teardown runbook of a design: order, az commands, gates."),
 }
 
 
