@@ -682,7 +682,7 @@ class _Breaker:
             self.add(Step(_sid("port", port.name, "delete"), f"Delete ExpressRoute Direct port {port.name}", "port",
                           port.name, "delete",
                           commands=[self.p.az(port, "network", "express-route", "port", "delete", "--resource-group",
-                                              self.p.rg(port), "--name", port.name)],
+                                              self.p.rg(port), "--name", port.name, "--yes")],
                           needs=needs, phase=T_PORT,
                           on_failure="Delete every circuit on the port pair first; then have the colocation "
                                      "provider remove the cross-connects."))
