@@ -600,6 +600,7 @@ class Design(Node):
     _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
     _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)
     _index: dict = PrivateAttr(default_factory=dict)
+    _live: list = PrivateAttr(default_factory=list)  # live-state views read next to the design (erdesign.live)
 
     # ---- lookups (valid after loader.resolve)
     def _lookup(self, kind: str, name: Optional[str]):
