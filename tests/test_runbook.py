@@ -393,3 +393,53 @@ def test_execute_refuses_missing_secrets(tmp_path):
     res = subprocess.run(["bash", str(script), "--execute"], capture_output=True, text=True,
                          env={"PATH": _no_az_path(tmp_path)})
     assert res.returncode == 2 and "set MD5_KEY_ER1_AZUREPRIVATEPEERING" in res.stderr
+
+
+def test_non_expressroute_connections_are_left_to_hand_but_torn_down():
+    text = MORE_DESIGNS["authorizations-and-filters"] + """
+  - {name: vpn-cx, gateway: vpn-gw, type: IPsec}
+""".replace("connections:\n", "connections:\n", 1)
+    text = text.replace("  - {name: cust-gw, vnet: cust, sku: ErGw1AZ}",
+                        "  - {name: cust-gw, vnet: cust, sku: ErGw1AZ}\n  - {name: vpn-gw, vnet: hub, type: Vpn, sku: VpnGw2AZ}")
+    design = load_design_text(text, "x.yaml")
+    build = build_runbook(design)
+    assert ("connection", "vpn-cx", "create") not in _positions(build)
+    assert any("'vpn-cx' (IPsec)" in a for a in build.assumptions)
+    teardown = _positions(teardown_runbook(design))
+    assert teardown[("connection", "vpn-cx", "delete")] < teardown[("gateway", "vpn-gw", "delete")]
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+_MULTI = load_design(REPO / "examples" / "multi-region.yaml")
+_CIRCUITS = [c.name for c in _MULTI.circuits]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sets(st.sampled_from(_CIRCUITS), min_size=1))
+def test_partial_runbooks_keep_the_order_and_spare_what_others_use(chosen):
+    for kind in ("build", "teardown"):
+        book = _book(kind, _MULTI, only_circuits=sorted(chosen))
+        index = {s.id: i for i, s in enumerate(book.steps)}
+        for i, step in enumerate(book.steps):
+            assert all(index[n] < i for n in step.needs), step.id
+        pos = _positions(book)
+        for before, after in _required_pairs(_MULTI, kind):
+            if before in pos and after in pos:
+                assert pos[before] < pos[after]
+        touched = {s.name for s in book.steps if s.kind == "circuit"}
+        assert touched == set(chosen)
+        if kind == "teardown":
+            for step in book.steps:
+                if step.kind == "gateway":
+                    users = {c.circuit for c in _MULTI.connections_of_gateway(step.name)}
+                    assert users <= set(chosen), f"{step.name} also serves {users - set(chosen)}"
+
+
+def test_nothing_to_build_is_an_input_error(run_cli, tmp_path):
+    live = tmp_path / "bgp.json"
+    live.write_text('{"value": [{"asn": 12076, "localAddress": "10.0.4.12", "neighbor": "10.0.4.4", "state": "Connected"}]}')
+    res = run_cli("runbook", "teardown", live)
+    assert res.code == 2 and res.out == ""
+    assert "nothing to tear down" in res.err and "live views are read by `erdesign lint`" in res.err

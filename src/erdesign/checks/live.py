@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Optional
 from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
+from ..live import views_of
 from ..live.attribute import Target, attribute, view_addresses
 from ..live.views import (ADVERTISED_ROUTES, ARP_TABLE, BGP_PEERS, CIRCUIT_STATS, LEARNED_ROUTES, ROUTE_TABLE,
                           ROUTE_TABLE_SUMMARY, LiveView)
@@ -24,7 +25,7 @@ PRIVATE = "AzurePrivatePeering"
 
 
 def _views(design: Design) -> list[LiveView]:
-    return list(getattr(design, "_live", []))
+    return views_of(design)
 
 
 def _attributed(design: Design, kinds: Iterable[str]) -> Iterator[tuple[LiveView, Target]]:

@@ -49,6 +49,13 @@ def _run(kind, paths, fmt, output, only, resource_group, parameters, verbose):
             raise click.BadParameter(f"expected 'circuit NAME', got '{what} {name}'", param_hint="--only")
         circuits.append(name)
     design = load_inputs(paths, parameters, verbose, summary=False)
+    if not (design.circuits or design.vnets or design.gateways or design.express_route_ports):
+        from ..errors import InputError
+        from ..live import views_of
+
+        live = " (live views are read by `erdesign lint`, next to a design)" if views_of(design) else ""
+        raise InputError(f"nothing to {'build' if kind == 'build' else 'tear down'}: the inputs hold no circuit, "
+                         f"VNet, gateway or ExpressRoute Direct port{live}", file=str(paths[0]))
     make = build_runbook if kind == "build" else teardown_runbook
     book = make(design, only_circuits=circuits or None, resource_group=resource_group)
     text = render(book, fmt, origin=", ".join(str(p) for p in paths))

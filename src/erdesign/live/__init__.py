@@ -4,4 +4,10 @@ from __future__ import annotations
 
 from .views import LiveView, live_kind, read_view
 
-__all__ = ["LiveView", "live_kind", "read_view"]
+
+def views_of(design) -> list[LiveView]:
+    """The live views read next to a design (empty for a design read alone)."""
+    return list(getattr(design, "_live", []))
+
+
+__all__ = ["LiveView", "live_kind", "read_view", "views_of"]

@@ -114,6 +114,7 @@ class _Builder:
         self.p = places
         self.steps: list[Step] = []
         self.secrets: list[str] = []
+        self.notes: list[str] = []
 
     def add(self, step: Step) -> Step:
         self.steps.append(step)
@@ -397,6 +398,11 @@ class _Builder:
 
     def connections(self) -> None:
         for conn in self.scope.connections:
+            if conn.type != "ExpressRoute" or not conn.circuit:
+                self.notes.append(f"connection '{conn.name}' ({conn.type}) is not an ExpressRoute connection to a "
+                                  "circuit of the design: create it by hand (its teardown step is in the teardown "
+                                  "runbook)")
+                continue
             gw = self.d.gateway(conn.gateway)
             circuit = self.d.circuit(conn.circuit)
             rg = self.p.rg(conn) if conn.resource_group else (self.p.rg(gw) if gw else self.p.default_rg)
@@ -510,7 +516,7 @@ def build_runbook(design: Design, *, only_circuits: Optional[list[str]] = None,
     b.global_reach()
     assumed = scope.outside_needs(b.steps)
     steps = _order(b.steps)
-    return Runbook("build", design.name or "design", steps, assumptions=places.assumptions + scope.notes,
+    return Runbook("build", design.name or "design", steps, assumptions=places.assumptions + scope.notes + b.notes,
                    assumed_existing=assumed, sources=_sources_used(steps),
                    secrets=list(dict.fromkeys(b.secrets)))
 
