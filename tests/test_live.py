@@ -280,3 +280,36 @@ def test_two_circuits_need_names_for_stats(tmp_path):
                   select=["LIVE008"])
     assert [str(f.loc.file) for f in report.findings] == [str(stats)]
     assert design.circuits  # the design itself is unchanged by the views
+
+
+def test_a_suppress_entry_on_the_gateway_covers_its_live_finding(tmp_path):
+    design = _seed_with(tmp_path, **{"    vnet: erspvnetcust1\n    type: ExpressRoute\n":
+                                     "    vnet: erspvnetcust1\n    type: ExpressRoute\n    suppress: [{rule: LIVE001, "
+                                     "reason: instance being replaced by Microsoft}]\n"})
+    report = lint(load_design([str(design), str(LIVE / "bgp-peer-status.json")]), select=["LIVE001", "SUP"])
+    (f,) = report.findings
+    assert f.rule == "LIVE001" and f.suppressed and f.suppression_reason == "instance being replaced by Microsoft"
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+_ANY = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.text(max_size=12),
+                 st.sampled_from(["10.0.4.13", "192.0.2.97", "10.0.0.0/8", "12076-65001", "Connected", "3", "On-Prem",
+                                  "EBgp", "::1", "2001:db8::/64", "not-an-ip/99"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(kind=st.sampled_from(["arp-primary.json", "route-table-primary.json", "route-table-summary-primary.json",
+                             "bgp-peer-status.json", "learned-routes.json", "advertised-routes-10.0.4.4.json"]),
+       values=st.lists(_ANY, min_size=1, max_size=8), data=st.data())
+def test_mangled_live_views_never_crash_the_rules(tmp_path_factory, kind, values, data):
+    doc = _fixture(kind)
+    rows = doc["value"]
+    for value in values:
+        row = data.draw(st.sampled_from(rows))
+        key = data.draw(st.sampled_from(sorted(row)))
+        row[key] = value
+    path = _write(tmp_path_factory.mktemp("mangled"), kind, doc)
+    report = lint(load_design([str(SEED_YAML), str(path)]), select=["LIVE"])
+    assert report.errors == [], report.errors

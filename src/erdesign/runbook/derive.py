@@ -267,6 +267,10 @@ class _Builder:
             previous: Optional[str] = None
             ordered = sorted(c.peerings, key=lambda p: p.type != PRIVATE)
             for peering in ordered:
+                if peering.type == "AzurePublicPeering":
+                    self.notes.append(f"circuit '{c.name}': Azure public peering can no longer be configured "
+                                      "(retired; use Microsoft peering): it is left out of the build runbook")
+                    continue
                 step = self.peering(c, peering, previous)
                 previous = step.id
             if ordered:
