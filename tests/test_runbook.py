@@ -443,3 +443,14 @@ def test_nothing_to_build_is_an_input_error(run_cli, tmp_path):
     res = run_cli("runbook", "teardown", live)
     assert res.code == 2 and res.out == ""
     assert "nothing to tear down" in res.err and "live views are read by `erdesign lint`" in res.err
+
+
+def test_output_file_never_overwrites_an_input_and_scripts_are_executable(run_cli, tmp_path):
+    design = tmp_path / "seed.yaml"
+    design.write_text((REPO / "examples" / "seed.yaml").read_text())
+    res = run_cli("runbook", "build", design, "-o", design)
+    assert res.code == 2 and "refusing to write the runbook over an input file" in res.err
+    assert design.read_text() == (REPO / "examples" / "seed.yaml").read_text()
+    script = tmp_path / "build.sh"
+    assert run_cli("runbook", "build", design, "-f", "sh", "-o", script).code == 0
+    assert os.access(script, os.X_OK) and script.read_text().startswith("#!/usr/bin/env bash")

@@ -717,7 +717,7 @@ class _Breaker:
             tail = ["--subscription", sub] if sub else []
             gate = Gate("resources left in the group",
                         Command(("az", "resource", "list", "--resource-group", rg, "--query", "length(@)",
-                                 "--output", "tsv", *tail)), "0")
+                                 "--output", "tsv", *tail)), "0", timeout_variable="EMPTY_GROUP_TIMEOUT_MINUTES")
             check = self.add(Step(_sid("resource_group", rg, "check_empty"), f"Check that resource group {rg} is empty",
                                   "resource_group", rg, "check_empty",
                                   commands=[Command(("az", "resource", "list", "--resource-group", rg, "--output",

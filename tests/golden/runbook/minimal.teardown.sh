@@ -18,7 +18,7 @@ done
 
 # Minutes to wait at each kind of gate and seconds between polls: defaults of ours, not Microsoft
 # figures (Microsoft documents no upper bound); override them from the environment.
-GATE_TIMEOUT_MINUTES="${GATE_TIMEOUT_MINUTES:-60}"
+EMPTY_GROUP_TIMEOUT_MINUTES="${EMPTY_GROUP_TIMEOUT_MINUTES:-10}"
 PROVIDER_TIMEOUT_MINUTES="${PROVIDER_TIMEOUT_MINUTES:-10080}"
 POLL_SECONDS="${POLL_SECONDS:-60}"
 
@@ -97,7 +97,7 @@ run az network vnet delete --resource-group minimal-rg --name hub
 
 step "8. Check that resource group minimal-rg is empty (you)"
 run az resource list --resource-group minimal-rg --output table
-wait_for 'resources left in the group' 0 "$GATE_TIMEOUT_MINUTES" az resource list --resource-group minimal-rg --query 'length(@)' --output tsv
+wait_for 'resources left in the group' 0 "$EMPTY_GROUP_TIMEOUT_MINUTES" az resource list --resource-group minimal-rg --query 'length(@)' --output tsv
 
 step "9. Delete resource group minimal-rg (you)"
 run az group delete --name minimal-rg --yes

@@ -16,7 +16,7 @@ done
 
 # Minutes to wait at each kind of gate and seconds between polls: defaults of ours, not Microsoft
 # figures (Microsoft documents no upper bound); override them from the environment.
-GATE_TIMEOUT_MINUTES="${GATE_TIMEOUT_MINUTES:-60}"
+EMPTY_GROUP_TIMEOUT_MINUTES="${EMPTY_GROUP_TIMEOUT_MINUTES:-10}"
 PROVIDER_TIMEOUT_MINUTES="${PROVIDER_TIMEOUT_MINUTES:-10080}"
 POLL_SECONDS="${POLL_SECONDS:-60}"
 
@@ -103,14 +103,14 @@ run az network vnet delete --resource-group cust1rg1 --name vnet1 --subscription
 
 step "10. Check that resource group useastercust1rg is empty (you)"
 run az resource list --resource-group useastercust1rg --output table --subscription provider-sub
-wait_for 'resources left in the group' 0 "$GATE_TIMEOUT_MINUTES" az resource list --resource-group useastercust1rg --query 'length(@)' --output tsv --subscription provider-sub
+wait_for 'resources left in the group' 0 "$EMPTY_GROUP_TIMEOUT_MINUTES" az resource list --resource-group useastercust1rg --query 'length(@)' --output tsv --subscription provider-sub
 
 step "11. Delete resource group useastercust1rg (you)"
 run az group delete --name useastercust1rg --yes --subscription provider-sub
 
 step "12. Check that resource group cust1rg1 is empty (you)"
 run az resource list --resource-group cust1rg1 --output table --subscription cust1-sub
-wait_for 'resources left in the group' 0 "$GATE_TIMEOUT_MINUTES" az resource list --resource-group cust1rg1 --query 'length(@)' --output tsv --subscription cust1-sub
+wait_for 'resources left in the group' 0 "$EMPTY_GROUP_TIMEOUT_MINUTES" az resource list --resource-group cust1rg1 --query 'length(@)' --output tsv --subscription cust1-sub
 
 step "13. Delete resource group cust1rg1 (you)"
 run az group delete --name cust1rg1 --yes --subscription cust1-sub
