@@ -313,3 +313,14 @@ def test_mangled_live_views_never_crash_the_rules(tmp_path_factory, kind, values
     path = _write(tmp_path_factory.mktemp("mangled"), kind, doc)
     report = lint(load_design([str(SEED_YAML), str(path)]), select=["LIVE"])
     assert report.errors == [], report.errors
+
+
+def test_idle_link_from_get_stats(tmp_path):
+    stats = _fixture("get-stats.json")
+    assert not _live_findings(SEED_YAML, _write(tmp_path, "get-stats.json", stats))  # a new circuit: all zero
+    stats.update(primarybytesIn=5000, primarybytesOut=7000)
+    (f,) = _live_findings(SEED_YAML, _write(tmp_path, "get-stats.json", stats))
+    assert f.rule == "LIVE009" and "the secondary link carried no traffic while the primary link carried 12,000" in f.message
+    assert f.loc.line == 4  # secondarybytesIn
+    stats.update(secondarybytesIn="n/a")
+    assert not _live_findings(SEED_YAML, _write(tmp_path, "get-stats.json", stats))

@@ -382,3 +382,31 @@ def view_not_in_design(design: Design, ctx=None) -> Iterator[Finding]:
                 "GatewaySubnet of its VNet in the design",
                 node=target.gateway, loc=view.row_loc(0))
 
+
+
+# --------------------------------------------------------------------------- LIVE009 idle link
+
+@check("LIVE009")
+def idle_link(design: Design, ctx=None) -> Iterator[Finding]:
+    for view, target in _attributed(design, (CIRCUIT_STATS,)):
+        root = view.root
+        if target.circuit is None or not isinstance(root, dict):
+            continue
+        totals = {}
+        for role in ("primary", "secondary"):
+            values = [root.get(f"{role}bytes{d}") for d in ("In", "Out")]
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+                break
+            totals[role] = sum(values)
+        if len(totals) != 2 or (totals["primary"] == 0) == (totals["secondary"] == 0):
+            continue
+        idle = "primary" if totals["primary"] == 0 else "secondary"
+        busy = "secondary" if idle == "primary" else "primary"
+        loc = root.value_loc(f"{idle}bytesIn") if hasattr(root, "value_loc") else view.loc
+        yield Finding(
+            "LIVE009",
+            f"circuit '{target.circuit.name}': the {idle} link carried no traffic while the {busy} link carried "
+            f"{fmt(totals[busy])} bytes; the links are used active/passive, or the {idle} one is down "
+            f"[{view.label}]",
+            node=target.circuit, loc=loc or view.loc,
+            evidence=[evidence("live_state", "RESIL", "both links of a circuit used active-active", "recommended")])
