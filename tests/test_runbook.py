@@ -454,3 +454,15 @@ def test_output_file_never_overwrites_an_input_and_scripts_are_executable(run_cl
     script = tmp_path / "build.sh"
     assert run_cli("runbook", "build", design, "-f", "sh", "-o", script).code == 0
     assert os.access(script, os.X_OK) and script.read_text().startswith("#!/usr/bin/env bash")
+
+
+def test_cross_subscription_links_say_they_need_an_authorization():
+    text = MORE_DESIGNS["authorizations-and-filters"].replace("authorizations: [{name: for-cust, used_by: cust-cx}]",
+                                                             "authorizations: []")
+    text = text.replace("    resource_group: rg1\n    region: eastus\n", "    resource_group: rg1\n    subscription: "
+                        "provider-sub\n    region: eastus\n", 1)
+    book = build_runbook(load_design_text(text, "x.yaml"))
+    cust = next(s for s in book.steps if s.id == "connection:cust-cx:create")
+    assert any("authorization key from the circuit's owner" in n for n in cust.notes)
+    hub = next(s for s in book.steps if s.id == "connection:hub-cx:create")
+    assert not hub.notes  # the hub VNet names no subscription: not compared

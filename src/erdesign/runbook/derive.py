@@ -433,9 +433,14 @@ class _Builder:
                 words += ["--authorization-key", Var(var)]
                 needs.append(_sid("authorization", f"{holder.name}/{a.name}", "create"))
             cmds.append(self.p.az(owner, *words))
+            notes = []
+            if auth is None and circuit is not None and _differ(self.p.sub(circuit), self.p.sub(owner)):
+                notes.append(f"Circuit {circuit.name} and the gateway are in different subscriptions: the link needs "
+                             "an authorization key from the circuit's owner (add an authorization used_by this "
+                             "connection to the design).")
             self.add(Step(_sid("connection", conn.name, "create"),
                           f"Connect gateway {conn.gateway} to circuit {conn.circuit}", "connection", conn.name, "create",
-                          commands=cmds, needs=needs, phase=B_CONNECTION,
+                          commands=cmds, needs=needs, phase=B_CONNECTION, notes=notes,
                           on_failure="The circuit must be Provisioned with private peering configured; a gateway "
                                      "connected to more circuits than its SKU allows refuses the connection."))
 
@@ -485,10 +490,17 @@ class _Builder:
                           needs=[_sid("peering", f"{c.name}/{PRIVATE}", "create"),
                                  _sid("peering", f"{gr.peer_circuit}/{PRIVATE}", "create")],
                           phase=B_GLOBAL_REACH,
-                          notes=["IPv6 Global Reach (address_prefix_v6) is not in this runbook: add it by hand."]
-                          if gr.address_prefix_v6 else [],
+                          notes=(["IPv6 Global Reach (address_prefix_v6) is not in this runbook: add it by hand."]
+                                 if gr.address_prefix_v6 else [])
+                          + ([f"{gr.peer_circuit} is in another subscription: add --authorization-key with a key "
+                              "from its owner."] if peer is not None and _differ(self.p.sub(peer), self.p.sub(c)) else []),
                           on_failure="Both circuits need private peering and must be at different peering "
                                      "locations; across geopolitical regions both must be Premium."))
+
+
+def _differ(a: Optional[str], b: Optional[str]) -> bool:
+    """Two subscriptions the design names, and they are not the same (unknown ones are not compared)."""
+    return bool(a and b and a != b)
 
 
 def _bool(value: bool) -> str:
@@ -547,8 +559,8 @@ class _Breaker:
                                               self.p.rg(vnet) if vnet else self.p.default_rg,
                                               "--vnet-name", vp.vnet, "--name", vp.name)],
                           phase=T_VNET_PEERING,
-                          on_failure="Spoke VNets that use the gateway lose their route to on-premises now; "
-                                     "a peering in another subscription needs rights there."))
+                          on_failure="You need rights on the VNet's subscription; note that deleting the "
+                                     "peering cuts a spoke that uses the gateway off from on-premises."))
 
     def connections(self) -> None:
         for conn in self.scope.connections:
