@@ -725,7 +725,7 @@ class _Breaker:
         for rg, (sub, _region) in self.scope.resource_groups(self.p).items():
             if not self.scope.owns_resource_group(rg, self.p):
                 continue
-            needs = [s.id for s in self.steps if s.action == "delete" and _rg_of_step(s, self) == rg]
+            needs = [s.id for s in self.steps if s.action == "delete" and _rg_of_step(s) == rg]
             tail = ["--subscription", sub] if sub else []
             gate = Gate("resources left in the group",
                         Command(("az", "resource", "list", "--resource-group", rg, "--query", "length(@)",
@@ -745,7 +745,7 @@ class _Breaker:
                                      "empty."))
 
 
-def _rg_of_step(step: Step, breaker: _Breaker) -> Optional[str]:
+def _rg_of_step(step: Step) -> Optional[str]:
     for cmd in step.commands:
         words = list(cmd.argv)
         if "--resource-group" in words:

@@ -31,9 +31,6 @@ class Command:
     argv: tuple[Word, ...]
     capture: Optional[str] = None
 
-    def words(self) -> list[Word]:
-        return list(self.argv)
-
     def text(self) -> str:
         from .render import shell_line
 
@@ -85,6 +82,3 @@ class Runbook:
     assumed_existing: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
-
-    def step(self, step_id: str) -> Optional[Step]:
-        return next((s for s in self.steps if s.id == step_id), None)
