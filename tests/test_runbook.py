@@ -466,3 +466,37 @@ def test_cross_subscription_links_say_they_need_an_authorization():
     assert any("authorization key from the circuit's owner" in n for n in cust.notes)
     hub = next(s for s in book.steps if s.id == "connection:hub-cx:create")
     assert not hub.notes  # the hub VNet names no subscription: not compared
+
+
+from hypothesis import HealthCheck
+
+from test_prop_robustness import BASES, mutated_design
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_designs_never_crash_the_runbooks(data, tmp_path_factory, run_cli):
+    import yaml
+
+    name = data.draw(st.sampled_from(sorted(BASES)))
+    doc = data.draw(mutated_design(BASES[name]))
+    path = tmp_path_factory.mktemp("mut") / "design.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    for kind in ("build", "teardown"):
+        for fmt in ("markdown", "sh"):
+            result = run_cli("runbook", kind, path, "-f", fmt)
+            assert result.code in (0, 2), result.err
+            assert "Traceback" not in result.err and "internal error" not in result.err, result.err
+            if result.code == 2:
+                assert result.err.strip() and result.out == ""
+
+
+def test_a_peering_given_twice_is_built_once_and_said_so():
+    text = (REPO / "examples" / "minimal.yaml").read_text().replace(
+        "        vlan_id: 100\n", "        vlan_id: 100\n      - {type: AzurePrivatePeering, peer_asn: 64600, "
+        "prefix: 172.16.1.0/29, vlan_id: 101}\n")
+    for kind in ("build", "teardown"):
+        book = _book(kind, load_design_text(text, "x.yaml"))
+        assert sum(s.kind == "peering" for s in book.steps) == 1
+        assert any("peering 'er-ams/AzurePrivatePeering' appears twice" in a for a in book.assumptions)

@@ -99,7 +99,7 @@ def _order(steps: list[Step]) -> list[Step]:
             waiting[d] -= 1
             if waiting[d] == 0:
                 heapq.heappush(ready, (by_id[d].phase, position[d], d))
-    if len(out) != len(steps):  # pragma: no cover - the needs above never form a cycle
+    if len(out) != len(steps):  # pragma: no cover - ids are unique (add()) and needs never form a cycle
         stuck = sorted(set(by_id) - {s.id for s in out})
         raise RuntimeError(f"runbook steps depend on each other in a cycle: {', '.join(stuck)}")
     return out
@@ -117,6 +117,10 @@ class _Builder:
         self.notes: list[str] = []
 
     def add(self, step: Step) -> Step:
+        if any(s.id == step.id for s in self.steps):
+            self.notes.append(f"{step.kind.replace('_', ' ')} '{step.name}' appears twice in the design: only the "
+                              f"first is in the runbook ({step.action})")
+            return step
         self.steps.append(step)
         return step
 
@@ -545,8 +549,13 @@ class _Breaker:
         self.scope = scope
         self.p = places
         self.steps: list[Step] = []
+        self.notes: list[str] = []
 
     def add(self, step: Step) -> Step:
+        if any(s.id == step.id for s in self.steps):
+            self.notes.append(f"{step.kind.replace('_', ' ')} '{step.name}' appears twice in the design: only the "
+                              f"first is in the runbook ({step.action})")
+            return step
         self.steps.append(step)
         return step
 
@@ -771,5 +780,5 @@ def teardown_runbook(design: Design, *, only_circuits: Optional[list[str]] = Non
     t.vnets()
     t.resource_groups()
     steps = _order(t.steps)
-    return Runbook("teardown", design.name or "design", steps, assumptions=places.assumptions + scope.notes,
+    return Runbook("teardown", design.name or "design", steps, assumptions=places.assumptions + scope.notes + t.notes,
                    assumed_existing=[], sources=_sources_used(steps))
