@@ -345,6 +345,7 @@ case "$*" in
   *"--query provisioningState"*) echo Succeeded ;;
   *"--query serviceKey"*) echo 11111111-2222-3333-4444-555555555555 ;;
   *"--query length(@)"*) echo 0 ;;
+  *"--query length(value[?interface=='On-Prem'])"*) echo 1 ;;
   *) echo '{}' ;;
 esac
 """

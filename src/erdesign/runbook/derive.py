@@ -340,14 +340,21 @@ class _Builder:
                     f"AS {peering.azure_asn or _microsoft_asn()}" + (", MD5 key set" if peering.md5 else ""))
         private = c.peering(PRIVATE)
         checks = []
+        gate = None
         if private is not None:
             rg = self.p.rg(c)
             for path in ("primary", "secondary"):
                 checks.append(self.p.az(c, "network", "express-route", "list-arp-tables", "--resource-group", rg,
                                         "--name", c.name, "--peering-name", PRIVATE, "--path", path))
+            on_prem = table("live_state")["arp_interfaces"]["value"][0]
+            gate = Gate(f"{on_prem} ARP entries on the primary link of {PRIVATE}",
+                        self.p.az(c, "network", "express-route", "list-arp-tables", "--resource-group", rg, "--name",
+                                  c.name, "--peering-name", PRIVATE, "--path", "primary", "--query",
+                                  f"length(value[?interface=='{on_prem}'])", "--output", "tsv"),
+                        "1", timeout_variable="ROUTERS_TIMEOUT_MINUTES", source="ARPTS (rules/data/live_state.yaml)")
         self.add(Step(_sid("routers", c.name, "configure"), f"Configure the on-premises routers for circuit {c.name}",
                       "routers", c.name, "configure", actor="you (on-premises routers)", commands=checks,
-                      handoff=handoff, needs=[_sid("peering", f"{c.name}/{p.type}", "create") for p in c.peerings],
+                      handoff=handoff, gate=gate, needs=[_sid("peering", f"{c.name}/{p.type}", "create") for p in c.peerings],
                       phase=B_ROUTERS,
                       notes=["The commands only check the result: each ARP table should list an On-Prem and a "
                              "Microsoft entry (`erdesign lint` reads their JSON next to the design)."],

@@ -12,7 +12,7 @@ FORMATS = ("markdown", "sh", "json")
 
 # Gate timeouts in the script: our defaults (Microsoft documents no upper bound), overridable from the environment.
 _TIMEOUT_DEFAULTS = {"PROVIDER_TIMEOUT_MINUTES": 10080, "GATEWAY_TIMEOUT_MINUTES": 180, "GATE_TIMEOUT_MINUTES": 60,
-                     "EMPTY_GROUP_TIMEOUT_MINUTES": 10}
+                     "EMPTY_GROUP_TIMEOUT_MINUTES": 10, "ROUTERS_TIMEOUT_MINUTES": 1440}
 
 
 def _word(word: Word) -> str:

@@ -20,6 +20,7 @@ done
 # figures (Microsoft documents no upper bound); override them from the environment.
 GATEWAY_TIMEOUT_MINUTES="${GATEWAY_TIMEOUT_MINUTES:-180}"
 PROVIDER_TIMEOUT_MINUTES="${PROVIDER_TIMEOUT_MINUTES:-10080}"
+ROUTERS_TIMEOUT_MINUTES="${ROUTERS_TIMEOUT_MINUTES:-1440}"
 POLL_SECONDS="${POLL_SECONDS:-60}"
 
 run() {
@@ -99,6 +100,7 @@ run az network express-route list-arp-tables --resource-group minimal-rg --name 
 tell "AzurePrivatePeering primary: VLAN 100, your address 172.16.0.1, BGP neighbor 172.16.0.2 AS 12076" \
      "AzurePrivatePeering secondary: VLAN 100, your address 172.16.0.5, BGP neighbor 172.16.0.6 AS 12076"
 tell "The commands only check the result: each ARP table should list an On-Prem and a Microsoft entry (\`erdesign lint\` reads their JSON next to the design)."
+wait_for 'On-Prem ARP entries on the primary link of AzurePrivatePeering' 1 "$ROUTERS_TIMEOUT_MINUTES" az network express-route list-arp-tables --resource-group minimal-rg --name er-ams --peering-name AzurePrivatePeering --path primary --query 'length(value[?interface=='"'"'On-Prem'"'"'])' --output tsv
 
 step "7. Create public IP hub-ergw-pip (you)"
 run az network public-ip create --resource-group minimal-rg --name hub-ergw-pip --location westeurope --sku Standard --allocation-method Static --zone 1 2 3

@@ -20,6 +20,7 @@ done
 # figures (Microsoft documents no upper bound); override them from the environment.
 GATEWAY_TIMEOUT_MINUTES="${GATEWAY_TIMEOUT_MINUTES:-180}"
 PROVIDER_TIMEOUT_MINUTES="${PROVIDER_TIMEOUT_MINUTES:-10080}"
+ROUTERS_TIMEOUT_MINUTES="${ROUTERS_TIMEOUT_MINUTES:-1440}"
 POLL_SECONDS="${POLL_SECONDS:-60}"
 
 run() {
@@ -185,6 +186,7 @@ run az network express-route list-arp-tables --resource-group multi-region-rg --
 tell "AzurePrivatePeering primary (nyc-rtr1 Te0/1/0.100): VLAN 100, your address 172.31.0.1, BGP neighbor 172.31.0.2 AS 12076" \
      "AzurePrivatePeering secondary (nyc-rtr2 Te0/1/0.100): VLAN 100, your address 172.31.0.5, BGP neighbor 172.31.0.6 AS 12076"
 tell "The commands only check the result: each ARP table should list an On-Prem and a Microsoft entry (\`erdesign lint\` reads their JSON next to the design)."
+wait_for 'On-Prem ARP entries on the primary link of AzurePrivatePeering' 1 "$ROUTERS_TIMEOUT_MINUTES" az network express-route list-arp-tables --resource-group multi-region-rg --name er-wdc-1 --peering-name AzurePrivatePeering --path primary --query 'length(value[?interface=='"'"'On-Prem'"'"'])' --output tsv
 
 step "20. Configure the on-premises routers for circuit er-nyc-1 (you (on-premises routers))"
 run az network express-route list-arp-tables --resource-group multi-region-rg --name er-nyc-1 --peering-name AzurePrivatePeering --path primary
@@ -192,6 +194,7 @@ run az network express-route list-arp-tables --resource-group multi-region-rg --
 tell "AzurePrivatePeering primary (nyc-rtr1 Te0/1/0.101): VLAN 101, your address 172.31.0.9, BGP neighbor 172.31.0.10 AS 12076" \
      "AzurePrivatePeering secondary (nyc-rtr2 Te0/1/0.101): VLAN 101, your address 172.31.0.13, BGP neighbor 172.31.0.14 AS 12076"
 tell "The commands only check the result: each ARP table should list an On-Prem and a Microsoft entry (\`erdesign lint\` reads their JSON next to the design)."
+wait_for 'On-Prem ARP entries on the primary link of AzurePrivatePeering' 1 "$ROUTERS_TIMEOUT_MINUTES" az network express-route list-arp-tables --resource-group multi-region-rg --name er-nyc-1 --peering-name AzurePrivatePeering --path primary --query 'length(value[?interface=='"'"'On-Prem'"'"'])' --output tsv
 
 step "21. Configure the on-premises routers for circuit er-fra-1 (you (on-premises routers))"
 run az network express-route list-arp-tables --resource-group multi-region-rg --name er-fra-1 --peering-name AzurePrivatePeering --path primary
@@ -199,6 +202,7 @@ run az network express-route list-arp-tables --resource-group multi-region-rg --
 tell "AzurePrivatePeering primary (fra-rtr1 Hu0/0/0.200): VLAN 200, your address 172.31.1.1, BGP neighbor 172.31.1.2 AS 12076" \
      "AzurePrivatePeering secondary (fra-rtr2 Hu0/0/0.200): VLAN 200, your address 172.31.1.5, BGP neighbor 172.31.1.6 AS 12076"
 tell "The commands only check the result: each ARP table should list an On-Prem and a Microsoft entry (\`erdesign lint\` reads their JSON next to the design)."
+wait_for 'On-Prem ARP entries on the primary link of AzurePrivatePeering' 1 "$ROUTERS_TIMEOUT_MINUTES" az network express-route list-arp-tables --resource-group multi-region-rg --name er-fra-1 --peering-name AzurePrivatePeering --path primary --query 'length(value[?interface=='"'"'On-Prem'"'"'])' --output tsv
 
 step "22. Configure the on-premises routers for circuit er-ams-1 (you (on-premises routers))"
 run az network express-route list-arp-tables --resource-group multi-region-rg --name er-ams-1 --peering-name AzurePrivatePeering --path primary
@@ -206,6 +210,7 @@ run az network express-route list-arp-tables --resource-group multi-region-rg --
 tell "AzurePrivatePeering primary (fra-rtr1 Hu0/0/0.201): VLAN 201, your address 172.31.1.9, BGP neighbor 172.31.1.10 AS 12076" \
      "AzurePrivatePeering secondary (fra-rtr2 Hu0/0/0.201): VLAN 201, your address 172.31.1.13, BGP neighbor 172.31.1.14 AS 12076"
 tell "The commands only check the result: each ARP table should list an On-Prem and a Microsoft entry (\`erdesign lint\` reads their JSON next to the design)."
+wait_for 'On-Prem ARP entries on the primary link of AzurePrivatePeering' 1 "$ROUTERS_TIMEOUT_MINUTES" az network express-route list-arp-tables --resource-group multi-region-rg --name er-ams-1 --peering-name AzurePrivatePeering --path primary --query 'length(value[?interface=='"'"'On-Prem'"'"'])' --output tsv
 
 step "23. Create public IP hub-eus-ergw-pip (you)"
 run az network public-ip create --resource-group multi-region-rg --name hub-eus-ergw-pip --location eastus --sku Standard --allocation-method Static --zone 1 2 3 --subscription provider-sub

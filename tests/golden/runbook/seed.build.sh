@@ -18,6 +18,7 @@ done
 # figures (Microsoft documents no upper bound); override them from the environment.
 GATEWAY_TIMEOUT_MINUTES="${GATEWAY_TIMEOUT_MINUTES:-180}"
 PROVIDER_TIMEOUT_MINUTES="${PROVIDER_TIMEOUT_MINUTES:-10080}"
+ROUTERS_TIMEOUT_MINUTES="${ROUTERS_TIMEOUT_MINUTES:-1440}"
 POLL_SECONDS="${POLL_SECONDS:-60}"
 
 run() {
@@ -107,6 +108,7 @@ run az network express-route list-arp-tables --resource-group useastercust1rg --
 tell "AzurePrivatePeering primary (rtr1 Te0/0/0.28): VLAN 28, your address 192.0.2.97, BGP neighbor 192.0.2.98 AS 12076" \
      "AzurePrivatePeering secondary (rtr2 Te0/0/0.28): VLAN 28, your address 192.0.2.101, BGP neighbor 192.0.2.102 AS 12076"
 tell "The commands only check the result: each ARP table should list an On-Prem and a Microsoft entry (\`erdesign lint\` reads their JSON next to the design)."
+wait_for 'On-Prem ARP entries on the primary link of AzurePrivatePeering' 1 "$ROUTERS_TIMEOUT_MINUTES" az network express-route list-arp-tables --resource-group useastercust1rg --name useasterc1cust1 --peering-name AzurePrivatePeering --path primary --query 'length(value[?interface=='"'"'On-Prem'"'"'])' --output tsv --subscription provider-sub
 
 step "9. Create ExpressRoute gateway erspvnetcust1gw1 in VNet erspvnetcust1 (you)"
 run az network vnet-gateway create --resource-group useastercust1rg --name erspvnetcust1gw1 --location eastus --vnet erspvnetcust1 --gateway-type ExpressRoute --sku Standard --no-wait --subscription provider-sub
