@@ -501,3 +501,9 @@ def test_a_peering_given_twice_is_built_once_and_said_so():
         book = _book(kind, load_design_text(text, "x.yaml"))
         assert sum(s.kind == "peering" for s in book.steps) == 1
         assert any("peering 'er-ams/AzurePrivatePeering' appears twice" in a for a in book.assumptions)
+
+
+@pytest.mark.parametrize("kind", ["build", "teardown"])
+def test_golden_only_one_circuit(kind):
+    book = _book(kind, load_design(REPO / "examples" / "multi-region.yaml"), only_circuits=["er-nyc-1"])
+    _golden(f"multi-region.only-er-nyc-1.{kind}.md", render(book, "markdown", origin="examples/multi-region.yaml"))
