@@ -130,9 +130,13 @@ def test_one_dump_alone_loads_with_placeholders_and_notes():
 def test_a_connection_whose_gateway_is_missing_is_left_out_with_a_note():
     design = load_design([SEED / "circuit-show.json", SEED / "vpn-connection-show.json"])
     assert design.connections == [] and len(design.circuits) == 1
-    (note,) = design._notes
+    note, referenced = design._notes
     assert note.rule == "IMP004" and "gateway 'erspvnetcust1gw1'" in note.message
     assert note.loc.file.endswith("vpn-connection-show.json")
+    # the circuit is in use through that connection, so it is not called unused (RES006)
+    assert referenced.rule == "IMP010" and "connection 'useasterc1cust1-cxn'" in referenced.message
+    assert design._outside_references == {
+        "useasterc1cust1": ["connection 'useasterc1cust1-cxn' (its gateway is not among the inputs)"]}
 
 
 def test_a_peering_list_without_its_circuit_is_a_located_input_error():

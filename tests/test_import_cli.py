@@ -144,4 +144,5 @@ def test_imp_examples_are_importer_inputs_bad_gives_the_note_and_good_does_not(r
 
 
 def test_the_imp_family_is_complete():
-    assert IMP_PAGES == [f"IMP00{i}" for i in range(1, 8)]
+    assert IMP_PAGES[:7] == [f"IMP00{i}" for i in range(1, 8)]
+    assert all(8 <= int(p[3:]) <= 19 for p in IMP_PAGES[7:])  # IMP008-IMP019: unknown values, vWAN, Direct

@@ -299,6 +299,7 @@ def merge(fragments: list[m.Design]) -> m.Design:
         design.description = design.description or frag.description
         design._sources.update(frag._sources)
         design._notes.extend(frag._notes)
+        design._outside_references.update(frag._outside_references)
         if not design._locs and frag._locs.get(()):
             design._locs[()] = frag._locs[()]
     return design
@@ -313,12 +314,16 @@ _REFERENCES: list[tuple[str, str, str, str]] = [
     ("connections", "circuit", "circuits", "circuit"),
     ("vnet_peerings", "vnet", "vnets", "VNet"),
     ("vnet_peerings", "remote_vnet", "vnets", "VNet"),
+    ("hub_gateways", "hub", "virtual_hubs", "virtual hub"),
+    ("hub_connections", "hub_gateway", "hub_gateways", "hub ExpressRoute gateway"),
+    ("hub_connections", "circuit", "circuits", "circuit"),
 ]
 
 _KIND_LABEL = {
     "sites": "site", "routers": "router", "providers": "provider", "express_route_ports": "ExpressRoute Direct port",
     "circuits": "circuit", "vnets": "VNet", "route_tables": "route table", "nsgs": "NSG", "public_ips": "public IP",
     "route_filters": "route filter", "gateways": "gateway", "connections": "connection", "vnet_peerings": "VNet peering",
+    "virtual_hubs": "virtual hub", "hub_gateways": "hub ExpressRoute gateway", "hub_connections": "hub connection",
 }
 
 

@@ -541,6 +541,48 @@ class VNetPeering(Named):
     state: Optional[str] = Field(default=None, description="peeringState from a live estate")
 
 
+# --------------------------------------------------------------------------- Virtual WAN (issue 10)
+
+class VirtualHub(Named):
+    """A Virtual WAN hub (Microsoft.Network/virtualHubs): Microsoft runs the hub's VNet and its gateways."""
+
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = None
+    address_prefix: Optional[IPv4Prefix] = Field(default=None, description="The hub's own address space (a /24 or larger)")
+    virtual_wan: Optional[str] = Field(default=None, description="Name of the Virtual WAN the hub belongs to")
+    sku: Optional[_ci_literal("Basic", "Standard")] = None  # type: ignore[valid-type]
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class HubGateway(Named):
+    """A Virtual WAN hub's ExpressRoute gateway (Microsoft.Network/expressRouteGateways)."""
+
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = Field(default=None, description="Defaults to the hub's region")
+    hub: str = Field(description="Virtual hub the gateway is deployed in")
+    scale_units: Optional[ScaleUnits] = Field(default=None, description="Autoscale bounds (min = max for a fixed size)")
+    allow_non_virtual_wan_traffic: Optional[bool] = Field(
+        default=None, description="Accept traffic from circuits whose other VNets are outside Virtual WAN")
+
+
+class HubConnection(Named):
+    """An ExpressRoute connection of a hub gateway to a circuit's private peering
+    (Microsoft.Network/expressRouteGateways/expressRouteConnections)."""
+
+    hub_gateway: str
+    circuit: Optional[str] = None
+    circuit_outside: Optional[str] = Field(default=None, description="Circuit ID when the circuit is not in the design")
+    routing_weight: int = Field(default=0, ge=0, le=32000)
+    enable_internet_security: Optional[bool] = None
+    fastpath: bool = False
+    authorization: bool = Field(default=False, description="Redeems an authorization key (circuit in another subscription)")
+    associated_route_table: Optional[str] = None
+    propagated_route_tables: list[str] = Field(default_factory=list)
+    propagated_labels: list[str] = Field(default_factory=list)
+
+
 # --------------------------------------------------------------------------- traffic (for costing)
 
 class CircuitTraffic(Node):
@@ -595,10 +637,14 @@ class Design(Node):
     gateways: list[Gateway] = Field(default_factory=list)
     connections: list[Connection] = Field(default_factory=list)
     vnet_peerings: list[VNetPeering] = Field(default_factory=list)
+    virtual_hubs: list[VirtualHub] = Field(default_factory=list)
+    hub_gateways: list[HubGateway] = Field(default_factory=list)
+    hub_connections: list[HubConnection] = Field(default_factory=list)
     traffic: Traffic = Field(default_factory=Traffic)
 
     _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
     _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)
+    _outside_references: dict = PrivateAttr(default_factory=dict)  # circuit name -> what refers to it from outside the design
     _index: dict = PrivateAttr(default_factory=dict)
 
     # ---- lookups (valid after loader.resolve)
@@ -639,6 +685,21 @@ class Design(Node):
 
     def vnet_peering(self, name):
         return self._lookup("vnet_peerings", name)
+
+    def virtual_hub(self, name):
+        return self._lookup("virtual_hubs", name)
+
+    def hub_gateway(self, name):
+        return self._lookup("hub_gateways", name)
+
+    def hub_connections_of_circuit(self, circuit_name: str) -> list[HubConnection]:
+        return [c for c in self.hub_connections if c.circuit == circuit_name]
+
+    def hub_gateway_region(self, gw: HubGateway) -> Optional[str]:
+        if gw.region:
+            return gw.region
+        hub = self.virtual_hub(gw.hub)
+        return hub.region if hub else None
 
     @property
     def routers(self) -> list[Router]:

@@ -227,7 +227,9 @@ def circuit_usage(design: Design, ctx=None) -> Iterable[Finding]:
         types = {p.type for p in circuit.peerings}
         microsoft_only = bool(types) and "AzurePrivatePeering" not in types
         if (not design.connections_of_circuit(circuit.name) and not microsoft_only
-                and not _in_global_reach(design, circuit) and not circuit.authorizations):
+                and not _in_global_reach(design, circuit) and not circuit.authorizations
+                and not design.hub_connections_of_circuit(circuit.name)
+                and not design._outside_references.get(circuit.name)):
             yield Finding(
                 "RES006",
                 f"circuit '{circuit.name}' is not used by any connection, Global Reach link or authorization; "

@@ -42,6 +42,9 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     "global_reach_data": {"units": ("GB",), "required": ("direction",), "label": "Global Reach data"},
     "carrier_virtual_circuit": {"units": ("month", "one-time"), "required": (), "label": "carrier layer-2 virtual circuit"},
     "cross_connect": {"units": ("month", "one-time"), "required": (), "label": "colocation cross-connect"},
+    "vwan_er_scale_unit": {"units": ("hour",), "required": (), "label": "Virtual WAN hub ExpressRoute gateway scale unit"},
+    "vwan_er_connection": {"units": ("hour",), "required": (), "label": "Virtual WAN ExpressRoute connection unit"},
+    "vwan_hub": {"units": ("hour",), "required": ("sku",), "label": "Virtual WAN hub deployment"},
 }
 DIMENSIONS = ("tier", "plan", "bandwidth", "zone", "direct", "port_bandwidth", "sku", "region", "scope",
               "direction", "provider_kind")

@@ -126,7 +126,7 @@ def _note(design, rule: str, message: str, loc) -> None:
 
 def _usable(design) -> bool:
     sections = ("circuits", "express_route_ports", "gateways", "connections", "vnets", "route_tables", "nsgs",
-                "public_ips", "route_filters", "vnet_peerings")
+                "public_ips", "route_filters", "vnet_peerings", "virtual_hubs", "hub_gateways", "hub_connections")
     return any(getattr(design, s) for s in sections)
 
 

@@ -23,8 +23,9 @@ from ..errors import InputError, Loc
 from .jsonloc import LocList
 from .resources import (AUTHORIZATION, CHILDREN, CIRCUIT, CONNECTION, GATEWAY, GR_CONNECTION, LABEL, NSG, NSG_RULE,
                         PEERING, PORT, PUBLIC_IP, ROUTE, ROUTE_FILTER, ROUTE_FILTER_RULE, ROUTE_TABLE, SUBNET,
-                        SUPPORTED, TOP_LEVEL, VNET, VNET_PEERING, ArmId, RawResource, get, id_key, is_placeholder,
+                        SUPPORTED, TOP_LEVEL, VNET, VNET_PEERING, HUB_GATEWAY, VIRTUAL_HUB, ArmId, RawResource, get, id_key, is_placeholder,
                         items, loose_key, parse_id, ref_id)
+from .build_vwan import VirtualWanBuild
 from .values import Unknown
 
 # --------------------------------------------------------------------------- normalisation
@@ -51,6 +52,13 @@ def peering_location_name(value: str) -> str:
     if not found or found.get("port_location"):
         return value
     return found["name"]
+
+
+def peering_type_name(value) -> Optional[str]:
+    """The model's peering type for what an input writes (any case), or None if it is none of them."""
+    if not isinstance(value, str):
+        return None
+    return next((t for t in m.PEERING_TYPES if t.lower() == value.strip().lower()), None)
 
 
 # --------------------------------------------------------------------------- building one object
@@ -136,7 +144,7 @@ def _bool(value) -> Any:
 
 # --------------------------------------------------------------------------- the build
 
-class Build:
+class Build(VirtualWanBuild):
     """Turns RawResources into one Design."""
 
     def __init__(self, resources: list[RawResource]):
@@ -153,6 +161,7 @@ class Build:
         self.skipped: dict[tuple, list[RawResource]] = {}
         self.names: dict[str, str] = {}  # id key -> model name
         self.built: dict[str, set] = {k: set() for k in LABEL}  # section -> names that validated
+        self.outside_references: dict[str, list[str]] = {}  # circuit name -> what refers to it from outside
         self.stub_vnets: dict[str, dict] = {}  # id key -> {id, loc, prefixes, gateway_subnet, reasons}
         self.sections: dict[str, list] = {k: [] for k in LABEL}
         self.section_locs: dict[str, list] = {k: [] for k in LABEL}
@@ -348,18 +357,19 @@ class Build:
         self.index()
         self.collect_stubs()
         self.assign_names()
-        order = [PORT, ROUTE_FILTER, CIRCUIT, ROUTE_TABLE, NSG, PUBLIC_IP, VNET]
+        order = [PORT, ROUTE_FILTER, CIRCUIT, ROUTE_TABLE, NSG, PUBLIC_IP, VNET, VIRTUAL_HUB]
         tops = [r for r in self.by_id.values() if r.kind in TOP_LEVEL]
         for kind in order:
             for res in tops:
                 if res.kind == kind:
                     self.guarded(res, getattr(self, "build_" + TOP_LEVEL[kind]))
         self.build_stub_vnets()
-        for kind in (GATEWAY, CONNECTION):
+        for kind in (GATEWAY, CONNECTION, HUB_GATEWAY):
             for res in tops:
                 if res.kind == kind:
                     self.guarded(res, getattr(self, "build_" + TOP_LEVEL[kind]))
         self.build_vnet_peerings()
+        self.find_outside_references()
         self.orphans()
         self.skip_notes()
         self._unknown_notes()
@@ -478,9 +488,17 @@ class Build:
         pname, pname_loc = get(body, "name")
         if ptype is None and isinstance(pname, str):
             ptype, ptype_loc = pname.split("/")[-1], pname_loc
-        shown = ptype if isinstance(ptype, str) else "peering"
-        obj = ObjectData(self, f"{circuit_label} peering {shown}", loc)
-        obj.put("type", ptype, ptype_loc, what="peering type")
+        if isinstance(ptype, Unknown):
+            self.unknown(ptype, f"peering type of a peering of {circuit_label} (the peering is left out)")
+            return None
+        canonical = peering_type_name(ptype)
+        if canonical is None:
+            shown_type = f"'{ptype}'" if isinstance(ptype, str) else "missing"
+            self.error(f"{circuit_label}: peering type {shown_type} is not one of {', '.join(m.PEERING_TYPES)}; "
+                       "the peering is left out", ptype_loc or loc)
+            return None
+        obj = ObjectData(self, f"{circuit_label} peering {canonical}", loc)
+        obj.put("type", canonical, ptype_loc, what="peering type")
         for field_name, key in (("peer_asn", "peerAsn"), ("azure_asn", "azureAsn"), ("vlan_id", "vlanId")):
             v, vloc = get(body, key)
             obj.put(field_name, _int(v), vloc, what=key)
@@ -878,6 +896,50 @@ class Build:
         return names
 
     # ---- leftovers
+    def find_outside_references(self):
+        """Circuits that resources left out of the design (skipped types, connections whose gateway is not
+        among the inputs, Global Reach links of circuits not among the inputs) refer to: not "unused"."""
+        circuits = {}
+        for key, res in self.by_id.items():
+            if res.kind == CIRCUIT and self.names.get(key) in self.built["circuits"]:
+                circuits[key] = self.names[key]
+        if not circuits:
+            return
+
+        def refers(value) -> Optional[str]:
+            if isinstance(value, str):
+                lowered = value.strip().lower()
+                return next((name for key, name in circuits.items()
+                             if lowered == key or lowered.startswith(key + "/")), None)
+            if isinstance(value, dict):
+                return next((found for v in value.values() if (found := refers(v))), None)
+            if isinstance(value, list):
+                return next((found for v in value if (found := refers(v))), None)
+            return None
+
+        def record(circuit: str, what: str, loc):
+            if what not in self.outside_references.setdefault(circuit, []):
+                self.outside_references[circuit].append(what)
+                self.note("IMP010", f"circuit '{circuit}' is referred to by {what}, which the design leaves out; "
+                                    "it is not reported as unused", loc)
+
+        for (_, rtype), skipped in self.skipped.items():
+            for res in skipped:
+                if (found := refers(res.body)):
+                    record(found, f"skipped {rtype} '{res.name}'", res.loc)
+        built_connections = {c.name for c in self.sections["connections"]}
+        for key, res in self.by_id.items():
+            if res.kind == CONNECTION and self.names.get(key) not in built_connections:
+                peer, peer_loc = ref_id(res.body, "peer")
+                if (found := refers(peer)):
+                    record(found, f"connection '{res.name}' (its gateway is not among the inputs)", peer_loc or res.loc)
+        for parent_key, kids in self.children.items():
+            if parent_key in self.by_id:
+                continue
+            for kid in kids:
+                if kid.kind == GR_CONNECTION and (found := refers(get(kid.body, "peerExpressRouteCircuitPeering")[0])):
+                    record(found, f"Global Reach connection '{kid.name}' of a circuit not among the inputs", kid.loc)
+
     def orphans(self):
         """Standalone child resources whose parent is not among the inputs."""
         for parent_key, kids in self.children.items():
@@ -932,6 +994,7 @@ class Build:
             for i, (node, locs) in enumerate(zip(getattr(design, section), self.section_locs[section])):
                 attach(node, (section, i), locs)
         design._notes.extend(self.notes)
+        design._outside_references.update(self.outside_references)
         return design
 
 
