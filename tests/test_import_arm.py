@@ -148,18 +148,23 @@ def test_a_parameter_without_value_is_unknown_and_noted():
     assert design.circuits[0].peerings[0].peer_asn is None
 
 
-def test_a_required_value_left_unknown_is_a_located_error(tmp_path):
+def test_a_required_value_left_unknown_is_imported_as_unknown_not_refused(tmp_path):
+    """A template without parameter values is linted with what it holds (issue 10): the bandwidth is
+    unknown, said where it is written, and never treated as missing."""
     circuit = {"type": "Microsoft.Network/expressRouteCircuits", "apiVersion": "2021-05-01", "name": "er1",
                "location": "eastus", "sku": {"name": "Standard_MeteredData", "tier": "Standard", "family": "MeteredData"},
                "properties": {"serviceProviderProperties": {"serviceProviderName": "Equinix",
                                                             "peeringLocation": "Amsterdam",
                                                             "bandwidthInMbps": "[parameters('bw')]"}}}
     path = _template(tmp_path, [circuit], parameters={"bw": {"type": "int"}})
-    with pytest.raises(InputError) as caught:
-        load_design(path)
-    assert caught.value.message == ("circuit 'er1': bandwidth is unknown: parameters('bw') (parameter 'bw' has no "
-                                    "defaultValue and no value in a --parameters file)")
-    assert caught.value.loc.line == _line_of(path, '"bw": {')
+    design = load_design(path)
+    (er1,) = design.circuits
+    assert er1.bandwidth is None and er1._unknown["bandwidth"].text == "parameters('bw')"
+    (note,) = design._notes
+    assert note.rule == "IMP001" and note.message.startswith(
+        "parameters('bw') is unknown at design time (parameter 'bw' has no defaultValue and no value in a "
+        "--parameters file): left unset: bandwidth of circuit 'er1'")
+    assert note.loc.line == _line_of(path, '"bw": {')
 
 
 def test_an_unsupported_function_is_an_imp002_note_naming_it(tmp_path):

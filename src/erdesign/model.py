@@ -63,7 +63,9 @@ def parse_bandwidth(value: Any) -> int:
     return int(mbps)
 
 
-def format_bandwidth(mbps: int) -> str:
+def format_bandwidth(mbps: Optional[int]) -> str:
+    if mbps is None:
+        return "unknown bandwidth"
     if mbps >= 1000 and mbps % 1000 == 0:
         return f"{mbps // 1000}Gbps"
     return f"{mbps}Mbps"
@@ -137,6 +139,7 @@ class Node(BaseModel):
 
     _path: tuple = PrivateAttr(default=())
     _locs: dict = PrivateAttr(default_factory=dict)
+    _unknown: dict = PrivateAttr(default_factory=dict)  # field -> Unknown: set by the input, known only at deployment
 
     def loc(self, *sub) -> Optional[Loc]:
         """Location of this object, or of one of its fields/items: loc('peer_asn'), loc('address_space', 1),
@@ -327,14 +330,24 @@ class Authorization(Node):
     used_by: Optional[str] = Field(default=None, description="Connection that redeems it")
 
 
+def _bandwidth_required(schema: dict) -> None:
+    schema.setdefault("required", [])
+    if "bandwidth" not in schema["required"]:
+        schema["required"].append("bandwidth")
+    schema["properties"]["bandwidth"].pop("default", None)
+
+
 class Circuit(Named):
+    model_config = ConfigDict(json_schema_extra=_bandwidth_required)
+
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = Field(default=None, description="Azure region of the circuit resource")
     peering_location: Optional[str] = None
     provider: Optional[str] = Field(default=None, description="Connectivity provider, as Azure names it")
     express_route_port: Optional[str] = Field(default=None, description="ExpressRoute Direct port pair (instead of a provider)")
-    bandwidth: Bandwidth
+    bandwidth: Optional[Bandwidth] = Field(default=None, validate_default=True,
+                                           description="Required; only an imported value known at deployment is left unset")
     sku: CircuitSku = Field(default_factory=CircuitSku)
     peerings: list[Peering] = Field(default_factory=list)
     global_reach: list[GlobalReachLink] = Field(default_factory=list)
@@ -345,9 +358,13 @@ class Circuit(Named):
 
     @field_validator("bandwidth")
     @classmethod
-    def _offered(cls, mbps: int, info) -> int:
+    def _offered(cls, mbps: Optional[int], info) -> Optional[int]:
         from .data import table
 
+        if mbps is None:
+            if "bandwidth" in ((info.context or {}).get("unknown_fields") or ()):
+                return None  # an importer found it unknown (e.g. a template parameter without a value)
+            raise PydanticCustomError("missing", "Field required")
         bw = table("bandwidths")
         if info.data.get("express_route_port"):
             offered = sorted({v for vs in bw["direct_circuit_mbps_by_port"].values() if isinstance(vs, list) for v in vs})

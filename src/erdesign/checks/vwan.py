@@ -113,7 +113,7 @@ def hub_gateway_throughput(design: Design, ctx=None) -> Iterable[Finding]:
         circuits, outside = _circuits(design, gw)
         if not circuits:
             continue
-        total = sum(c.bandwidth for c in circuits)
+        total = sum(c.bandwidth for c in circuits if c.bandwidth is not None)
         capacity = gw.scale_units.max * per_unit
         if total <= capacity:
             continue

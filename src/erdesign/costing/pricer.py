@@ -178,7 +178,8 @@ class Pricer:
                           description=f"Port fee: {tier}{plan_text} {bw}, {where}",
                           factors=[(Decimal(1), "month")], unit="month", book_unit="month",
                           request={"tier": tier, "plan": plan, "bandwidth": c.bandwidth, "zone": zone, "direct": False},
-                          missing_reason=metro_reason(location) if zone else why)
+                          missing_reason=("the bandwidth is known only at deployment" if c.bandwidth is None
+                                          else metro_reason(location) if zone else why))
             self.circuit_egress(c, group, path, tier, plan, zone, why)
 
     def circuit_egress(self, c, group: str, path: str, tier: str, plan: str, zone: Optional[str], why: str) -> None:

@@ -99,8 +99,12 @@ class Template:
             elif isinstance(body, dict) and _ci_get(body, "defaultValue") is not None:
                 dkey = _ci_get(body, "defaultValue")
                 result = self.ev.tree(body[dkey], body.value_loc(dkey))
-            elif self._nullable(body):
+            elif self._nullable(body) and (self.param_values is not None or self.depth > 0):
                 result = (None, decl_loc)  # languageVersion 2.0: a nullable parameter left out is null
+            elif self._nullable(body):
+                result = (Unknown(f"parameters('{pname}')", decl_loc,
+                                  f"parameter '{pname}' is optional (null unless given) and no --parameters file "
+                                  "says whether it is given"), decl_loc)
             else:
                 result = (Unknown(f"parameters('{pname}')", decl_loc,
                                   f"parameter '{pname}' has no defaultValue and no value in a --parameters file"),

@@ -515,7 +515,26 @@ def _map_values(ctx, node):
     return {k: _apply(ctx, names, body, [v]) for k, v in obj.items()}, None
 
 
+def _create_object(ctx, node):
+    """createObject('a', x, 'b', y): names must be known; a value may be unknown (only that member is)."""
+    if len(node.args) % 2:
+        raise ctx.error(node, "createObject() takes name/value pairs")
+    out: dict = {}
+    for i in range(0, len(node.args), 2):
+        key, _ = ctx.eval(node.args[i])
+        if isinstance(key, Unknown):
+            return key, None
+        out[str(key)] = ctx.eval(node.args[i + 1])[0]
+    return out, None
+
+
+def _create_array(ctx, node):
+    return [ctx.eval(a)[0] for a in node.args], None
+
+
 LAZY: dict[str, Callable] = {
+    "createobject": _create_object,
+    "createarray": _create_array,
     "tryget": _try_get,
     "coalesce": _coalesce,
     "and": _logical(True),

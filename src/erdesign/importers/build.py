@@ -164,6 +164,7 @@ class Build(VirtualWanBuild):
         self.outside_references: dict[str, list[str]] = {}  # circuit name -> what refers to it from outside
         self.stub_vnets: dict[str, dict] = {}  # id key -> {id, loc, prefixes, gateway_subnet, reasons}
         self.sections: dict[str, list] = {k: [] for k in LABEL}
+        self.section_unknowns: dict[str, list] = {}
         self.section_locs: dict[str, list] = {k: [] for k in LABEL}
 
     # ---- notes
@@ -324,8 +325,9 @@ class Build(VirtualWanBuild):
     def validate(self, cls: type[BaseModel], obj: ObjectData) -> Optional[BaseModel]:
         from ..loader import _message
 
+        unknown = {path[0] for path in obj.unknown_fields if len(path) == 1}
         try:
-            return cls.model_validate(obj.data)
+            return cls.model_validate(obj.data, context={"unknown_fields": unknown})
         except ValidationError as exc:
             err = exc.errors()[0]
             path = tuple(err["loc"])
@@ -350,10 +352,27 @@ class Build(VirtualWanBuild):
             return
         self.sections[section].append(instance)
         self.section_locs[section].append(obj.locs)
+        self.section_unknowns.setdefault(section, []).append(obj.unknown_fields)
         self.built[section].add(instance.name)
 
     # ---- per type
+    def deployment_notes(self):
+        """Template resources deployed only under a condition known at deployment, or whose name is known only
+        then: imported, and said so (never named after the expression)."""
+        for res in self.resources:
+            if res.kind not in SUPPORTED:
+                continue
+            condition = res.extra.get("condition")
+            if condition is not None:
+                self.note("IMP009", f"{res.type} '{res.name}' is deployed only if {condition.text}, which is known "
+                                    f"only at deployment ({condition.why}); it is linted as if deployed",
+                          condition.loc or res.loc)
+            unknown_name = res.extra.get("unknown_name")
+            if unknown_name is not None:
+                self.unknown(unknown_name, f"name of {res.type} '{res.name}' (called by its symbolic name here)")
+
     def build_all(self):
+        self.deployment_notes()
         self.index()
         self.collect_stubs()
         self.assign_names()
@@ -924,8 +943,11 @@ class Build(VirtualWanBuild):
                                     "it is not reported as unused", loc)
 
         for (_, rtype), skipped in self.skipped.items():
+            if rtype.lower().startswith(_NOT_USERS):
+                continue  # locks, role assignments, diagnostic settings are scoped to a circuit, they don't use it
             for res in skipped:
-                if (found := refers(res.body)):
+                body = {k: v for k, v in res.body.items() if k.lower() != "scope"} if isinstance(res.body, dict) else res.body
+                if (found := refers(body)):
                     record(found, f"skipped {rtype} '{res.name}'", res.loc)
         built_connections = {c.name for c in self.sections["connections"]}
         for key, res in self.by_id.items():
@@ -991,11 +1013,18 @@ class Build(VirtualWanBuild):
         self.drop_dangling_global_reach()
         design = m.Design(**{section: list(objs) for section, objs in self.sections.items()})
         for section in LABEL:
+            unknowns = self.section_unknowns.get(section, [])
             for i, (node, locs) in enumerate(zip(getattr(design, section), self.section_locs[section])):
                 attach(node, (section, i), locs)
+                if i < len(unknowns):
+                    attach_unknown(node, unknowns[i])
         design._notes.extend(self.notes)
         design._outside_references.update(self.outside_references)
         return design
+
+
+# Extension resources that attach to a circuit (by `scope`) without using it.
+_NOT_USERS = ("microsoft.authorization/", "microsoft.insights/", "microsoft.resources/tags")
 
 
 # The input's name for model fields an input must give (for "missing" messages).
@@ -1065,6 +1094,21 @@ def attach(node: m.Node, path: tuple, locs: dict) -> None:
                 break
             if isinstance(current, m.Node):
                 current.set_loc(loc, *sub[i + 1:])
+
+
+def attach_unknown(node: m.Node, unknown_fields: dict) -> None:
+    """Record on each node which of its fields the input sets to a value known only at deployment."""
+    for path, value in unknown_fields.items():
+        current: Any = node
+        for part in path[:-1]:
+            if isinstance(part, int):
+                current = current[part] if isinstance(current, list) and part < len(current) else None
+            else:
+                current = getattr(current, part, None) if isinstance(current, BaseModel) else None
+            if current is None:
+                break
+        if isinstance(current, m.Node):
+            current._unknown[path[-1]] = value
 
 
 def _set_paths(node: m.Node, path: tuple) -> None:

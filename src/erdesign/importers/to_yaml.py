@@ -53,7 +53,8 @@ def design_data(design: m.Design) -> dict:
     for key, value in dumped.items():
         data[key] = value
     for circuit_data, circuit in zip(data.get("circuits", []), design.circuits):
-        circuit_data["bandwidth"] = m.format_bandwidth(circuit.bandwidth)
+        if circuit.bandwidth is not None:  # unknown at design time: left for the user to fill in (see the notes)
+            circuit_data["bandwidth"] = m.format_bandwidth(circuit.bandwidth)
         circuit_data["sku"] = {"tier": circuit.sku.tier, "family": circuit.sku.family}  # always both: they set the price
         circuit_data = _reorder(circuit_data, m.Circuit)
         peerings = circuit_data.get("peerings", [])

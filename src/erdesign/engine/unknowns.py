@@ -1,0 +1,65 @@
+"""Findings that rest on a value the input leaves to the deployment are held back.
+
+An importer marks each field whose value is known only at deployment (a template parameter with
+no value, ``reference()``, Terraform's ``after_unknown``) in ``node._unknown``. A finding about
+such a node is held back when it is about that field (``finding.field``) or when its rule needs
+the field to judge (``NEEDS``): "no peer ASN" must not fire for a peer ASN that is merely
+unknown. Instead, one IMP008 note per object says which checks could not run and why.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from .finding import Finding
+
+# Rules that report a value as missing or judge an object by a field their finding does not name.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "BGP005": ("peer_asn",),
+    "NET003": ("prefix", "primary_prefix", "secondary_prefix"),
+    "RES007": ("provider", "express_route_port"),
+    "RES001": ("region",),
+    "RES011": ("region",),
+    "RES002": ("peering_location",),
+    "VLAN001": ("vlan_id",),
+    "GW012": ("scale_units",),
+}
+
+
+def _blocking(finding: Finding) -> tuple[str, ...]:
+    node = finding.node
+    unknown = getattr(node, "_unknown", None) if node is not None else None
+    if not unknown:
+        return ()
+    fields = set(NEEDS.get(finding.rule, ()))
+    if finding.field and isinstance(finding.field[0], str):
+        fields.add(finding.field[0])
+    return tuple(f for f in sorted(fields) if f in unknown)
+
+
+def hold_back(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(findings to report, one IMP008 note per object whose checks were held back)."""
+    kept: list[Finding] = []
+    held: dict[int, tuple] = {}
+    for f in findings:
+        blocking = _blocking(f)
+        if not blocking:
+            kept.append(f)
+            continue
+        entry = held.setdefault(id(f.node), (f.node, {}, set()))
+        entry[1].setdefault(f.rule, set()).update(blocking)
+        entry[2].update(blocking)
+    notes = []
+    for node, rules, fields in held.values():
+        reasons = []
+        for name in sorted(fields):
+            value = node._unknown[name]
+            where = f" at {value.loc}" if getattr(value, "loc", None) else ""
+            reasons.append(f"{name.replace('_', ' ')} is {value.text}{where} ({value.why})")
+        what = getattr(node, "name", None) or node.path or "an object"
+        notes.append(Finding(
+            "IMP008",
+            f"{what}: {len(rules)} check{'s' if len(rules) != 1 else ''} could not run "
+            f"({', '.join(sorted(rules))}) because {'; '.join(reasons)}",
+            node=node,
+        ))
+    return kept, notes
