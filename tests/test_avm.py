@@ -1,0 +1,55 @@
+"""Azure Verified Modules compiled from Bicep (tests/fixtures/avm, see SOURCE.md): no error that
+Microsoft's documentation does not support, Microsoft peering kept as Microsoft peering, and
+templates without parameter values linted with unknowns."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from erdesign import lint
+from erdesign.loader import load_design
+
+AVM = Path(__file__).parent / "fixtures" / "avm"
+CIRCUIT = AVM / "express-route-circuit.main.json"
+
+
+def _by_severity(report, severity):
+    return sorted({f.rule for f in report.findings if f.severity == severity and not f.suppressed})
+
+
+def test_circuit_module_with_max_parameters():
+    design = load_design([CIRCUIT], parameters=AVM / "express-route-circuit.max.parameters.json")
+    (circuit,) = design.circuits
+    assert (circuit.name, circuit.provider, circuit.peering_location, circuit.bandwidth) == (
+        "nercmax001", "Equinix", "Amsterdam", 50)
+    assert [p.type for p in circuit.peerings] == ["AzurePrivatePeering", "MicrosoftPeering"]
+    private, microsoft = circuit.peerings
+    assert (private.peer_asn, private.vlan_id, private.primary_prefix) == (65001, 100, "10.0.0.0/30")
+    assert private.azure_asn == 12076  # coalesce(tryGet(..., 'azureASN'), 12076)
+    assert microsoft.state == "Disabled" and microsoft.advertised_public_prefixes == ["203.0.113.0/24"]
+    assert microsoft.ipv6.advertised_prefixes == ["2001:db8:200::/48"]
+    report = lint(design)
+    # only errors the documentation supports: documentation prefixes / private customer ASN on Microsoft peering
+    assert _by_severity(report, "error") == ["BGP004", "NET009"]
+    assert all("peering MicrosoftPeering" in f.message for f in report.findings if f.severity == "error")
+    assert "RES006" in _by_severity(report, "info")  # no connection; locks etc. don't count as use
+    assert not any(f.rule.startswith("IMP") and f.severity != "info" for f in report.findings)
+
+
+def test_circuit_module_without_parameters_is_linted_with_unknowns():
+    design = load_design(CIRCUIT)
+    (circuit,) = design.circuits
+    assert circuit.name == "expressRouteCircuit"  # the symbolic name, never the expression
+    assert circuit.bandwidth is None and {"provider", "peering_location", "bandwidth"} <= set(circuit._unknown)
+    report = lint(design)
+    assert _by_severity(report, "error") == []
+    assert "RES007" not in {f.rule for f in report.findings}  # provider unknown, not missing
+    held = [f for f in report.findings if f.rule == "IMP008"]
+    assert held and "RES007" in held[0].message and "parameters('serviceProviderName')" in held[0].message
+
+
+def test_no_resource_is_named_after_an_expression():
+    for params in (None, AVM / "express-route-circuit.max.parameters.json"):
+        design = load_design([CIRCUIT], parameters=params) if params else load_design(CIRCUIT)
+        for node in design.iter_nodes():
+            name = getattr(node, "name", None)
+            assert not (isinstance(name, str) and ("(" in name or name.startswith("{"))), name
