@@ -346,6 +346,8 @@ class Circuit(Named):
     peering_location: Optional[str] = None
     provider: Optional[str] = Field(default=None, description="Connectivity provider, as Azure names it")
     express_route_port: Optional[str] = Field(default=None, description="ExpressRoute Direct port pair (instead of a provider)")
+    express_route_port_outside: Optional[str] = Field(
+        default=None, description="ARM ID of the circuit's ExpressRoute Direct port when the port is not in the design")
     bandwidth: Optional[Bandwidth] = Field(default=None, validate_default=True,
                                            description="Required; only an imported value known at deployment is left unset")
     sku: CircuitSku = Field(default_factory=CircuitSku)
@@ -366,7 +368,7 @@ class Circuit(Named):
                 return None  # an importer found it unknown (e.g. a template parameter without a value)
             raise PydanticCustomError("missing", "Field required")
         bw = table("bandwidths")
-        if info.data.get("express_route_port"):
+        if info.data.get("express_route_port") or info.data.get("express_route_port_outside"):
             offered = sorted({v for vs in bw["direct_circuit_mbps_by_port"].values() if isinstance(vs, list) for v in vs})
         else:
             offered = bw["provider_circuit_mbps"]["values"]
@@ -380,7 +382,7 @@ class Circuit(Named):
 
     @model_validator(mode="after")
     def _provider_or_port(self):
-        if self.provider and self.express_route_port:
+        if self.provider and (self.express_route_port or self.express_route_port_outside):
             raise PydanticCustomError(
                 "circuit_kind", "a circuit has either a provider or an express_route_port (ExpressRoute Direct), not both"
             )
@@ -388,10 +390,19 @@ class Circuit(Named):
 
     @property
     def is_direct(self) -> bool:
-        return bool(self.express_route_port)
+        return bool(self.express_route_port or self.express_route_port_outside)
 
     def peering(self, peering_type: str) -> Optional[Peering]:
         return next((p for p in self.peerings if p.type == peering_type), None)
+
+
+class PortLink(Node):
+    """One of the two links of an ExpressRoute Direct port pair (link1, link2)."""
+
+    name: str
+    admin_state: Optional[_ci_literal("Enabled", "Disabled")] = None  # type: ignore[valid-type]
+    macsec_cipher: Optional[str] = None
+    macsec_sci_state: Optional[_ci_literal("Enabled", "Disabled")] = None  # type: ignore[valid-type]
 
 
 class ExpressRoutePort(Named):
@@ -402,6 +413,7 @@ class ExpressRoutePort(Named):
     bandwidth: Bandwidth = Field(description="Port speed: 10Gbps, 100Gbps or 400Gbps")
     encapsulation: _ci_literal("Dot1Q", "QinQ") = "QinQ"  # type: ignore[valid-type]
     billing_type: _ci_literal("MeteredData", "UnlimitedData") = "MeteredData"  # type: ignore[valid-type]
+    links: list[PortLink] = Field(default_factory=list, description="The port pair's links and their settings")
 
     @field_validator("bandwidth")
     @classmethod

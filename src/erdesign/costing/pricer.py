@@ -164,7 +164,8 @@ class Pricer:
             if c.is_direct:
                 base_tier = "Local" if tier == "Local" else "Standard"
                 self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_port",
-                          description=f"Circuit fee on ExpressRoute Direct {c.express_route_port} ({base_tier} {bw})",
+                          description=f"Circuit fee on ExpressRoute Direct {c.express_route_port or '(port not in the inputs)'} "
+                                      f"({base_tier} {bw})",
                           factors=[(Decimal(1), "month")], unit="month", book_unit="month",
                           request={"tier": base_tier, "direct": True})
                 if tier == "Premium":

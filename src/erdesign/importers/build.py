@@ -413,6 +413,15 @@ class Build(VirtualWanBuild):
         obj.put("encapsulation", v, loc)
         v, loc = get(res.body, "billingType")
         obj.put("billing_type", v, loc)
+        for i, (link, link_loc) in enumerate(items(res.body, "links")):
+            child = ObjectData(self, f"{obj.label} link", link_loc)
+            for field_name, path in (("name", ("name",)), ("admin_state", ("adminState",)),
+                                     ("macsec_cipher", ("macSecConfig", "cipher")),
+                                     ("macsec_sci_state", ("macSecConfig", "sciState"))):
+                v, vloc = get(link, *path)
+                child.put(field_name, v or None, vloc, what=path[-1])
+            if child.data.get("name"):
+                obj.put_child("links", child, len(obj.data.get("links", [])))
         self.add("express_route_ports", self.validate(m.ExpressRoutePort, obj), obj)
 
     def build_route_filters(self, res: RawResource):
@@ -435,8 +444,14 @@ class Build(VirtualWanBuild):
         obj = ObjectData(self, label, res.loc)
         self.common(obj, res, name)
         port_id, port_loc = ref_id(res.body, "expressRoutePort")
-        port = self.linked("express_route_ports", port_id, port_loc, label, "ExpressRoute Direct port")
+        port = self.linked("express_route_ports", port_id, port_loc, label, "ExpressRoute Direct port", note=False)
         obj.put("express_route_port", port, port_loc)
+        if port is None and isinstance(port_id, str) and port_id:
+            # a Direct circuit whose port is not among the inputs: still Direct, on a port we don't know
+            obj.put("express_route_port_outside", port_id, port_loc)
+            shown = parse_id(port_id).name if parse_id(port_id) else port_id
+            self.note("IMP004", f"{label} is on ExpressRoute Direct port '{shown}' ({port_id}), which is not among the "
+                                "inputs: it is linted and priced as a Direct circuit on an unknown port", port_loc)
         v, loc = get(res.body, "serviceProviderProperties", "peeringLocation")
         obj.put("peering_location", peering_location_name(v) if isinstance(v, str) else v, loc)
         v, loc = get(res.body, "serviceProviderProperties", "serviceProviderName")

@@ -303,9 +303,26 @@ def _port(r: _Res):
     r.id = _own_id(r, ["Microsoft.Network/expressRoutePorts"], [name])
 
     def body():
-        return (_Body(r.loc).set("name", r.v("name")).set("location", r.v("location"))
-                .set("peeringLocation", r.v("peering_location")).set("bandwidthInGbps", r.v("bandwidth_in_gbps"))
-                .set("encapsulation", r.v("encapsulation")).set("billingType", r.v("billing_type"))).d
+        b = (_Body(r.loc).set("name", r.v("name")).set("location", r.v("location"))
+             .set("peeringLocation", r.v("peering_location")).set("bandwidthInGbps", r.v("bandwidth_in_gbps"))
+             .set("encapsulation", r.v("encapsulation")).set("billingType", r.v("billing_type")))
+        links = []
+        for block_name in ("link1", "link2"):
+            if not r.block(block_name):
+                continue
+            g = (lambda attr, n=block_name: r.v(n, 0, attr))
+            link = _Body(r.v(block_name)[1]).set("name", (block_name, r.v(block_name)[1]))
+            enabled = g("admin_enabled")
+            if isinstance(enabled[0], bool):
+                link.set("adminState", ("Enabled" if enabled[0] else "Disabled", enabled[1]))
+            sci = g("macsec_sci_enabled")
+            macsec = _Body(r.v(block_name)[1]).set("cipher", g("macsec_cipher"))
+            if isinstance(sci[0], bool):
+                macsec.set("sciState", ("Enabled" if sci[0] else "Disabled", sci[1]))
+            links.append(link.sub("macSecConfig", macsec))
+        if links:
+            b.list("links", links, r.loc)
+        return b.d
     return "Microsoft.Network/expressRoutePorts", name, body
 
 
