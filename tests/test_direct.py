@@ -58,3 +58,16 @@ def test_a_circuit_on_a_port_outside_the_inputs_is_direct_with_an_unknown_port(t
     assert "RES007" not in _rules(lint(design))  # not "neither a provider nor a port"
     (fee,) = [line for line in cost(design).lines if line.component == "circuit_port"]
     assert "ExpressRoute Direct" in fee.description
+
+
+def test_a_standalone_global_reach_connection_is_linted_with_what_it_holds():
+    design = load_design(Path(__file__).parent / "fixtures" / "partial" / "gr-connection-show.json")
+    local, remote = sorted(design.circuits, key=lambda c: c.name)
+    assert (local.name, remote.name) == ("dedharcktlocal", "dedharcktremote")
+    (link,) = local.global_reach
+    assert (link.peer_circuit, link.address_prefix, link.address_prefix_v6) == ("dedharcktremote", "10.0.0.0/29",
+                                                                                 "aa:bb::/125")
+    report = lint(design)
+    assert [f.rule for f in report.findings if f.severity == "error"] == []
+    assert not {"RES006", "RES007", "BGP005", "NET003"} & set(_rules(report))
+    assert "IMP008" in _rules(report)

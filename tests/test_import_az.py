@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from erdesign.engine.runner import lint
+
 from erdesign.errors import InputError, InputErrors
 from erdesign.loader import load_design
 
@@ -139,11 +141,16 @@ def test_a_connection_whose_gateway_is_missing_is_left_out_with_a_note():
         "useasterc1cust1": ["connection 'useasterc1cust1-cxn' (its gateway is not among the inputs)"]}
 
 
-def test_a_peering_list_without_its_circuit_is_a_located_input_error():
-    with pytest.raises(InputError) as caught:
-        load_design(SEED / "peering-list.json")
-    assert "not among the inputs" in caught.value.message
-    assert caught.value.loc.file.endswith("peering-list.json")
+def test_a_peering_list_without_its_circuit_is_linted_with_a_placeholder_circuit():
+    design = load_design(SEED / "peering-list.json")
+    (circuit,) = design.circuits
+    assert circuit.name == "useasterc1cust1" and circuit.bandwidth is None and circuit.provider is None
+    assert [p.type for p in circuit.peerings] == ["AzurePrivatePeering"] and circuit.peerings[0].peer_asn
+    assert {"provider", "peering_location", "bandwidth"} <= set(circuit._unknown)
+    assert any(n.rule == "IMP004" and "placeholder circuit" in n.message for n in design._notes)
+    report = lint(design)
+    assert [f for f in report.findings if f.severity == "error"] == []
+    assert "RES006" not in {f.rule for f in report.findings} and "RES007" not in {f.rule for f in report.findings}
 
 
 # --------------------------------------------------------------------------- REST layout, Resource Graph

@@ -533,19 +533,37 @@ class ScaleUnits(Node):
         return self
 
 
+def _sku_required(schema: dict) -> None:
+    schema.setdefault("required", [])
+    if "sku" not in schema["required"]:
+        schema["required"].append("sku")
+    schema["properties"]["sku"].pop("default", None)
+
+
 class Gateway(Named):
+    model_config = ConfigDict(json_schema_extra=_sku_required)
+
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     vnet: str
     region: Optional[str] = Field(default=None, description="Defaults to the VNet's region")
     type: _ci_literal("ExpressRoute", "Vpn") = "ExpressRoute"  # type: ignore[valid-type]
-    sku: str = Field(description="e.g. ErGw1AZ, ErGwScale, Standard; VpnGw2AZ for a VPN gateway")
+    sku: Optional[str] = Field(default=None, validate_default=True,
+                               description="e.g. ErGw1AZ, ErGwScale, Standard; VpnGw2AZ for a VPN gateway. Required; "
+                                           "only an imported gateway whose input gives no SKU is left unset")
     scale_units: Optional[ScaleUnits] = Field(default=None, description="ErGwScale only")
     public_ip: Optional[str] = None
     vpn_type: Optional[_ci_literal("RouteBased", "PolicyBased")] = None  # type: ignore[valid-type]
     active_active: Optional[bool] = None
     asn: Optional[Asn] = Field(default=None, description="BGP ASN (VPN gateways)")
     maintenance_configuration: Optional[bool] = None
+
+    @field_validator("sku")
+    @classmethod
+    def _sku_given(cls, sku: Optional[str], info) -> Optional[str]:
+        if sku is None and "sku" not in ((info.context or {}).get("unknown_fields") or ()):
+            raise PydanticCustomError("missing", "Field required")
+        return sku
 
 
 class Connection(Named):

@@ -224,6 +224,13 @@ class Pricer:
             path = gw.path or f"gateways[{index}]"
             region = self.design.gateway_region(gw)
             request = {"region": _canonical_region(region)}
+            if gw.sku is None:
+                self.line(group=group, kind="gateway", obj=gw.name, path=path,
+                          component="er_gateway" if gw.type == "ExpressRoute" else "vpn_gateway",
+                          description=f"{gw.type} gateway (SKU not given), {region or 'no region'}",
+                          factors=[(self.hours, "h")], unit="h", book_unit="hour", request=request,
+                          missing_reason="the input gives no SKU, and the price depends on it")
+                continue
             if gw.type == "ExpressRoute":
                 known = facts.gateway_sku(gw.sku)
                 sku = known["name"] if known else gw.sku

@@ -36,8 +36,10 @@ def _blocking(finding: Finding) -> tuple[str, ...]:
     return tuple(f for f in sorted(fields) if f in unknown)
 
 
-def hold_back(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
+def hold_back(findings: Iterable[Finding], design=None) -> tuple[list[Finding], list[Finding]]:
     """(findings to report, one IMP008 note per object whose checks were held back)."""
+    from .tree import ancestry, describe
+
     kept: list[Finding] = []
     held: dict[int, tuple] = {}
     for f in findings:
@@ -49,13 +51,14 @@ def hold_back(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]
         entry[1].setdefault(f.rule, set()).update(blocking)
         entry[2].update(blocking)
     notes = []
+    chains = ancestry(design) if held and design is not None else {}
     for node, rules, fields in held.values():
         reasons = []
         for name in sorted(fields):
             value = node._unknown[name]
             where = f" at {value.loc}" if getattr(value, "loc", None) else ""
             reasons.append(f"{name.replace('_', ' ')} is {value.text}{where} ({value.why})")
-        what = getattr(node, "name", None) or node.path or "an object"
+        what = describe(node, chains.get(id(node))) if id(node) in chains else (getattr(node, "name", None) or node.path)
         notes.append(Finding(
             "IMP008",
             f"{what}: {len(rules)} check{'s' if len(rules) != 1 else ''} could not run "

@@ -468,6 +468,11 @@ class Build(VirtualWanBuild):
         v, loc = get(res.body, "stag")
         obj.put("s_tag", _int(v), loc)
         self.tags(obj, res)
+        if res.extra.get("placeholder"):
+            self.outside_references.setdefault(name, []).append("parts of it among the inputs (the circuit itself is not)")
+            self.note("IMP004", f"{label}: only part of it is among the inputs (a peering, Global Reach connection or "
+                                "authorization); a placeholder circuit is used, its provider, location and bandwidth "
+                                "unknown", res.loc)
         for auth, loc in items(res.body, "authorizations") + [(k.body, k.loc) for k in self.kids(res, AUTHORIZATION)]:
             auth_name, name_loc = get(auth, "name")
             if isinstance(auth_name, str) and not any(a.get("name") == auth_name for a in obj.data.get("authorizations", [])):
@@ -823,6 +828,12 @@ class Build(VirtualWanBuild):
         gtype, gtype_loc = get(res.body, "gatewayType")
         obj.put("type", gtype, gtype_loc, what="gatewayType")
         sku, sku_loc = get(res.body, "sku", "name")
+        if sku is None:
+            sku, sku_loc = get(res.body, "sku", "tier")
+        if sku is None:
+            # Microsoft documents no default for an omitted gateway SKU: keep the gateway, with its SKU unknown
+            sku = Unknown("sku", res.name_loc or res.loc, "the input gives no sku.name, and Azure documents no default "
+                          "for a virtual network gateway's SKU", "IMP011")
         obj.put("sku", sku, sku_loc, what="SKU")
         lo, lo_loc = get(res.body, "autoScaleConfiguration", "bounds", "min")
         hi, hi_loc = get(res.body, "autoScaleConfiguration", "bounds", "max")
@@ -1139,6 +1150,8 @@ def _set_paths(node: m.Node, path: tuple) -> None:
 
 
 def build_design(resources: Iterable[RawResource]) -> tuple[m.Design, list[InputError]]:
-    b = Build(list(resources))
+    from .placeholders import add_placeholder_circuits
+
+    b = Build(add_placeholder_circuits(list(resources)))
     b.build_all()
     return b.design(), b.errors
