@@ -71,3 +71,56 @@ def test_a_standalone_global_reach_connection_is_linted_with_what_it_holds():
     assert [f.rule for f in report.findings if f.severity == "error"] == []
     assert not {"RES006", "RES007", "BGP005", "NET003"} & set(_rules(report))
     assert "IMP008" in _rules(report)
+
+
+# --------------------------------------------------------------------------- inputs erdesign does not read
+
+import pytest  # noqa: E402
+
+from erdesign.errors import InputError, InputErrors  # noqa: E402
+
+
+@pytest.mark.parametrize("name, says", [("main.tf", "terraform show -json"), ("main.bicep", "az bicep build"),
+                                        ("main.bicepparam", "az bicep build-params")])
+def test_terraform_and_bicep_source_get_one_clear_line(tmp_path, name, says):
+    path = tmp_path / name
+    path.write_text('resource "x" "y" {}\n')
+    with pytest.raises(InputError) as caught:
+        load_design(path)
+    assert says in caught.value.message and "\n" not in caught.value.message
+    assert "mapping" not in caught.value.message
+
+
+def test_a_folder_skips_yaml_that_is_no_design(tmp_path):
+    (tmp_path / "design.yaml").write_text(
+        "circuits: [{name: er1, provider: Equinix, peering_location: Amsterdam, bandwidth: 1Gbps}]\n")
+    (tmp_path / "usage.yml").write_text("egress_gb_month: {er1: 100}\n")
+    from erdesign.loader import expand_paths
+
+    skipped: list = []
+    files = expand_paths([tmp_path], skipped=skipped)
+    assert [Path(f).name for f in files] == ["design.yaml"] and [Path(f).name for f in skipped] == ["usage.yml"]
+    assert [c.name for c in load_design(files).circuits] == ["er1"]
+
+
+def test_a_template_with_only_other_resources_says_nothing_is_modelled(tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/"
+                                           "deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+                                "parameters": {"n": {"type": "string"}},
+                                "resources": [{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",
+                                               "name": "[parameters('n')]", "location": "westeurope"}]}))
+    with pytest.raises((InputError, InputErrors)) as caught:
+        load_design(path)
+    assert "nothing erdesign models in these inputs" in str(caught.value)
+
+
+def test_cli_counts_skipped_folder_files_and_verbose_names_them(run_cli, tmp_path):
+    (tmp_path / "design.yaml").write_text(
+        "circuits: [{name: er1, provider: Equinix, peering_location: Amsterdam, bandwidth: 1Gbps}]\n")
+    (tmp_path / "usage.yml").write_text("egress_gb_month: {er1: 100}\n")
+    (tmp_path / "notes.txt").write_text("x\n")
+    quiet = run_cli("lint", tmp_path)
+    assert quiet.code == 0 and "skipped 2 files in folders that are no design or JSON input" in quiet.err
+    loud = run_cli("lint", tmp_path, "-v")
+    assert f"{tmp_path / 'usage.yml'}: skipped: a YAML file with no design section" in loud.err

@@ -46,7 +46,13 @@ def load_inputs(paths, parameters=None, verbose=False, summary=True):
     _context_meta()[DESIGN_FILES_KEY] = list(files)
     if skipped_files and verbose:
         for name in skipped_files:
-            click.echo(f"{name}: skipped: not a .yaml, .yml or .json file", err=True)
+            why = ("a YAML file with no design section" if name.lower().endswith((".yaml", ".yml"))
+                   else "not a .yaml, .yml or .json file")
+            click.echo(f"{name}: skipped: {why}", err=True)
+    elif skipped_files:
+        n = len(skipped_files)
+        click.echo(f"erdesign: skipped {n} file{'s' if n != 1 else ''} in folders that {'are' if n != 1 else 'is'} "
+                   "no design or JSON input (--verbose names them)", err=True)
     design = load_design(files, **options)
     if summary:
         skipped = [n for n in design._notes if n.rule == "IMP003"]
