@@ -124,3 +124,11 @@ def test_cli_counts_skipped_folder_files_and_verbose_names_them(run_cli, tmp_pat
     assert quiet.code == 0 and "skipped 2 files in folders that are no design or JSON input" in quiet.err
     loud = run_cli("lint", tmp_path, "-v")
     assert f"{tmp_path / 'usage.yml'}: skipped: a YAML file with no design section" in loud.err
+
+
+def test_a_cross_subscription_connection_keeps_that_it_redeems_an_authorization_never_the_key():
+    design = load_design(Path(__file__).parent / "fixtures" / "partial" / "cross-subscription-connection.json")
+    (conn,) = design.connections
+    assert conn.authorization == "authorization key" and "secret" not in conn.model_dump_json()
+    assert "cross-subscription" in conn.description and "sub-b" in conn.description
+    assert [f for f in lint(design).findings if f.severity == "error"] == []

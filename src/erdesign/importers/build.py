@@ -886,6 +886,15 @@ class Build(VirtualWanBuild):
         obj.put("routing_weight", _int(v), vloc)
         v, vloc = get(res.body, "expressRouteGatewayBypass")
         obj.put("fastpath", _bool(v), vloc, what="expressRouteGatewayBypass (FastPath)")
+        key, key_loc = get(res.body, "authorizationKey")
+        if isinstance(key, (str, Unknown)) and key:  # the key is a secret: only that one is redeemed is kept
+            obj.put("authorization", "authorization key", key_loc)
+            peer = parse_id(peer_id) if isinstance(peer_id, str) else None
+            own = parse_id(res.id)
+            if peer and own and peer.subscription and own.subscription and \
+                    peer.subscription.lower() != own.subscription.lower():
+                obj.put("description", f"cross-subscription: redeems an authorization of circuit '{peer.name}' in "
+                                       f"subscription {peer.subscription}", None)
         self.add("connections", self.validate(m.Connection, obj), obj)
 
     def build_vnet_peerings(self):
