@@ -115,3 +115,21 @@ def test_yaml_references_are_checked():
     with pytest.raises(InputError) as caught:
         load_design_text("hub_gateways: [{name: g, hub: nohub}]\n")
     assert "virtual hub 'nohub'" in str(caught.value)
+
+
+def test_avm_virtual_wan_pattern_module_links_modules_through_their_outputs():
+    """avm/ptn/network/virtual-wan: the hub, its ExpressRoute gateway and connection come from nested
+    deployments; the gateway module gets the hub's ID from reference('virtualHubModule[0]').outputs."""
+    avm = Path(__file__).parent / "fixtures" / "avm"
+    design = load_design([avm / "ptn-virtual-wan.main.json"], parameters=avm / "ptn-virtual-wan.max.parameters.json")
+    (hub,) = design.virtual_hubs
+    assert (hub.name, hub.region, hub.address_prefix, hub.virtual_wan) == (
+        "dep-hub-westeurope-nvwanmax", "westeurope", "10.0.0.0/24", "dep-vw-nvwanmax")
+    (gw,) = design.hub_gateways
+    assert (gw.hub, gw.scale_units.min, gw.scale_units.max, gw.allow_non_virtual_wan_traffic) == (hub.name, 1, 2, True)
+    (conn,) = design.hub_connections
+    assert conn.routing_weight == 10 and conn.circuit_outside.endswith("/expressRouteCircuits/dep-erc-nvwanmax")
+    report = lint(design)
+    assert _rules(report, "error") == [] and _rules(report, "warning") == []
+    lines = _lines(cost(design))
+    assert lines["vwan_er_scale_unit"].monthly == Decimal("306.60") and lines["vwan_er_connection"].monthly == Decimal("36.50")

@@ -69,9 +69,11 @@ class Template:
         self.notes: list[Unknown] = []
         self.symbol: Optional[str] = None  # languageVersion 2.0 symbolic name of the resource being read
         self.condition: Optional[Unknown] = None  # an enclosing deployment's unknown condition
+        self.module_outputs: dict = {}  # 'symbol[i]' / deployment name -> evaluated outputs of an inline deployment
         self.depth = 0  # nesting of inline Microsoft.Resources/deployments templates
         self.scope = Scope(self.parameter, self.variable)
         self.ev = Evaluator(self.scope, self._locate, self.notes)
+        self.ev.module_outputs = self.module_outputs
 
     def _locate(self, loc: Loc, index: int) -> Loc:
         if loc is None or loc.file != self.file:
@@ -312,6 +314,29 @@ class Template:
         out.extend(resources)
         errors.extend(nested_errors)
         self.notes.extend(nested.notes)
+        self._remember_outputs(res, nested, template)
+
+    def _remember_outputs(self, res: LocDict, nested: "Template", template: LocDict):
+        """The inline deployment's outputs, so that reference('module').outputs.x.value resolves."""
+        outputs = template.get("outputs")
+        if not isinstance(outputs, LocDict):
+            return
+        values = {}
+        for key, entry in outputs.items():
+            if not isinstance(entry, LocDict) or "value" not in entry:
+                continue
+            try:
+                value, _ = nested.ev.tree(entry["value"], entry.value_loc("value"))
+            except ArmError:
+                continue
+            values[key] = {"type": entry.get("type"), "value": value}
+        result = {"outputs": values}
+        index = self.scope.copy_index.get(None)
+        if self.symbol:
+            self.module_outputs[self.symbol if index is None else f"{self.symbol}[{index}]"] = result
+        name, _ = self.ev.tree(res.get("name"), res.value_loc("name"))
+        if isinstance(name, str):
+            self.module_outputs[name] = result
 
     def unused_parameter_values(self) -> list[tuple[str, Optional[Loc]]]:
         if self.param_values is None:

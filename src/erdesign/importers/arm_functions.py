@@ -332,6 +332,26 @@ def _hash(fn):
     return call
 
 
+def _reference(ctx, node):
+    """reference('module') of an inline deployment of the same template gives its evaluated outputs;
+    anything else is the runtime state of a deployed resource, unknown at design time."""
+    if not node.args:
+        raise ctx.error(node, "reference() takes at least 1 argument")
+    values = [ctx.eval(a)[0] for a in node.args]
+    target = values[0]
+    outputs = getattr(ctx.ev, "module_outputs", None) or {}
+    if isinstance(target, str):
+        found = outputs.get(target)
+        if found is None:
+            parts = target.rstrip("/").split("/")
+            if len(parts) >= 2 and parts[-2].lower() == "deployments":
+                found = outputs.get(parts[-1])
+        if found is not None:
+            return found, None
+    return ctx.unknown(node, "reference() gives the runtime state of a deployed resource, known only when ARM "
+                             "deploys the template"), None
+
+
 def _resource_info(ctx, node):
     for a in node.args:
         ctx.eval(a)
@@ -543,6 +563,7 @@ LAZY: dict[str, Callable] = {
     "uniquestring": _hash(unique_string),
     "guid": _hash(guid),
     "resourceinfo": _resource_info,
+    "reference": _reference,
     "lambda": _lambda_alone,
     "lambdavariables": _lambda_variables,
     "map": _map,

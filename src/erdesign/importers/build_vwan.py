@@ -14,7 +14,7 @@ from typing import Optional
 
 from .. import model as m
 from ..errors import Loc
-from .resources import HUB_CONNECTION, RawResource, get, id_key, is_placeholder, items, parse_id, ref_id
+from .resources import HUB_CONNECTION, RawResource, format_id, get, id_key, is_placeholder, items, parse_id, ref_id
 from .values import Unknown
 
 
@@ -51,7 +51,8 @@ class VirtualWanBuild:
         self.tags(obj, res)
         self.add("virtual_hubs", self.validate(m.VirtualHub, obj), obj)
 
-    def placeholder_hub(self, hub_id: str, loc: Optional[Loc], user: str) -> Optional[str]:
+    def placeholder_hub(self, hub_id: str, loc: Optional[Loc], user: str, *,
+                        known_only_at_deployment: bool = False) -> Optional[str]:
         """A hub the inputs refer to but do not hold: a placeholder, like placeholder VNets."""
         from .build import ObjectData
 
@@ -63,13 +64,18 @@ class VirtualWanBuild:
             return name
         obj = ObjectData(self, f"virtual hub '{name}'", loc)
         obj.put("name", name, loc)
-        obj.put("description", f"placeholder: {hub_id} is not among the inputs", None)
+        obj.put("description", "placeholder: known only at deployment" if known_only_at_deployment
+                else f"placeholder: {hub_id} is not among the inputs", None)
         if not is_placeholder(aid.subscription):
             obj.put("subscription", aid.subscription, None)
         if not is_placeholder(aid.resource_group):
             obj.put("resource_group", aid.resource_group, None)
-        self.note("IMP004", f"{user} is in virtual hub '{name}' ({hub_id}), which is not among the inputs; a "
-                            "placeholder hub is used, region and address prefix unknown", loc)
+        if known_only_at_deployment:
+            self.note("IMP004", f"{user}: its virtual hub is known only at deployment; a placeholder hub '{name}' is "
+                                "used, region and address prefix unknown", loc)
+        else:
+            self.note("IMP004", f"{user} is in virtual hub '{name}' ({hub_id}), which is not among the inputs; a "
+                                "placeholder hub is used, region and address prefix unknown", loc)
         self.add("virtual_hubs", self.validate(m.VirtualHub, obj), obj)
         return name if name in self.built["virtual_hubs"] else None
 
@@ -81,10 +87,15 @@ class VirtualWanBuild:
         obj = ObjectData(self, label, res.loc)
         self.common(obj, res, name)
         hub_id, hub_loc = ref_id(res.body, "virtualHub")
+        hub = None
         if isinstance(hub_id, Unknown):
+            # known only at deployment (e.g. another module's output): a placeholder hub, never the expression
             self.unknown(hub_id, f"virtual hub of {label}")
+            hub = self.placeholder_hub(format_id(None, None, ["Microsoft.Network/virtualHubs"], [f"hub-of-{name}"]),
+                                       hub_loc or res.loc, label, known_only_at_deployment=True)
             hub_id = None
-        hub = self.linked("virtual_hubs", hub_id, hub_loc, label, "virtual hub", note=False) if hub_id else None
+        elif hub_id:
+            hub = self.linked("virtual_hubs", hub_id, hub_loc, label, "virtual hub", note=False)
         if hub is None and isinstance(hub_id, str):
             hub = self.placeholder_hub(hub_id, hub_loc or res.loc, label)
         if hub is None:
