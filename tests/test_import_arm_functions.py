@@ -42,7 +42,12 @@ def ev(text):
     ("[or(true(), parameters('later'))]", True),
     ("[if(parameters('later'), 'same', 'same')]", "same"),
     ("[empty(coalesce(parameters('nothing'), createObject()))]", True),
-    ("[contains(parameters('cfg'), 'BW')]", True),
+    ("[contains(parameters('cfg'), 'BW')]", True),  # object keys: case-insensitive
+    ("[contains('OneTwo', 'two')]", False),  # strings: case-sensitive, as the reference says
+    ("[indexFromEnd(createArray(1, 2, 3), 1)]", 3),
+    ("[tryIndexFromEnd(createArray(1, 2, 3), 4)]", None),
+    ("[managementGroupResourceId('mg1', 'Microsoft.Authorization/policyDefinitions', 'p')]",
+     "/providers/Microsoft.Management/managementGroups/mg1/providers/Microsoft.Authorization/policyDefinitions/p"),
     ("[union(createObject('a', createObject('x', 1)), createObject('a', createObject('y', 2)))]",
      {"a": {"x": 1, "y": 2}}),  # nested objects merge
     ("[union(createArray(1, 2), createArray(2, 3))]", [1, 2, 3]),

@@ -2,8 +2,12 @@
 :mod:`arm_expr`.
 
 Checked against Microsoft's "ARM template functions" reference
-(https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions, array,
-object, lambda, string, logical and resource function pages; read 2026-11-28).
+(https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions and its array,
+object, lambda and resource pages; read 2026-11-28): every array, comparison, logical, object and lambda
+function it lists is evaluated here or in arm_expr; of the resource functions, the *ResourceId family is
+evaluated, reference()/references()/resourceInfo()/list*()/pickZones() are unknown (reference() of an
+inline deployment of the same template gives its outputs); date, deployment and environment functions
+are unknown; base64ToString/dataUri/uri and user-defined functions are reported as not evaluated.
 
 Two kinds of functions live here:
 
@@ -216,7 +220,49 @@ def cidr_host(network, index):
     return str(net.network_address + 1 + index)
 
 
+def contains(container, item):
+    """Strings and arrays compare case-sensitively, object keys case-insensitively (ARM's documented rule)."""
+    if isinstance(container, str):
+        return _text(item) in container
+    if isinstance(container, dict):
+        return _key(container, _text(item)) is not None
+    if isinstance(container, list):
+        return any(_same(x, item) for x in container)
+    raise ValueError("contains() takes an array, an object or a string")
+
+
+def index_from_end(values, index):
+    if not isinstance(values, list) or not _is_int(index) or not 1 <= index <= len(values):
+        raise ValueError("indexFromEnd() takes an array and a position from 1 to its length")
+    return values[-index]
+
+
+def try_index_from_end(values, index):
+    if not isinstance(values, list) or not _is_int(index) or not 1 <= index <= len(values):
+        return None
+    return values[-index]
+
+
+def management_group_resource_id(*segments):
+    parts = list(segments)
+    type_index = next((i for i, p in enumerate(parts) if isinstance(p, str) and "/" in p), None)
+    if type_index is None:
+        raise ValueError("needs a resource type")
+    group = parts[0] if type_index == 1 else "{managementGroup().name}"
+    type_parts = parts[type_index].split("/")
+    names = parts[type_index + 1:]
+    path = (f"/providers/Microsoft.Management/managementGroups/{group}/providers/{type_parts[0]}/{type_parts[1]}/"
+            f"{names[0] if names else ''}")
+    for t, n in zip(type_parts[2:], names[1:]):
+        path += f"/{t}/{n}"
+    return path
+
+
 PLAIN: dict[str, tuple[int, int, Callable]] = {
+    "contains": (2, 2, contains),
+    "indexfromend": (2, 2, index_from_end),
+    "tryindexfromend": (2, 2, try_index_from_end),
+    "managementgroupresourceid": (1, -1, management_group_resource_id),
     "union": (1, -1, union),
     "intersection": (1, -1, intersection),
     "shallowmerge": (1, 1, shallow_merge),
@@ -564,6 +610,7 @@ LAZY: dict[str, Callable] = {
     "guid": _hash(guid),
     "resourceinfo": _resource_info,
     "reference": _reference,
+    "references": _resource_info,
     "lambda": _lambda_alone,
     "lambdavariables": _lambda_variables,
     "map": _map,
