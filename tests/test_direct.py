@@ -132,3 +132,10 @@ def test_a_cross_subscription_connection_keeps_that_it_redeems_an_authorization_
     assert conn.authorization == "authorization key" and "secret" not in conn.model_dump_json()
     assert "cross-subscription" in conn.description and "sub-b" in conn.description
     assert [f for f in lint(design).findings if f.severity == "error"] == []
+
+
+def test_a_terraform_global_reach_connection_alone_is_linted():
+    design = load_design(Path(__file__).parent / "fixtures" / "partial" / "global-reach.plan.json")
+    ams = design.circuit("er-ams")
+    assert [(g.peer_circuit, g.address_prefix) for g in ams.global_reach] == [("er-fra", "192.169.8.0/29")]
+    assert [f for f in lint(design).findings if f.severity == "error"] == []

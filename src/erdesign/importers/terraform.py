@@ -559,6 +559,27 @@ def _hub_connection(r: _Res):
     return "Microsoft.Network/expressRouteGateways/expressRouteConnections", name, body
 
 
+def _global_reach(r: _Res):
+    name = _name(r)
+    r.id = format_id(_SUB, "{resourceGroup}", _CIRCUIT_T + ["peerings", "connections"],
+                     ["{circuit}", "AzurePrivatePeering", name])
+
+    def body():
+        peering = r.ref("peering_id")
+        if isinstance(peering[0], str) and peering[0]:
+            r.id = f"{peering[0].rstrip('/')}/connections/{name}"
+        b = _Body(r.loc).set("name", r.v("name")).set("addressPrefix", r.v("address_prefix_ipv4"))
+        b.set("authorizationKey", r.v("authorization_key"))
+        peer = r.ref("peer_peering_id")
+        if peer[0]:
+            b.sub("peerExpressRouteCircuitPeering", _Body(peer[1]).set("id", peer))
+        v6 = r.v("address_prefix_ipv6")
+        if v6[0]:
+            b.sub("ipv6CircuitConnectionConfig", _Body(v6[1]).set("addressPrefix", v6))
+        return b.d
+    return "Microsoft.Network/expressRouteCircuits/peerings/connections", name, body
+
+
 def _authorization(r: _Res):
     name = _name(r)
     circuit, _ = r.v("express_route_circuit_name")
@@ -574,6 +595,7 @@ _CONVERTERS = {
     "azurerm_express_route_gateway": _hub_gateway,
     "azurerm_express_route_connection": _hub_connection,
     "azurerm_express_route_circuit_authorization": _authorization,
+    "azurerm_express_route_circuit_connection": _global_reach,
     "azurerm_express_route_circuit": _circuit,
     "azurerm_express_route_circuit_peering": _circuit_peering,
     "azurerm_express_route_port": _port,
