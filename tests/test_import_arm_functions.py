@@ -196,3 +196,31 @@ def test_a_name_known_only_at_deployment_uses_the_symbolic_name(tmp_path):
 def test_inputs_without_anything_modelled_still_fail_clearly(tmp_path):
     with pytest.raises(InputError):
         load_design(_write(tmp_path, {"$schema": SCHEMA, "contentVersion": "1.0.0.0", "resources": []}))
+
+
+# --------------------------------------------------------------------------- properties
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from erdesign.importers import arm_functions as F  # noqa: E402
+
+_scalars = st.one_of(st.integers(-5, 5), st.text(alphabet="ab", max_size=2), st.booleans())
+_objects = st.dictionaries(st.text(alphabet="abc", min_size=1, max_size=2), _scalars, max_size=4)
+
+
+def _key(x):
+    return (type(x).__name__, x)  # ARM compares typed values: true is not 1
+
+
+@given(st.lists(_scalars, max_size=6), st.lists(_scalars, max_size=6))
+def test_union_and_intersection_of_arrays(a, b):
+    u, i = F.union(a, b), F.intersection(a, b)
+    assert {_key(x) for x in u} == {_key(x) for x in a + b} and len(u) == len({_key(x) for x in u})
+    assert {_key(x) for x in i} == {_key(x) for x in a} & {_key(x) for x in b}
+
+
+@given(_objects, _objects)
+def test_union_of_objects_lets_the_last_win_and_keeps_every_key(a, b):
+    merged = F.union(a, b)
+    assert {k.lower() for k in merged} == {k.lower() for k in list(a) + list(b)}
+    assert all(merged[k] == v for k, v in b.items())

@@ -62,14 +62,26 @@ def hub_gateway_location_diversity(design: Design, ctx=None) -> Iterable[Finding
         )
 
 
+def _wan_of(design: Design, hub_gateway: str):
+    gw = design.hub_gateway(hub_gateway)
+    hub = design.virtual_hub(gw.hub) if gw else None
+    return hub.virtual_wan if hub else None
+
+
 @check("VWAN002")
 def vnet_to_vnet_over_expressroute(design: Design, ctx=None) -> Iterable[Finding]:
     for circuit in design.circuits:
         hubs = sorted({c.hub_gateway for c in design.hub_connections_of_circuit(circuit.name)})
         if not hubs:
             continue
-        vnet_gateways = sorted({c.gateway for c in design.connections_of_circuit(circuit.name)})
-        if len(hubs) + len(vnet_gateways) < 2:
+        # VNets behind a VNet gateway reach the hub over the circuit only if the hub gateway accepts
+        # traffic from outside Virtual WAN (allowNonVirtualWanTraffic, false unless set)
+        open_hubs = [h for h in hubs if (design.hub_gateway(h) and design.hub_gateway(h).allow_non_virtual_wan_traffic)]
+        vnet_gateways = sorted({c.gateway for c in design.connections_of_circuit(circuit.name)}) if open_hubs else []
+        # hubs of one Virtual WAN reach each other hub-to-hub; hubs of different (or unknown) WANs only over the circuit
+        wans = {_wan_of(design, h) for h in hubs}
+        separate_hubs = len(hubs) > 1 and (None in wans or len(wans) > 1)
+        if not vnet_gateways and not separate_hubs:
             continue
         others = [f"hub gateway '{h}'" for h in hubs] + [f"gateway '{g}'" for g in vnet_gateways]
         yield Finding(
