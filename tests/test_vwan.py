@@ -133,3 +133,19 @@ def test_avm_virtual_wan_pattern_module_links_modules_through_their_outputs():
     assert _rules(report, "error") == [] and _rules(report, "warning") == []
     lines = _lines(cost(design))
     assert lines["vwan_er_scale_unit"].monthly == Decimal("306.60") and lines["vwan_er_connection"].monthly == Decimal("36.50")
+
+
+def test_vwan_import_round_trips_through_yaml(tmp_path):
+    from erdesign.importers.to_yaml import to_yaml
+
+    imported = load_design(VWAN / "az-vwan.json")
+    path = tmp_path / "vwan.yaml"
+    path.write_text(to_yaml(imported))
+    again = load_design(path)
+    strip = dict(exclude_defaults=True)
+    assert [h.model_dump(**strip) for h in again.virtual_hubs] == [h.model_dump(**strip) for h in imported.virtual_hubs]
+    assert [g.model_dump(**strip) for g in again.hub_gateways] == [g.model_dump(**strip) for g in imported.hub_gateways]
+    assert [c.model_dump(**strip) for c in again.hub_connections] == [
+        c.model_dump(**strip) for c in imported.hub_connections]
+    assert sorted(f.rule for f in lint(again).findings) == sorted(
+        f.rule for f in lint(imported).findings if not f.rule.startswith("IMP"))
