@@ -149,3 +149,15 @@ def test_vwan_import_round_trips_through_yaml(tmp_path):
         c.model_dump(**strip) for c in imported.hub_connections]
     assert sorted(f.rule for f in lint(again).findings) == sorted(
         f.rule for f in lint(imported).findings if not f.rule.startswith("IMP"))
+
+
+def test_a_hub_connection_whose_gateway_is_not_among_the_inputs_still_counts_as_use(tmp_path):
+    import json
+
+    az = json.loads((VWAN / "az-vwan.json").read_text())
+    conn = dict(az[1]["expressRouteConnections"][0], type="Microsoft.Network/expressRouteGateways/expressRouteConnections")
+    path = tmp_path / "conn.json"
+    path.write_text(json.dumps([conn, az[2]], indent=1))
+    design = load_design(path)
+    assert design.hub_connections == [] and design._outside_references["circuitName"]
+    assert "RES006" not in _rules(lint(design))

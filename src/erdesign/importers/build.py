@@ -23,7 +23,7 @@ from ..errors import InputError, Loc
 from .jsonloc import LocList
 from .resources import (AUTHORIZATION, CHILDREN, CIRCUIT, CONNECTION, GATEWAY, GR_CONNECTION, LABEL, NSG, NSG_RULE,
                         PEERING, PORT, PUBLIC_IP, ROUTE, ROUTE_FILTER, ROUTE_FILTER_RULE, ROUTE_TABLE, SUBNET,
-                        SUPPORTED, TOP_LEVEL, VNET, VNET_PEERING, HUB_GATEWAY, VIRTUAL_HUB, ArmId, RawResource, get, id_key, is_placeholder,
+                        SUPPORTED, TOP_LEVEL, VNET, VNET_PEERING, HUB_CONNECTION, HUB_GATEWAY, VIRTUAL_HUB, ArmId, RawResource, get, id_key, is_placeholder,
                         items, loose_key, parse_id, ref_id)
 from .build_vwan import VirtualWanBuild
 from .values import Unknown
@@ -996,6 +996,8 @@ class Build(VirtualWanBuild):
             for kid in kids:
                 if kid.kind == GR_CONNECTION and (found := refers(get(kid.body, "peerExpressRouteCircuitPeering")[0])):
                     record(found, f"Global Reach connection '{kid.name}' of a circuit not among the inputs", kid.loc)
+                elif kid.kind == HUB_CONNECTION and (found := refers(get(kid.body, "expressRouteCircuitPeering")[0])):
+                    record(found, f"hub connection '{kid.name}' (its hub gateway is not among the inputs)", kid.loc)
 
     def orphans(self):
         """Standalone child resources whose parent is not among the inputs."""
