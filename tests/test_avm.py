@@ -53,3 +53,14 @@ def test_no_resource_is_named_after_an_expression():
         for node in design.iter_nodes():
             name = getattr(node, "name", None)
             assert not (isinstance(name, str) and ("(" in name or name.startswith("{"))), name
+
+
+def test_virtual_hub_module_with_and_without_parameters():
+    design = load_design([AVM / "virtual-hub.main.json"], parameters=AVM / "virtual-hub.parameters.json")
+    (hub,) = design.virtual_hubs
+    assert (hub.name, hub.address_prefix, hub.virtual_wan, hub.sku) == ("nvhmax", "10.1.0.0/16", "wan1", "Standard")
+    assert _by_severity(lint(design), "error") == []
+    bare = load_design(AVM / "virtual-hub.main.json")
+    (hub,) = bare.virtual_hubs
+    assert hub.name == "virtualHub" and hub.address_prefix is None and "address_prefix" in hub._unknown
+    assert _by_severity(lint(bare), "error") == []
