@@ -22,6 +22,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "RES002": ("peering_location",),
     "VLAN001": ("vlan_id",),
     "GW012": ("scale_units",),
+    "RES009": ("bfd",),
 }
 
 
@@ -53,11 +54,16 @@ def hold_back(findings: Iterable[Finding], design=None) -> tuple[list[Finding], 
     notes = []
     chains = ancestry(design) if held and design is not None else {}
     for node, rules, fields in held.values():
-        reasons = []
+        by_value: dict = {}  # fields that one unknown value leaves unset are named together
         for name in sorted(fields):
             value = node._unknown[name]
-            where = f" at {value.loc}" if getattr(value, "loc", None) else ""
-            reasons.append(f"{name.replace('_', ' ')} is {value.text}{where} ({value.why})")
+            key = (value.text, getattr(value, "loc", None), getattr(value, "why", ""))
+            by_value.setdefault(key, []).append(name.replace("_", " "))
+        reasons = []
+        for (text, loc, why), names in by_value.items():
+            where = f" at {loc}" if loc else ""
+            verb = "is" if len(names) == 1 else "are"
+            reasons.append(f"{', '.join(names)} {verb} {text}{where} ({why})")
         what = describe(node, chains.get(id(node))) if id(node) in chains else (getattr(node, "name", None) or node.path)
         notes.append(Finding(
             "IMP008",

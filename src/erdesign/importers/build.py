@@ -550,6 +550,9 @@ class Build(VirtualWanBuild):
             obj.put("md5", True, key_loc)
         state, state_loc = get(body, "state")
         obj.put("state", state, state_loc)
+        bfd, bfd_loc = get(body, "bfd")  # never in Azure's own output; a placeholder peering marks it unknown
+        if isinstance(bfd, Unknown):
+            obj.put("bfd", bfd, bfd_loc)
         rf_id, rf_loc = ref_id(body, "routeFilter")
         obj.put("route_filter", self.linked("route_filters", rf_id, rf_loc, obj.label, "route filter"), rf_loc)
         ms, ms_loc = get(body, "microsoftPeeringConfig")

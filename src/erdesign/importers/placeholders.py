@@ -35,7 +35,7 @@ def _private_peering(peering_id: str, loc, file: str) -> Optional[RawResource]:
     if aid is None or len(aid.names) < 2:
         return None
     value = _unknown(aid.names[0], loc)
-    body = LocDict({"name": aid.name, "peeringType": aid.name, "peerAsn": value, "vlanId": value,
+    body = LocDict({"name": aid.name, "peeringType": aid.name, "peerAsn": value, "vlanId": value, "bfd": value,
                     "primaryPeerAddressPrefix": value, "secondaryPeerAddressPrefix": value}, loc=loc)
     return RawResource(type="Microsoft.Network/expressRouteCircuits/peerings", id=peering_id, name=aid.name,
                        body=body, loc=loc, file=file, source="placeholder", extra={"placeholder": True})
