@@ -63,7 +63,7 @@ def hold_back(findings: Iterable[Finding], design=None) -> tuple[list[Finding], 
         for (text, loc, why), names in by_value.items():
             where = f" at {loc}" if loc else ""
             verb = "is" if len(names) == 1 else "are"
-            reasons.append(f"{', '.join(names)} {verb} {text}{where} ({why})")
+            reasons.append(f"{', '.join(names)} {verb} unknown: {text}{where} ({why})")
         what = describe(node, chains.get(id(node))) if id(node) in chains else (getattr(node, "name", None) or node.path)
         notes.append(Finding(
             "IMP008",
