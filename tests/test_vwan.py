@@ -161,3 +161,14 @@ def test_a_hub_connection_whose_gateway_is_not_among_the_inputs_still_counts_as_
     design = load_design(path)
     assert design.hub_connections == [] and design._outside_references["circuitName"]
     assert "RES006" not in _rules(lint(design))
+
+
+def test_infracost_connection_test_data_costs_as_infracost_and_gets_the_findings_azure_would_give():
+    design = load_design(VWAN / "vwan-direct.plan.json")
+    (circuit,) = design.circuits
+    assert circuit.is_direct and circuit.express_route_port == "example-erp" and circuit.bandwidth == 5000
+    report = lint(design)
+    assert _rules(report, "error") == ["VWAN006"]  # Standard circuit at Seattle, hub in West Europe
+    assert {"VWAN001", "VWAN004"} <= set(_rules(report, "warning")) and "RES007" not in _rules(report)
+    lines = _lines(cost(design))
+    assert lines["vwan_er_scale_unit"].monthly == Decimal("306.60") and lines["vwan_er_connection"].monthly == Decimal("36.50")
