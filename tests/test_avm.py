@@ -64,3 +64,18 @@ def test_virtual_hub_module_with_and_without_parameters():
     (hub,) = bare.virtual_hubs
     assert hub.name == "virtualHub" and hub.address_prefix is None and "address_prefix" in hub._unknown
     assert _by_severity(lint(bare), "error") == []
+
+
+def test_virtual_network_gateway_module_expressroute_and_without_parameters():
+    design = load_design([AVM / "virtual-network-gateway.main.json"],
+                         parameters=AVM / "virtual-network-gateway.expressRoute.parameters.json")
+    (gw,) = design.gateways
+    assert (gw.name, gw.type, gw.sku, gw.vnet) == ("nvngexr002", "ExpressRoute", "ErGw1AZ", "dep-vnet-nvngexr")
+    report = lint(design)
+    assert _by_severity(report, "error") == [] and "RES005" in _by_severity(report, "warning")
+    bare = load_design(AVM / "virtual-network-gateway.main.json")
+    (gw,) = bare.gateways
+    assert {"type", "region"} <= set(gw._unknown) and gw.vnet == "vnet-of-virtualNetworkGateway"
+    report = lint(bare)
+    assert _by_severity(report, "error") == [] and "RES005" not in {f.rule for f in report.findings}
+    assert any(f.rule == "IMP008" and "parameters('gatewayType')" in f.message for f in report.findings)

@@ -34,6 +34,7 @@ def _blocking(finding: Finding) -> tuple[str, ...]:
     fields = set(NEEDS.get(finding.rule, ()))
     if finding.field and isinstance(finding.field[0], str):
         fields.add(finding.field[0])
+    fields.add("type")  # an object whose kind is unknown (gatewayType, peeringType) is judged by no rule
     return tuple(f for f in sorted(fields) if f in unknown)
 
 

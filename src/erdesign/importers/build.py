@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .. import model as m
 from ..errors import InputError, Loc
 from .jsonloc import LocList
-from .resources import (AUTHORIZATION, CHILDREN, CIRCUIT, CONNECTION, GATEWAY, GR_CONNECTION, LABEL, NSG, NSG_RULE,
+from .resources import (AUTHORIZATION, format_id, CHILDREN, CIRCUIT, CONNECTION, GATEWAY, GR_CONNECTION, LABEL, NSG, NSG_RULE,
                         PEERING, PORT, PUBLIC_IP, ROUTE, ROUTE_FILTER, ROUTE_FILTER_RULE, ROUTE_TABLE, SUBNET,
                         SUPPORTED, TOP_LEVEL, VNET, VNET_PEERING, HUB_CONNECTION, HUB_GATEWAY, VIRTUAL_HUB, ArmId, RawResource, get, id_key, is_placeholder,
                         items, loose_key, parse_id, ref_id)
@@ -702,6 +702,10 @@ class Build(VirtualWanBuild):
         for res in list(self.by_id.values()):
             if res.kind == GATEWAY:
                 subnet_id, loc = self.gateway_subnet_id(res)
+                if isinstance(subnet_id, Unknown):  # known only at deployment: a placeholder, never "no VNet"
+                    want(self.unknown_vnet_id(res), loc or res.loc, f"gateway '{res.name}'", gateway_subnet=True)
+                    self.stub_vnets[id_key(self.unknown_vnet_id(res))]["unknown"] = subnet_id
+                    continue
                 aid = parse_id(subnet_id) if isinstance(subnet_id, str) else None
                 if aid and aid.parent():
                     want(aid.parent(), loc, f"gateway '{res.name}'", gateway_subnet=True)
@@ -732,7 +736,16 @@ class Build(VirtualWanBuild):
                                                                      res.name_loc)
         return list(found.values())
 
+    @staticmethod
+    def unknown_vnet_id(res: RawResource) -> str:
+        aid = parse_id(res.id)
+        return format_id(aid.subscription if aid else None, aid.resource_group if aid else None,
+                         ["Microsoft.Network/virtualNetworks"], [f"vnet-of-{res.name}"])
+
     def gateway_subnet_id(self, res: RawResource):
+        confs, confs_loc = get(res.body, "ipConfigurations")
+        if isinstance(confs, Unknown):
+            return confs, confs_loc
         for conf, _ in items(res.body, "ipConfigurations"):
             sid, sloc = ref_id(conf, "subnet")
             if sid:
@@ -808,8 +821,13 @@ class Build(VirtualWanBuild):
             users = ", ".join(dict.fromkeys(stub["reasons"]))
             known = (f"with the address space the peering reports ({', '.join(p for p, _ in stub['prefixes'])})"
                      if stub["prefixes"] else "without address space")
-            self.note("IMP004", f"{users} refers to VNet '{aid.name}' ({stub['id']}), which is not among the inputs; "
-                                f"a placeholder VNet is used {known}, region unknown", stub["loc"])
+            if stub.get("unknown") is not None:
+                self.unknown(stub["unknown"], f"VNet of {users}")
+                self.note("IMP004", f"{users}: its VNet is known only at deployment; a placeholder VNet "
+                                    f"'{aid.name}' is used without address space, region unknown", stub["loc"])
+            else:
+                self.note("IMP004", f"{users} refers to VNet '{aid.name}' ({stub['id']}), which is not among the "
+                                    f"inputs; a placeholder VNet is used {known}, region unknown", stub["loc"])
             self.add("vnets", self.validate(m.VNet, obj), obj)
 
     # ---- gateways, connections, VNet peerings
@@ -820,10 +838,10 @@ class Build(VirtualWanBuild):
         self.common(obj, res, name)
         subnet_id, subnet_loc = self.gateway_subnet_id(res)
         if isinstance(subnet_id, Unknown):
-            self.unknown(subnet_id, f"subnet of {label}")
-            subnet_id = None
-        aid = parse_id(subnet_id) if subnet_id else None
-        vnet_id = aid.parent() if aid else None
+            vnet_id = self.unknown_vnet_id(res)
+        else:
+            aid = parse_id(subnet_id) if subnet_id else None
+            vnet_id = aid.parent() if aid else None
         if vnet_id is None:
             self.error(f"{label}: no ipConfigurations entry with a subnet, so its VNet is unknown", res.loc)
             return
