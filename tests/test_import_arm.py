@@ -119,7 +119,8 @@ def test_copy_loops_nested_children_conditions_and_references(hub):
     assert [g.name for g in hub.gateways] == ["contoso-gw"]  # the VPN gateway's condition is false
     gateway = hub.gateways[0]
     assert gateway.sku == "ErGw3AZ" and gateway.vnet == "contoso-hub"
-    assert gateway.public_ip == "contoso-gw-pip-{uniqueString(resourceGroup().id)}"
+    # a name known only at deployment keeps its known part, never the expression (issue 10)
+    assert gateway.public_ip == "contoso-gw-pip-unknown"
     (cx,) = hub.connections
     assert (cx.gateway, cx.circuit, cx.fastpath) == ("contoso-gw", "contoso-er-ams", True)
     assert sorted((p.name, p.vnet, p.remote_vnet) for p in hub.vnet_peerings) == [
@@ -131,8 +132,10 @@ def test_copy_loops_nested_children_conditions_and_references(hub):
 
 def test_hub_notes(hub):
     rules = sorted(n.rule for n in hub._notes)
-    assert rules == ["IMP001", "IMP003", "IMP007", "IMP007"]
-    reference = next(n for n in hub._notes if n.rule == "IMP001")
+    assert rules == ["IMP001", "IMP001", "IMP003", "IMP007", "IMP007"]
+    name = next(n for n in hub._notes if n.rule == "IMP001" and n.message.startswith("contoso-gw-pip-{"))
+    assert "name of public IP 'contoso-gw-pip-unknown'" in name.message
+    reference = next(n for n in hub._notes if n.rule == "IMP001" and n.message.startswith("reference("))
     assert reference.message.startswith("reference(resourceId('Microsoft.Network/azureFirewalls', 'fw'))")
     assert "next hop ip of route table 'contoso-rt'" in reference.message
     assert reference.loc.line == _line_of(ARM / "hub.json", "nextHopIpAddress")

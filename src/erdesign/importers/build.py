@@ -14,6 +14,7 @@ dropped with a located error, the rest still load) and records importer notes.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ValidationError
@@ -52,6 +53,26 @@ def peering_location_name(value: str) -> str:
     if not found or found.get("port_location"):
         return value
     return found["name"]
+
+
+_EXPRESSION_IN_NAME = re.compile(r"\{[^{}]*\([^{}]*\)[^{}]*\}")  # {parameters('x')} left in a name
+
+
+def has_expression(name: str) -> bool:
+    return bool(_EXPRESSION_IN_NAME.search(name))
+
+
+def readable_name(name: str, noun: str, taken) -> str:
+    """'contoso-pip-{uniqueString(...)}' -> 'contoso-pip-unknown'; a name that is all expression -> '<noun>-1';
+    a number is added until `taken(candidate)` is false."""
+    base = _EXPRESSION_IN_NAME.sub("unknown", name)
+    if not base.replace("unknown", "").strip("-_./ "):
+        base = noun
+    candidate, n = base, 1
+    while taken(candidate) or candidate == noun:
+        n += 1 if candidate != noun else 0
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 def peering_type_name(value) -> Optional[str]:
@@ -244,6 +265,16 @@ class Build(VirtualWanBuild):
         for key, stub in self.stub_vnets.items():
             aid = parse_id(stub["id"])
             groups.setdefault(("vnets", aid.name.lower()), []).append((key, aid, stub["loc"], aid.name))
+        taken = {(section, m[3].lower()) for (section, _), members in groups.items() for m in members}
+        for (section, _), members in list(groups.items()):
+            for i, (key, aid, loc, name) in enumerate(members):
+                if has_expression(name):  # known only at deployment: never the expression as a name
+                    readable = readable_name(name, LABEL[section].lower().replace(" ", "-"),
+                                             lambda n, s=section: (s, n.lower()) in taken)
+                    taken.add((section, readable.lower()))
+                    self.unknown(Unknown(name, loc, "the name is known only at deployment"),
+                                 f"name of {LABEL[section]} '{readable}'")
+                    members[i] = (key, aid, loc, readable)
         for (section, _), members in groups.items():
             if len(members) == 1:
                 key, aid, loc, name = members[0]
@@ -715,6 +746,11 @@ class Build(VirtualWanBuild):
                     want(aid.parent(), res.loc, f"{'subnet' if res.kind == SUBNET else 'VNet peering'} '{res.name}'")
         for res in self._all_vnet_peerings():
             remote, loc = ref_id(res[0], "remoteVirtualNetwork")
+            if isinstance(remote, Unknown):
+                stub_id = self.unknown_remote_id(res[2], res[3])
+                want(stub_id, loc or res[1], f"VNet peering '{res[3]}'")
+                self.stub_vnets[id_key(stub_id)]["unknown"] = remote
+                continue
             prefixes = [(v, l) for v, l in items(res[0], "remoteAddressSpace", "addressPrefixes")
                         if isinstance(v, str)]
             want(remote, loc, f"VNet peering '{res[3]}'", prefixes=prefixes)
@@ -735,6 +771,13 @@ class Build(VirtualWanBuild):
                     found[f"{id_key(parent)}/{res.name.lower()}"] = (res.body, res.loc, parent, res.name,
                                                                      res.name_loc)
         return list(found.values())
+
+    @staticmethod
+    def unknown_remote_id(parent_id: str, peering_name: str) -> str:
+        aid = parse_id(parent_id)
+        label = "remote" if has_expression(peering_name) else f"remote-of-{peering_name}"
+        return format_id(aid.subscription if aid else None, aid.resource_group if aid else None,
+                         ["Microsoft.Network/virtualNetworks"], [label])
 
     @staticmethod
     def unknown_vnet_id(res: RawResource) -> str:
@@ -934,7 +977,7 @@ class Build(VirtualWanBuild):
         label = f"VNet peering '{name}'"
         obj = ObjectData(self, label, loc)
         obj.put("name", name, pname_loc or loc)
-        if name != pname:
+        if name != pname and not has_expression(pname):
             obj.put("description", f"Azure name '{pname}' (on VNet {parse_id(parent_id).name})", None)
             self.note("IMP007", f"VNet peering '{pname}' of VNet '{vnet or parse_id(parent_id).name}' is called "
                                 f"'{name}' in the design: another VNet peering in the inputs shares its name",
@@ -944,8 +987,13 @@ class Build(VirtualWanBuild):
             return
         obj.put("vnet", vnet, pname_loc or loc)
         remote_id, remote_loc = ref_id(body, "remoteVirtualNetwork")
+        unknown_remote = remote_id if isinstance(remote_id, Unknown) else None
+        if unknown_remote is not None:  # known only at deployment: the placeholder made for it
+            remote_id = self.unknown_remote_id(parent_id, pname)
         remote = self.linked("vnets", remote_id, remote_loc, label, "remote VNet")
         obj.put("remote_vnet", remote, remote_loc, what="remoteVirtualNetwork")
+        if unknown_remote is not None:
+            obj.unknown_fields[("remote_vnet",)] = unknown_remote
         for field_name, key in (("allow_virtual_network_access", "allowVirtualNetworkAccess"),
                                 ("allow_forwarded_traffic", "allowForwardedTraffic"),
                                 ("allow_gateway_transit", "allowGatewayTransit"),
@@ -959,6 +1007,11 @@ class Build(VirtualWanBuild):
     def _vnet_peering_names(self, entries) -> list[str]:
         """Peering names, made unique with the VNet's resource group, else the VNet's name."""
         names = [e[3] for e in entries]
+        for i, name in enumerate(names):
+            if has_expression(name):
+                names[i] = readable_name(name, "vnet-peering", lambda n: n.lower() in {x.lower() for x in names})
+                self.unknown(Unknown(name, entries[i][4] or entries[i][1], "the name is known only at deployment"),
+                             f"name of VNet peering '{names[i]}'")
         for suffix in (lambda aid: aid.resource_group, lambda aid: aid.name,
                        lambda aid: f"{aid.resource_group}/{aid.name}"):
             lowered = [n.lower() for n in names]
