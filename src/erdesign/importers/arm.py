@@ -94,7 +94,12 @@ class Template:
             raise ArmError(f"parameter '{pname}' depends on itself", where)
         self._busy.add(key)
         try:
-            if self.param_values is not None and key in self.param_values.values:
+            given = self.param_values is not None and key in self.param_values.values
+            if given and self.param_values.values[key][0] is None and isinstance(body, dict) \
+                    and _ci_get(body, "defaultValue") is not None:
+                given = False  # ARM uses a parameter's default when it is passed null (as Bicep modules do)
+                self.param_values.used.add(key)
+            if given:
                 value, loc, _ = self.param_values.values[key]
                 self.param_values.used.add(key)
                 result = (value, loc)

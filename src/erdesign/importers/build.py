@@ -933,6 +933,10 @@ class Build(VirtualWanBuild):
         ctype, ctype_loc = get(res.body, "connectionType")
         obj.put("type", ctype, ctype_loc, what="connectionType")
         gw_id, gw_loc = ref_id(res.body, "virtualNetworkGateway1")
+        if isinstance(gw_id, Unknown):
+            self.unknown(gw_id, f"gateway of {label} (the connection is left out: a connection needs its gateway)")
+            peer_id, peer_loc = ref_id(res.body, "peer")
+            return
         gateway = self.linked("gateways", gw_id, gw_loc, label, "gateway", note=False)
         if gateway is None:
             target = self.lookup(gw_id) if isinstance(gw_id, str) else None
