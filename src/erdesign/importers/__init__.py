@@ -75,7 +75,7 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     if not _usable(design):
         problems = other_files + problems
         if not problems:  # nothing failed: say what was left out (IMP004), and that nothing modelled remains
-            problems = [InputError(n.message, n.loc) for n in design._notes if n.rule in ("IMP002", "IMP004")]
+            problems = [InputError(n.message, n.loc) for n in design._notes if n.rule in ("IMP001", "IMP002", "IMP004")]
             skipped = len(raw)
             what = f" (skipped {skipped} resource{'s' if skipped != 1 else ''} of other types)" if skipped else ""
             first = next(iter(sources), None)
