@@ -139,3 +139,12 @@ def test_a_terraform_global_reach_connection_alone_is_linted():
     ams = design.circuit("er-ams")
     assert [(g.peer_circuit, g.address_prefix) for g in ams.global_reach] == [("er-fra", "192.169.8.0/29")]
     assert [f for f in lint(design).findings if f.severity == "error"] == []
+
+
+def test_avm_port_module_without_parameters_is_linted_with_an_unknown_port_speed():
+    design = load_design(AVM / "express-route-port.main.json")
+    (port,) = design.express_route_ports
+    assert port.bandwidth is None and "bandwidth" in port._unknown
+    assert [f for f in lint(design).findings if f.severity == "error"] == []
+    (line,) = [line for line in cost(design).lines if line.component == "direct_port_pair"]
+    assert line.confidence == "unpriced"

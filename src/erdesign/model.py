@@ -406,20 +406,28 @@ class PortLink(Node):
 
 
 class ExpressRoutePort(Named):
+    model_config = ConfigDict(json_schema_extra=_bandwidth_required)
+
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = None
     peering_location: Optional[str] = None
-    bandwidth: Bandwidth = Field(description="Port speed: 10Gbps, 100Gbps or 400Gbps")
+    bandwidth: Optional[Bandwidth] = Field(default=None, validate_default=True,
+                                           description="Port speed: 10Gbps, 100Gbps or 400Gbps. Required; only an "
+                                                       "imported value known at deployment is left unset")
     encapsulation: _ci_literal("Dot1Q", "QinQ") = "QinQ"  # type: ignore[valid-type]
     billing_type: _ci_literal("MeteredData", "UnlimitedData") = "MeteredData"  # type: ignore[valid-type]
     links: list[PortLink] = Field(default_factory=list, description="The port pair's links and their settings")
 
     @field_validator("bandwidth")
     @classmethod
-    def _offered(cls, mbps: int) -> int:
+    def _offered(cls, mbps: Optional[int], info) -> Optional[int]:
         from .data import table
 
+        if mbps is None:
+            if "bandwidth" in ((info.context or {}).get("unknown_fields") or ()):
+                return None  # an importer found it unknown
+            raise PydanticCustomError("missing", "Field required")
         offered = table("bandwidths")["direct_port_mbps"]["values"]
         if mbps not in offered:
             raise PydanticCustomError(

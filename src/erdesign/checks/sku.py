@@ -225,7 +225,7 @@ def direct_circuits(design: Design, ctx=None) -> Iterable[Finding]:
     for port_name, circuits in on_port.items():
         port = design.port(port_name)
         total = sum(c.bandwidth for c in circuits if c.bandwidth is not None)
-        if total <= port.bandwidth * recommended["value"]:
+        if port.bandwidth is None or total <= port.bandwidth * recommended["value"]:
             continue
         beyond = total > port.bandwidth * provisionable["value"]
         yield Finding(
