@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .jsonloc import LocDict
-from .resources import AUTHORIZATION, CIRCUIT, GR_CONNECTION, PEERING, RawResource, format_id, get, id_key, parse_id, ref_id
+from .resources import AUTHORIZATION, CIRCUIT, GR_CONNECTION, PEERING, RawResource, format_id, id_key, parse_id, ref_id
 from .values import Unknown
 
 
@@ -81,5 +81,3 @@ def add_placeholder_circuits(resources: list[RawResource]) -> list[RawResource]:
 def is_placeholder_circuit(res: RawResource) -> bool:
     return res.kind == CIRCUIT and bool(res.extra.get("placeholder"))
 
-
-__all__ = ["add_placeholder_circuits", "is_placeholder_circuit", "get"]
