@@ -144,7 +144,7 @@ def test_a_terraform_global_reach_connection_alone_is_linted():
 def test_avm_port_module_without_parameters_is_linted_with_an_unknown_port_speed():
     design = load_design(AVM / "express-route-port.main.json")
     (port,) = design.express_route_ports
-    assert port.bandwidth is None and "bandwidth" in port._unknown
+    assert port.bandwidth is None and port.is_unknown("bandwidth")
     assert [f for f in lint(design).findings if f.severity == "error"] == []
     (line,) = [line for line in cost(design).lines if line.component == "direct_port_pair"]
     assert line.confidence == "unpriced"

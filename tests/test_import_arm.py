@@ -162,7 +162,7 @@ def test_a_required_value_left_unknown_is_imported_as_unknown_not_refused(tmp_pa
     path = _template(tmp_path, [circuit], parameters={"bw": {"type": "int"}})
     design = load_design(path)
     (er1,) = design.circuits
-    assert er1.bandwidth is None and er1._unknown["bandwidth"].text == "parameters('bw')"
+    assert er1.bandwidth is None and er1.unknown_value("bandwidth").text == "parameters('bw')"
     (note,) = design._notes
     assert note.rule == "IMP001" and note.message.startswith(
         "parameters('bw') is unknown at design time (parameter 'bw' has no defaultValue and no value in a "

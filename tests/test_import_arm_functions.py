@@ -224,3 +224,37 @@ def test_union_of_objects_lets_the_last_win_and_keeps_every_key(a, b):
     merged = F.union(a, b)
     assert {k.lower() for k in merged} == {k.lower() for k in list(a) + list(b)}
     assert all(merged[k] == v for k, v in b.items())
+
+
+def test_an_unknown_sku_tier_is_not_assumed_standard(tmp_path):
+    """sku.tier from a parameter without a value: SKU001 (which would judge a Standard circuit) waits, and the
+    port fee is unpriced rather than priced as Standard."""
+    from erdesign import cost, lint
+
+    circuit = {"type": "Microsoft.Network/expressRouteCircuits", "apiVersion": "2023-09-01", "name": "er1",
+               "location": "westeurope", "sku": {"tier": "[parameters('tier')]", "family": "MeteredData"},
+               "properties": {"serviceProviderProperties": {"serviceProviderName": "Equinix",
+                                                            "peeringLocation": "Washington DC",
+                                                            "bandwidthInMbps": 1000}}}
+    vnet = {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "hub",
+            "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]},
+                                                     "subnets": [{"name": "GatewaySubnet",
+                                                                  "properties": {"addressPrefix": "10.1.0.0/27"}}]}}
+    gateway = {"type": "Microsoft.Network/virtualNetworkGateways", "apiVersion": "2023-09-01", "name": "gw",
+               "location": "westeurope",
+               "properties": {"gatewayType": "ExpressRoute", "sku": {"name": "ErGw1AZ"}, "ipConfigurations": [
+                   {"name": "c", "properties": {"subnet": {
+                       "id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'hub', 'GatewaySubnet')]"}}}]}}
+    connection = {"type": "Microsoft.Network/connections", "apiVersion": "2023-09-01", "name": "cx",
+                  "location": "westeurope", "properties": {
+                      "connectionType": "ExpressRoute",
+                      "virtualNetworkGateway1": {"id": "[resourceId('Microsoft.Network/virtualNetworkGateways', 'gw')]"},
+                      "peer": {"id": "[resourceId('Microsoft.Network/expressRouteCircuits', 'er1')]"}}}
+    design = load_design(_write(tmp_path, {"$schema": SCHEMA, "contentVersion": "1.0.0.0",
+                                           "parameters": {"tier": {"type": "string"}},
+                                           "resources": [circuit, vnet, gateway, connection]}))
+    assert design.circuits[0].sku.is_unknown("tier")
+    rules = [f.rule for f in lint(design).findings]
+    assert "SKU001" not in rules and "IMP008" in rules
+    (fee,) = [line for line in cost(design).lines if line.component == "circuit_port"]
+    assert fee.confidence == "unpriced" and "known only at deployment" in fee.note

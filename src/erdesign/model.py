@@ -158,6 +158,15 @@ class Node(BaseModel):
                 return found
             sub = sub[:-1]
 
+    def is_unknown(self, field: str) -> bool:
+        """Whether the input sets `field` to a value known only at deployment (the field then holds its
+        default or None): unknown, which is not the same as absent."""
+        return field in self._unknown
+
+    def unknown_value(self, field: str):
+        """The importer's Unknown for `field` (what it is, where it is written, why), or None."""
+        return self._unknown.get(field)
+
     def set_loc(self, loc: Optional[Loc], *sub) -> None:
         if loc is not None:
             self._locs[tuple(sub)] = loc

@@ -173,6 +173,11 @@ class Pricer:
                               description=f"Premium add-on ({bw}, on ExpressRoute Direct)",
                               factors=[(Decimal(1), "month")], unit="month", book_unit="month",
                               request={"bandwidth": c.bandwidth, "zone": zone})
+            elif c.sku.is_unknown("tier") or c.sku.is_unknown("family"):
+                self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_port",
+                          description=f"Port fee: {bw}, {where} (SKU known only at deployment)",
+                          factors=[(Decimal(1), "month")], unit="month", book_unit="month", request={},
+                          missing_reason="the circuit's SKU tier or billing model is known only at deployment")
             else:
                 plan_text = "" if tier == "Local" else f" {PLAN_LABEL[plan]}"
                 self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_port",

@@ -28,14 +28,13 @@ NEEDS: dict[str, tuple[str, ...]] = {
 
 def _blocking(finding: Finding) -> tuple[str, ...]:
     node = finding.node
-    unknown = getattr(node, "_unknown", None) if node is not None else None
-    if not unknown:
+    if node is None or not hasattr(node, "is_unknown"):
         return ()
     fields = set(NEEDS.get(finding.rule, ()))
     if finding.field and isinstance(finding.field[0], str):
         fields.add(finding.field[0])
     fields.add("type")  # an object whose kind is unknown (gatewayType, peeringType) is judged by no rule
-    return tuple(f for f in sorted(fields) if f in unknown)
+    return tuple(f for f in sorted(fields) if node.is_unknown(f))
 
 
 def hold_back(findings: Iterable[Finding], design=None) -> tuple[list[Finding], list[Finding]]:
@@ -57,7 +56,7 @@ def hold_back(findings: Iterable[Finding], design=None) -> tuple[list[Finding], 
     for node, rules, fields in held.values():
         by_value: dict = {}  # fields that one unknown value leaves unset are named together
         for name in sorted(fields):
-            value = node._unknown[name]
+            value = node.unknown_value(name)
             key = (value.text, getattr(value, "loc", None), getattr(value, "why", ""))
             by_value.setdefault(key, []).append(name.replace("_", " "))
         reasons = []

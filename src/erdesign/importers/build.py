@@ -1214,6 +1214,8 @@ def attach(node: m.Node, path: tuple, locs: dict) -> None:
 def attach_unknown(node: m.Node, unknown_fields: dict) -> None:
     """Record on each node which of its fields the input sets to a value known only at deployment."""
     for path, value in unknown_fields.items():
+        if len(path) > 1 and isinstance(path[0], str) and isinstance(path[1], str):
+            node._unknown.setdefault(path[0], value)  # sku.tier unknown: findings about the sku wait too
         current: Any = node
         for part in path[:-1]:
             if isinstance(part, int):
