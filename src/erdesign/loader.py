@@ -74,13 +74,11 @@ SOURCE_SUFFIXES = {
 
 def looks_like_design(path: str) -> bool:
     """Whether a YAML file found in a folder is (meant to be) a design: a mapping with at least one design
-    section. Unreadable or broken YAML counts as a design, so that its error is reported."""
-    import yaml
-
+    section. Unreadable or broken YAML counts as a design, so that its error is reported. Read through the
+    same YAML reader (and its limits) as designs."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        data, _ = load_yaml(read_text(path), path)
+    except (InputError, InputErrors):
         return True
     return isinstance(data, dict) and any(k in m.Design.model_fields for k in data)
 
