@@ -44,7 +44,10 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
                     if name.startswith("."):
                         continue
                     path = os.path.join(folder, name)
-                    if name.lower().endswith(DESIGN_SUFFIXES + IMPORT_SUFFIXES):
+                    if name.lower().endswith(DESIGN_SUFFIXES) and not looks_like_design(path):
+                        if skipped is not None:  # e.g. a usage file beside the designs: not a failure
+                            skipped.append(path)
+                    elif name.lower().endswith(DESIGN_SUFFIXES + IMPORT_SUFFIXES):
                         found.append(path)
                     elif skipped is not None:
                         skipped.append(path)
@@ -56,6 +59,28 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
         else:
             raise InputError("no such file", file=str(raw))
     return files
+
+
+# Files that are source code of an infrastructure tool erdesign does not read (yet): what to do instead.
+SOURCE_SUFFIXES = {
+    ".tf": "Terraform source; erdesign reads plans: run `terraform plan -out plan.out` and "
+           "`terraform show -json plan.out > plan.json`, then pass plan.json",
+    ".tfvars": "Terraform variables; erdesign reads plans: run `terraform show -json plan.out > plan.json`",
+    ".bicep": "Bicep source; erdesign reads ARM JSON: run `az bicep build --file FILE` and pass the .json it writes",
+    ".bicepparam": "a Bicep parameters file; run `az bicep build-params --file FILE` and pass the .json it writes "
+                   "with --parameters",
+}
+
+
+def looks_like_design(path: str) -> bool:
+    """Whether a YAML file found in a folder is (meant to be) a design: a mapping with at least one design
+    section. Unreadable or broken YAML counts as a design, so that its error is reported. Read through the
+    same YAML reader (and its limits) as designs."""
+    try:
+        data, _ = load_yaml(read_text(path), path)
+    except (InputError, InputErrors):
+        return True
+    return isinstance(data, dict) and any(k in m.Design.model_fields for k in data)
 
 
 def read_text(path: str) -> str:
@@ -86,6 +111,10 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
     json_inputs: list[tuple[str, str]] = []  # imported together, so resources link across files
     for path in files:
         try:
+            suffix = os.path.splitext(path)[1].lower()
+            if suffix in SOURCE_SUFFIXES:
+                raise InputError(f"this is {SOURCE_SUFFIXES[suffix].replace('FILE', os.path.basename(path))}",
+                                 file=path)
             text = read_text(path)
             if path.lower().endswith(IMPORT_SUFFIXES):
                 json_inputs.append((text, path))
@@ -300,6 +329,7 @@ def merge(fragments: list[m.Design]) -> m.Design:
         design._sources.update(frag._sources)
         design._notes.extend(frag._notes)
         design._live.extend(frag._live)
+        design._outside_references.update(frag._outside_references)
         if not design._locs and frag._locs.get(()):
             design._locs[()] = frag._locs[()]
     return design
@@ -314,12 +344,16 @@ _REFERENCES: list[tuple[str, str, str, str]] = [
     ("connections", "circuit", "circuits", "circuit"),
     ("vnet_peerings", "vnet", "vnets", "VNet"),
     ("vnet_peerings", "remote_vnet", "vnets", "VNet"),
+    ("hub_gateways", "hub", "virtual_hubs", "virtual hub"),
+    ("hub_connections", "hub_gateway", "hub_gateways", "hub ExpressRoute gateway"),
+    ("hub_connections", "circuit", "circuits", "circuit"),
 ]
 
 _KIND_LABEL = {
     "sites": "site", "routers": "router", "providers": "provider", "express_route_ports": "ExpressRoute Direct port",
     "circuits": "circuit", "vnets": "VNet", "route_tables": "route table", "nsgs": "NSG", "public_ips": "public IP",
     "route_filters": "route filter", "gateways": "gateway", "connections": "connection", "vnet_peerings": "VNet peering",
+    "virtual_hubs": "virtual hub", "hub_gateways": "hub ExpressRoute gateway", "hub_connections": "hub connection",
 }
 
 

@@ -63,7 +63,9 @@ def parse_bandwidth(value: Any) -> int:
     return int(mbps)
 
 
-def format_bandwidth(mbps: int) -> str:
+def format_bandwidth(mbps: Optional[int]) -> str:
+    if mbps is None:
+        return "unknown bandwidth"
     if mbps >= 1000 and mbps % 1000 == 0:
         return f"{mbps // 1000}Gbps"
     return f"{mbps}Mbps"
@@ -137,6 +139,7 @@ class Node(BaseModel):
 
     _path: tuple = PrivateAttr(default=())
     _locs: dict = PrivateAttr(default_factory=dict)
+    _unknown: dict = PrivateAttr(default_factory=dict)  # field -> Unknown: set by the input, known only at deployment
 
     def loc(self, *sub) -> Optional[Loc]:
         """Location of this object, or of one of its fields/items: loc('peer_asn'), loc('address_space', 1),
@@ -154,6 +157,15 @@ class Node(BaseModel):
             if found is not None or not sub:
                 return found
             sub = sub[:-1]
+
+    def is_unknown(self, field: str) -> bool:
+        """Whether the input sets `field` to a value known only at deployment (the field then holds its
+        default or None): unknown, which is not the same as absent."""
+        return field in self._unknown
+
+    def unknown_value(self, field: str):
+        """The importer's Unknown for `field` (what it is, where it is written, why), or None."""
+        return self._unknown.get(field)
 
     def set_loc(self, loc: Optional[Loc], *sub) -> None:
         if loc is not None:
@@ -342,14 +354,26 @@ class Authorization(Node):
     used_by: Optional[str] = Field(default=None, description="Connection that redeems it")
 
 
+def _bandwidth_required(schema: dict) -> None:
+    schema.setdefault("required", [])
+    if "bandwidth" not in schema["required"]:
+        schema["required"].append("bandwidth")
+    schema["properties"]["bandwidth"].pop("default", None)
+
+
 class Circuit(Named):
+    model_config = ConfigDict(json_schema_extra=_bandwidth_required)
+
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = Field(default=None, description="Azure region of the circuit resource")
     peering_location: Optional[str] = None
     provider: Optional[str] = Field(default=None, description="Connectivity provider, as Azure names it")
     express_route_port: Optional[str] = Field(default=None, description="ExpressRoute Direct port pair (instead of a provider)")
-    bandwidth: Bandwidth
+    express_route_port_outside: Optional[str] = Field(
+        default=None, description="ARM ID of the circuit's ExpressRoute Direct port when the port is not in the design")
+    bandwidth: Optional[Bandwidth] = Field(default=None, validate_default=True,
+                                           description="Required; only an imported value known at deployment is left unset")
     sku: CircuitSku = Field(default_factory=CircuitSku)
     peerings: list[Peering] = Field(default_factory=list)
     global_reach: list[GlobalReachLink] = Field(default_factory=list)
@@ -360,11 +384,15 @@ class Circuit(Named):
 
     @field_validator("bandwidth")
     @classmethod
-    def _offered(cls, mbps: int, info) -> int:
+    def _offered(cls, mbps: Optional[int], info) -> Optional[int]:
         from .data import table
 
+        if mbps is None:
+            if "bandwidth" in ((info.context or {}).get("unknown_fields") or ()):
+                return None  # an importer found it unknown (e.g. a template parameter without a value)
+            raise PydanticCustomError("missing", "Field required")
         bw = table("bandwidths")
-        if info.data.get("express_route_port"):
+        if info.data.get("express_route_port") or info.data.get("express_route_port_outside"):
             offered = sorted({v for vs in bw["direct_circuit_mbps_by_port"].values() if isinstance(vs, list) for v in vs})
         else:
             offered = bw["provider_circuit_mbps"]["values"]
@@ -378,7 +406,7 @@ class Circuit(Named):
 
     @model_validator(mode="after")
     def _provider_or_port(self):
-        if self.provider and self.express_route_port:
+        if self.provider and (self.express_route_port or self.express_route_port_outside):
             raise PydanticCustomError(
                 "circuit_kind", "a circuit has either a provider or an express_route_port (ExpressRoute Direct), not both"
             )
@@ -386,26 +414,44 @@ class Circuit(Named):
 
     @property
     def is_direct(self) -> bool:
-        return bool(self.express_route_port)
+        return bool(self.express_route_port or self.express_route_port_outside)
 
     def peering(self, peering_type: str) -> Optional[Peering]:
         return next((p for p in self.peerings if p.type == peering_type), None)
 
 
+class PortLink(Node):
+    """One of the two links of an ExpressRoute Direct port pair (link1, link2)."""
+
+    name: str
+    admin_state: Optional[_ci_literal("Enabled", "Disabled")] = None  # type: ignore[valid-type]
+    macsec_cipher: Optional[str] = None
+    macsec_sci_state: Optional[_ci_literal("Enabled", "Disabled")] = None  # type: ignore[valid-type]
+
+
 class ExpressRoutePort(Named):
+    model_config = ConfigDict(json_schema_extra=_bandwidth_required)
+
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = None
     peering_location: Optional[str] = None
-    bandwidth: Bandwidth = Field(description="Port speed: 10Gbps, 100Gbps or 400Gbps")
+    bandwidth: Optional[Bandwidth] = Field(default=None, validate_default=True,
+                                           description="Port speed: 10Gbps, 100Gbps or 400Gbps. Required; only an "
+                                                       "imported value known at deployment is left unset")
     encapsulation: _ci_literal("Dot1Q", "QinQ") = "QinQ"  # type: ignore[valid-type]
     billing_type: _ci_literal("MeteredData", "UnlimitedData") = "MeteredData"  # type: ignore[valid-type]
+    links: list[PortLink] = Field(default_factory=list, description="The port pair's links and their settings")
 
     @field_validator("bandwidth")
     @classmethod
-    def _offered(cls, mbps: int) -> int:
+    def _offered(cls, mbps: Optional[int], info) -> Optional[int]:
         from .data import table
 
+        if mbps is None:
+            if "bandwidth" in ((info.context or {}).get("unknown_fields") or ()):
+                return None  # an importer found it unknown
+            raise PydanticCustomError("missing", "Field required")
         offered = table("bandwidths")["direct_port_mbps"]["values"]
         if mbps not in offered:
             raise PydanticCustomError(
@@ -519,19 +565,37 @@ class ScaleUnits(Node):
         return self
 
 
+def _sku_required(schema: dict) -> None:
+    schema.setdefault("required", [])
+    if "sku" not in schema["required"]:
+        schema["required"].append("sku")
+    schema["properties"]["sku"].pop("default", None)
+
+
 class Gateway(Named):
+    model_config = ConfigDict(json_schema_extra=_sku_required)
+
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     vnet: str
     region: Optional[str] = Field(default=None, description="Defaults to the VNet's region")
     type: _ci_literal("ExpressRoute", "Vpn") = "ExpressRoute"  # type: ignore[valid-type]
-    sku: str = Field(description="e.g. ErGw1AZ, ErGwScale, Standard; VpnGw2AZ for a VPN gateway")
+    sku: Optional[str] = Field(default=None, validate_default=True,
+                               description="e.g. ErGw1AZ, ErGwScale, Standard; VpnGw2AZ for a VPN gateway. Required; "
+                                           "only an imported gateway whose input gives no SKU is left unset")
     scale_units: Optional[ScaleUnits] = Field(default=None, description="ErGwScale only")
     public_ip: Optional[str] = None
     vpn_type: Optional[_ci_literal("RouteBased", "PolicyBased")] = None  # type: ignore[valid-type]
     active_active: Optional[bool] = None
     asn: Optional[Asn] = Field(default=None, description="BGP ASN (VPN gateways)")
     maintenance_configuration: Optional[bool] = None
+
+    @field_validator("sku")
+    @classmethod
+    def _sku_given(cls, sku: Optional[str], info) -> Optional[str]:
+        if sku is None and "sku" not in ((info.context or {}).get("unknown_fields") or ()):
+            raise PydanticCustomError("missing", "Field required")
+        return sku
 
 
 class Connection(Named):
@@ -554,6 +618,48 @@ class VNetPeering(Named):
     allow_gateway_transit: bool = False
     use_remote_gateways: bool = False
     state: Optional[str] = Field(default=None, description="peeringState from a live estate")
+
+
+# --------------------------------------------------------------------------- Virtual WAN (issue 10)
+
+class VirtualHub(Named):
+    """A Virtual WAN hub (Microsoft.Network/virtualHubs): Microsoft runs the hub's VNet and its gateways."""
+
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = None
+    address_prefix: Optional[IPv4Prefix] = Field(default=None, description="The hub's own address space (a /24 or larger)")
+    virtual_wan: Optional[str] = Field(default=None, description="Name of the Virtual WAN the hub belongs to")
+    sku: Optional[_ci_literal("Basic", "Standard")] = None  # type: ignore[valid-type]
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class HubGateway(Named):
+    """A Virtual WAN hub's ExpressRoute gateway (Microsoft.Network/expressRouteGateways)."""
+
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = Field(default=None, description="Defaults to the hub's region")
+    hub: str = Field(description="Virtual hub the gateway is deployed in")
+    scale_units: Optional[ScaleUnits] = Field(default=None, description="Autoscale bounds (min = max for a fixed size)")
+    allow_non_virtual_wan_traffic: Optional[bool] = Field(
+        default=None, description="Accept traffic from circuits whose other VNets are outside Virtual WAN")
+
+
+class HubConnection(Named):
+    """An ExpressRoute connection of a hub gateway to a circuit's private peering
+    (Microsoft.Network/expressRouteGateways/expressRouteConnections)."""
+
+    hub_gateway: str
+    circuit: Optional[str] = None
+    circuit_outside: Optional[str] = Field(default=None, description="Circuit ID when the circuit is not in the design")
+    routing_weight: int = Field(default=0, ge=0, le=32000)
+    enable_internet_security: Optional[bool] = None
+    fastpath: bool = False
+    authorization: bool = Field(default=False, description="Redeems an authorization key (circuit in another subscription)")
+    associated_route_table: Optional[str] = None
+    propagated_route_tables: list[str] = Field(default_factory=list)
+    propagated_labels: list[str] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- traffic (for costing)
@@ -628,6 +734,9 @@ class Design(Node):
     gateways: list[Gateway] = Field(default_factory=list)
     connections: list[Connection] = Field(default_factory=list)
     vnet_peerings: list[VNetPeering] = Field(default_factory=list)
+    virtual_hubs: list[VirtualHub] = Field(default_factory=list)
+    hub_gateways: list[HubGateway] = Field(default_factory=list)
+    hub_connections: list[HubConnection] = Field(default_factory=list)
     traffic: Traffic = Field(default_factory=Traffic)
     # ---- design discovery (issue 12)
     include: list[str] = Field(
@@ -639,6 +748,7 @@ class Design(Node):
 
     _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
     _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)
+    _outside_references: dict = PrivateAttr(default_factory=dict)  # circuit name -> what refers to it from outside the design
     _index: dict = PrivateAttr(default_factory=dict)
     _router_configs: list = PrivateAttr(default_factory=list)  # parsed router configurations (erdesign.edge)
     _live: list = PrivateAttr(default_factory=list)  # live-state views read next to the design (erdesign.live)
@@ -681,6 +791,21 @@ class Design(Node):
 
     def vnet_peering(self, name):
         return self._lookup("vnet_peerings", name)
+
+    def virtual_hub(self, name):
+        return self._lookup("virtual_hubs", name)
+
+    def hub_gateway(self, name):
+        return self._lookup("hub_gateways", name)
+
+    def hub_connections_of_circuit(self, circuit_name: str) -> list[HubConnection]:
+        return [c for c in self.hub_connections if c.circuit == circuit_name]
+
+    def hub_gateway_region(self, gw: HubGateway) -> Optional[str]:
+        if gw.region:
+            return gw.region
+        hub = self.virtual_hub(gw.hub)
+        return hub.region if hub else None
 
     @property
     def routers(self) -> list[Router]:

@@ -458,6 +458,8 @@ def traffic_above_circuit_capacity(design: Design, ctx=None) -> Iterator[Finding
         circuit = design.circuit(name)
         if circuit is None or not gb:
             continue
+        if circuit.bandwidth is None:
+            continue  # unknown at design time (IMP001)
         capacity = monthly_capacity_gb(circuit.bandwidth)
         if gb <= capacity:
             continue

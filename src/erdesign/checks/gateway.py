@@ -93,6 +93,8 @@ def unknown_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
     vpn_only = set(vpn_lower) - {n.lower() for n in table("gateway_extras")["vpn_legacy_skus"]["skus"]}
     er_as_of = table("gateway_skus").get("as_of")
     for gw in design.gateways:
+        if gw.sku is None:
+            continue  # not given by the input (IMP011): nothing to compare
         if gw.type == "ExpressRoute":
             if facts.gateway_sku(gw.sku):
                 continue
@@ -389,7 +391,7 @@ def coexisting_vpn_gateway(design: Design, ctx=None) -> Iterator[Finding]:
                     node=vpn, field=("vpn_type",), hint="Use vpn_type: RouteBased",
                     evidence=[evidence("gateway_skus", coex["source"], "coexistence VPN type", "RouteBased only")],
                 )
-            if vpn.sku.strip().lower() in not_capable:
+            if vpn.sku and vpn.sku.strip().lower() in not_capable:
                 yield Finding(
                     "GW016",
                     f"gateway '{vpn.name}': VPN SKU {vpn.sku} cannot coexist with ExpressRoute gateway "

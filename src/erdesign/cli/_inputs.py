@@ -44,9 +44,7 @@ def load_inputs(paths, parameters=None, verbose=False, summary=True):
     files = expand_paths(list(paths), skipped=skipped_files)
     remember_inputs(files)
     _context_meta()[DESIGN_FILES_KEY] = list(files)
-    if skipped_files and verbose:
-        for name in skipped_files:
-            click.echo(f"{name}: skipped: not a .yaml, .yml or .json file", err=True)
+    report_skipped_files(skipped_files, verbose)
     design = load_design(files, **options)
     if summary:
         skipped = [n for n in design._notes if n.rule == "IMP003"]
@@ -64,6 +62,19 @@ def load_inputs(paths, parameters=None, verbose=False, summary=True):
             if verbose:
                 report_notes(skipped)
     return design
+
+
+def report_skipped_files(skipped_files: list[str], verbose: bool) -> None:
+    """Files found in named folders that are no input: counted, or named one by one with --verbose."""
+    if skipped_files and verbose:
+        for name in skipped_files:
+            why = ("a YAML file with no design section" if name.lower().endswith((".yaml", ".yml"))
+                   else "not a .yaml, .yml or .json file")
+            click.echo(f"{name}: skipped: {why}", err=True)
+    elif skipped_files:
+        n = len(skipped_files)
+        click.echo(f"erdesign: skipped {n} file{'s' if n != 1 else ''} in folders that {'are' if n != 1 else 'is'} "
+                   "no design or JSON input (--verbose names them)", err=True)
 
 
 def _skipped_count(note) -> int:

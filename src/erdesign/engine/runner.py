@@ -20,6 +20,7 @@ from .finding import Finding
 from .report import InternalError, LintReport
 from .suppress import Suppression, collect
 from .tree import ancestry, describe, resource_id
+from .unknowns import hold_back
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ def lint(design, *, select=None, ignore=None, extend_select=None, severity: Opti
 
     produced, errors, ran = _run_checks(design, registry, ctx)
     errors[:0] = load_errors
+    produced, held_back = hold_back(produced, design)  # findings resting on values known only at deployment
+    produced.extend(held_back)
     produced.extend(dataclasses.replace(note) for note in getattr(design, "_notes", []))
     ran |= {rid for rid in cat if rid.startswith(UNREGISTERED_FAMILIES) and cfg.is_enabled(rid)}
 

@@ -86,15 +86,14 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
         return design
     if not _usable(design):
         problems = other_files + problems
-        if not problems and design._notes:  # e.g. a peering list without its circuit
-            problems = [InputError(n.message, n.loc) for n in design._notes if n.rule != "IMP003"]
-        if not problems:
+        if not problems:  # nothing failed: say what was left out (IMP004), and that nothing modelled remains
+            problems = [InputError(n.message, n.loc) for n in design._notes if n.rule in ("IMP001", "IMP002", "IMP004")]
             skipped = len(raw)
             what = f" (skipped {skipped} resource{'s' if skipped != 1 else ''} of other types)" if skipped else ""
             first = next(iter(sources), None)
-            problems.append(InputError("no resource erdesign models (circuits, ports, gateways, connections, VNets, "
-                                       f"route tables, NSGs, public IPs, route filters) in the inputs{what}",
-                                       Loc(first, 1, 1) if first else None))
+            problems.append(InputError("nothing erdesign models in these inputs: no circuit, ExpressRoute Direct "
+                                       "port, gateway, connection, VNet, route table, NSG, public IP, route filter or "
+                                       f"Virtual WAN hub{what}", Loc(first, 1, 1) if first else None))
         raise InputErrors(problems) if len(problems) > 1 else problems[0]
     for problem in problems:
         where = problem.loc or (Loc(problem.file, 1, 1) if problem.file else None)
@@ -138,7 +137,7 @@ def _note(design, rule: str, message: str, loc) -> None:
 
 def _usable(design) -> bool:
     sections = ("circuits", "express_route_ports", "gateways", "connections", "vnets", "route_tables", "nsgs",
-                "public_ips", "route_filters", "vnet_peerings")
+                "public_ips", "route_filters", "vnet_peerings", "virtual_hubs", "hub_gateways", "hub_connections")
     return any(getattr(design, s) for s in sections)
 
 
