@@ -18,7 +18,8 @@ from .errors import InputError, InputErrors, Loc, did_you_mean
 from .yamlsource import LocMap, load_yaml
 
 DESIGN_SUFFIXES = (".yaml", ".yml")
-IMPORT_SUFFIXES = (".json",)
+IMPORT_SUFFIXES = (".json", ".tf", ".bicep", ".bicepparam")
+TERRAFORM_SOURCE_SUFFIX = ".tf"
 
 _LIST_SECTIONS = [
     name
@@ -38,18 +39,24 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
         p = FsPath(raw)
         if p.is_dir():
             found: list[str] = []
+            terraform_roots: list[str] = []
             for folder, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                # .tf files below a folder of .tf files are its modules, read through `source =`
+                inside_root = any(folder.startswith(root + os.sep) for root in terraform_roots)
+                if any(n.endswith(TERRAFORM_SOURCE_SUFFIX) for n in names) and not inside_root:
+                    terraform_roots.append(folder)
                 for name in sorted(names):
                     if name.startswith("."):
                         continue
                     path = os.path.join(folder, name)
-                    if name.lower().endswith(DESIGN_SUFFIXES + IMPORT_SUFFIXES):
+                    module_file = inside_root and name.lower().endswith(TERRAFORM_SOURCE_SUFFIX)
+                    if name.lower().endswith(DESIGN_SUFFIXES + IMPORT_SUFFIXES) and not module_file:
                         found.append(path)
-                    elif skipped is not None:
+                    elif skipped is not None and not module_file:
                         skipped.append(path)
             if not found:
-                raise InputError("folder holds no .yaml, .yml or .json file", file=str(raw))
+                raise InputError("folder holds no .yaml, .yml, .json, .tf or .bicep file", file=str(raw))
             files.extend(found)
         elif p.exists():
             files.append(str(raw))
