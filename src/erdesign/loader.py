@@ -14,11 +14,11 @@ from typing import Any, Callable, Container, Optional, Sequence
 from pydantic import BaseModel, ValidationError
 
 from . import model as m
+from .discovery import IMPORT_SUFFIXES
 from .errors import InputError, InputErrors, Loc, did_you_mean
 from .yamlsource import LocMap, load_yaml
 
 DESIGN_SUFFIXES = (".yaml", ".yml")
-IMPORT_SUFFIXES = (".json", ".tf", ".bicep", ".bicepparam")
 TERRAFORM_SOURCE_SUFFIX = ".tf"
 
 _LIST_SECTIONS = [

@@ -23,7 +23,7 @@ def designs_named(paths, verbose: bool = False) -> list[DesignUnit]:
         units = discover(list(paths), skipped=skipped)
         if verbose:
             for name in skipped:
-                click.echo(f"{name}: skipped: not a .yaml, .yml or .json file", err=True)
+                click.echo(f"{name}: skipped: not a .yaml, .yml, .json, .tf or .bicep file", err=True)
         return units
     except (InputError, InputErrors) as exc:
         errors = input_errors_of(exc)

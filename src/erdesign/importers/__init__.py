@@ -29,7 +29,7 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     """Several JSON files (and .tf / .bicep sources) -> one Design, with resources linked across files."""
     from .build import build_design
     from .detect import UNRECOGNISED, detect
-    from .iacsource import BICEP_SUFFIXES, TERRAFORM_SUFFIX, read_bicep, read_terraform
+    from .iacsource import BICEP_SUFFIXES, TERRAFORM_SUFFIXES, read_bicep, read_terraform
     from .jsonloc import parse
 
     unknown_options = set(options) - set(IMPORT_OPTIONS)
@@ -40,7 +40,7 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     raw = []
     sources: dict[str, str] = {}
     template_notes = []
-    tf_files = [file for _, file in inputs if file.lower().endswith(TERRAFORM_SUFFIX)]
+    tf_files = [file for _, file in inputs if file.lower().endswith(TERRAFORM_SUFFIXES)]
     bicep_files = [file for _, file in inputs if file.lower().endswith(BICEP_SUFFIXES)]
     inputs = [(text, file) for text, file in inputs if file not in tf_files and file not in bicep_files]
     from ..loader import read_text

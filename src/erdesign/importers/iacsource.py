@@ -22,6 +22,7 @@ from .values import Unknown
 BICEP_TIMEOUT_S = 120
 BICEP_SUFFIXES = (".bicep", ".bicepparam")
 TERRAFORM_SUFFIX = ".tf"
+TERRAFORM_SUFFIXES = (".tf", ".tfvars")  # a .tfvars names the configuration of its folder
 _USING = re.compile(r"^\s*using\s+'([^']+)'", re.MULTILINE)
 
 
@@ -36,7 +37,7 @@ class SourceResult:
 
 
 def is_source(file: str) -> bool:
-    return file.lower().endswith((TERRAFORM_SUFFIX,) + BICEP_SUFFIXES)
+    return file.lower().endswith(TERRAFORM_SUFFIXES + BICEP_SUFFIXES)
 
 
 def read_terraform(files: Iterable[str], read_text, var_files: Iterable[str] = ()) -> SourceResult:
