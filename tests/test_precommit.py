@@ -171,4 +171,4 @@ def test_terraform_hook_lints_the_configuration_of_each_staged_tf_file(tmp_path)
     refused = git("commit", "-m", "reserved ASN", check=False)
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0
-    assert "infra/main.tf:50:35: BGP001" in output
+    assert "infra/main.tf:49:35: BGP001" in output, output
