@@ -61,7 +61,7 @@ def test_folders_are_read_recursively_and_skipped_files_listed(run_cli, examples
     broken.unlink()
     result = run_cli("lint", tmp_path, "-v")
     assert result.code == 0, result.err
-    assert f"{tmp_path / 'README.md'}: skipped: not a .yaml, .yml or .json file" in result.err
+    assert f"{tmp_path / 'README.md'}: skipped: not a .yaml, .yml, .json, .tf or .bicep file" in result.err
 
 
 @pytest.mark.parametrize("fmt", ["text", "concise"])

@@ -80,9 +80,13 @@ import pytest  # noqa: E402
 from erdesign.errors import InputError, InputErrors  # noqa: E402
 
 
-@pytest.mark.parametrize("name, says", [("main.tf", "terraform show -json"), ("main.bicep", "az bicep build"),
-                                        ("main.bicepparam", "az bicep build-params")])
-def test_terraform_and_bicep_source_get_one_clear_line(tmp_path, name, says):
+@pytest.mark.parametrize("name, says", [("main.tf", "nothing erdesign models in these inputs"),
+                                        ("main.bicep", "needs the Bicep CLI"),
+                                        ("main.bicepparam", "needs the Bicep CLI")])
+def test_terraform_and_bicep_source_get_one_clear_line(tmp_path, monkeypatch, name, says):
+    """Source files are read (issue 14); when there is nothing to read, or no compiler, one clear line."""
+    monkeypatch.delenv("ERDESIGN_BICEP", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no bicep, no az
     path = tmp_path / name
     path.write_text('resource "x" "y" {}\n')
     with pytest.raises(InputError) as caught:

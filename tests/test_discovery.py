@@ -56,7 +56,7 @@ def test_an_include_that_names_nothing_is_a_located_error(tmp_path, run_cli):
     write(tmp_path, {"main.yaml": "version: 1\ninclude:\n  - missing.yaml\n"})
     result = run_cli("lint", "main.yaml", cwd=tmp_path)
     assert result.code == 2
-    assert "main.yaml:3:5: include: 'missing.yaml' names no .yaml, .yml or .json file" in result.err
+    assert "main.yaml:3:5: include: 'missing.yaml' names no .yaml, .yml, .json, .tf or .bicep file" in result.err
 
 
 def test_a_folder_marker_makes_its_folder_one_design(tmp_path, monkeypatch):

@@ -14,11 +14,12 @@ from typing import Any, Callable, Container, Optional, Sequence
 from pydantic import BaseModel, ValidationError
 
 from . import model as m
+from .discovery import IMPORT_SUFFIXES
 from .errors import InputError, InputErrors, Loc, did_you_mean
 from .yamlsource import LocMap, load_yaml
 
 DESIGN_SUFFIXES = (".yaml", ".yml")
-IMPORT_SUFFIXES = (".json",)
+TERRAFORM_SOURCE_SUFFIX = ".tf"
 
 _LIST_SECTIONS = [
     name
@@ -38,21 +39,27 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
         p = FsPath(raw)
         if p.is_dir():
             found: list[str] = []
+            terraform_roots: list[str] = []
             for folder, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                # .tf files below a folder of .tf files are its modules, read through `source =`
+                inside_root = any(folder.startswith(root + os.sep) for root in terraform_roots)
+                if any(n.endswith(TERRAFORM_SOURCE_SUFFIX) for n in names) and not inside_root:
+                    terraform_roots.append(folder)
                 for name in sorted(names):
                     if name.startswith("."):
                         continue
                     path = os.path.join(folder, name)
+                    module_file = inside_root and name.lower().endswith(TERRAFORM_SOURCE_SUFFIX)
                     if name.lower().endswith(DESIGN_SUFFIXES) and not looks_like_design(path):
                         if skipped is not None:  # e.g. a usage file beside the designs: not a failure
                             skipped.append(path)
-                    elif name.lower().endswith(DESIGN_SUFFIXES + IMPORT_SUFFIXES):
+                    elif name.lower().endswith(DESIGN_SUFFIXES + IMPORT_SUFFIXES) and not module_file:
                         found.append(path)
-                    elif skipped is not None:
+                    elif skipped is not None and not module_file:
                         skipped.append(path)
             if not found:
-                raise InputError("folder holds no .yaml, .yml or .json file", file=str(raw))
+                raise InputError("folder holds no .yaml, .yml, .json, .tf or .bicep file", file=str(raw))
             files.extend(found)
         elif p.exists():
             files.append(str(raw))
@@ -61,15 +68,6 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
     return files
 
 
-# Files that are source code of an infrastructure tool erdesign does not read (yet): what to do instead.
-SOURCE_SUFFIXES = {
-    ".tf": "Terraform source; erdesign reads plans: run `terraform plan -out plan.out` and "
-           "`terraform show -json plan.out > plan.json`, then pass plan.json",
-    ".tfvars": "Terraform variables; erdesign reads plans: run `terraform show -json plan.out > plan.json`",
-    ".bicep": "Bicep source; erdesign reads ARM JSON: run `az bicep build --file FILE` and pass the .json it writes",
-    ".bicepparam": "a Bicep parameters file; run `az bicep build-params --file FILE` and pass the .json it writes "
-                   "with --parameters",
-}
 
 
 def looks_like_design(path: str) -> bool:
@@ -111,10 +109,6 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
     json_inputs: list[tuple[str, str]] = []  # imported together, so resources link across files
     for path in files:
         try:
-            suffix = os.path.splitext(path)[1].lower()
-            if suffix in SOURCE_SUFFIXES:
-                raise InputError(f"this is {SOURCE_SUFFIXES[suffix].replace('FILE', os.path.basename(path))}",
-                                 file=path)
             text = read_text(path)
             if path.lower().endswith(IMPORT_SUFFIXES):
                 json_inputs.append((text, path))

@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 
 from ..errors import InputError, InputErrors, Loc
 
-IMPORT_OPTIONS = ("parameters",)
+IMPORT_OPTIONS = ("parameters", "var_files")
 
 
 def import_json(text: str, file: str, **options):
@@ -24,20 +24,37 @@ def import_json(text: str, file: str, **options):
     return import_json_many([(text, file)], **options)
 
 
-def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str | os.PathLike] = None, **options):
-    """Several JSON files -> one Design, with resources linked across files."""
+def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str | os.PathLike] = None,
+                     var_files: Iterable[str] = (), **options):
+    """Several JSON files (and .tf / .bicep sources) -> one Design, with resources linked across files."""
     from .build import build_design
     from .detect import LIVE, UNRECOGNISED, detect
+    from .iacsource import BICEP_SUFFIXES, TERRAFORM_SUFFIXES, read_bicep, read_terraform
     from .jsonloc import parse
 
     unknown_options = set(options) - set(IMPORT_OPTIONS)
     if unknown_options:
         raise TypeError(f"unknown import option(s): {', '.join(sorted(unknown_options))}")
-    param_values = _read_parameters(parameters) if parameters else None
+    inputs = list(inputs)
     problems: list[InputError] = []
     raw = []
     sources: dict[str, str] = {}
     template_notes = []
+    tf_files = [file for _, file in inputs if file.lower().endswith(TERRAFORM_SUFFIXES)]
+    bicep_files = [file for _, file in inputs if file.lower().endswith(BICEP_SUFFIXES)]
+    inputs = [(text, file) for text, file in inputs if file not in tf_files and file not in bicep_files]
+    from ..loader import read_text
+
+    param_values = _read_parameters(parameters) if parameters else None
+    for result in ([read_terraform(tf_files, read_text, var_files)] if tf_files else []) + (
+            [read_bicep(bicep_files, read_text)] if bicep_files else []):
+        raw += result.raw
+        problems += result.problems
+        template_notes += result.notes
+        sources.update(result.sources)
+        inputs += result.json_inputs
+        if result.parameters_text is not None and param_values is None:
+            param_values = _parameters_from_text(*result.parameters_text)
     templates = []
     other_files: list[InputError] = []  # valid JSON that is no input of ours
     live_views = []  # live-state views (erdesign.live), linted against the design by the LIVE rules
@@ -139,6 +156,14 @@ def _usable(design) -> bool:
     sections = ("circuits", "express_route_ports", "gateways", "connections", "vnets", "route_tables", "nsgs",
                 "public_ips", "route_filters", "vnet_peerings", "virtual_hubs", "hub_gateways", "hub_connections")
     return any(getattr(design, s) for s in sections)
+
+
+def _parameters_from_text(text: str, file: str):
+    from .arm import ParameterValues
+    from .jsonloc import parse
+
+    root, doc = parse(text, file)
+    return ParameterValues(root, doc)
 
 
 def _read_parameters(path):

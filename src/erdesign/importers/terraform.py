@@ -115,6 +115,11 @@ class _Res:
         value, loc = self.v(*path)
         if isinstance(value, str) and value:
             return value, loc
+        if isinstance(value, Unknown) and value.text.endswith(".id"):
+            # read from .tf source: the evaluator names the very instance (`type.name["key"].id`)
+            named = self.plan.instance(value.text[: -len(".id")])
+            if named is not None and named.id:
+                return named.id, loc
         target = self._config_target(path)
         if target is not None:
             return target.id, loc
@@ -151,6 +156,9 @@ class _Plan:
         values = root.get("planned_values") or root.get("values")
         if isinstance(values, dict) and isinstance(values.get("root_module"), dict):
             self._walk_values(values["root_module"], "")
+
+    def instance(self, address: str) -> Optional["_Res"]:
+        return next((r for r in self.instances if r.address == address), None)
 
     def _walk_config(self, module: dict, prefix: str):
         resources = module.get("resources")
