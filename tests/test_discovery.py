@@ -134,3 +134,14 @@ def test_library_load_follows_include_lists(tmp_path):
 
     with pytest.raises(InputError, match="include: 'nowhere.yaml' names no"):
         erdesign.load(tmp_path / "broken.yaml")
+
+
+def test_summary_line_keeps_findings_when_another_design_is_broken(run_cli, tmp_path):
+    """A broken design does not hide the others' findings, in the last line either."""
+    bad = MINIMAL.replace("peering_location:", "peering_locaton:", 1)
+    write(tmp_path, {"a.yaml": MINIMAL, "b.yaml": bad})
+    result = run_cli("lint", ".", "--isolated", "--no-source", cwd=tmp_path)
+    assert result.code == 2, result.out + result.err
+    last = result.out.splitlines()[-1]
+    assert last.startswith("2 designs: Found "), last
+    assert last.endswith("in 1 file; not checked: 1 input error."), last

@@ -193,7 +193,7 @@ def render_designs(pairs, fmt: str, **options) -> str:
     if fmt in _HUMAN_FORMATS:
         header = "### {}" if fmt == "markdown" else "==> {} <=="
         blocks = [f"{header.format(unit.name)}\n{render(report, fmt, **options)}" for unit, report in pairs]
-        return "\n".join(blocks) + f"\n{len(pairs)} designs: {merged.summary_line()}\n"
+        return "\n".join(blocks) + f"\n{len(pairs)} designs: {_designs_summary_line(reports)}\n"
     text = render(merged, fmt, **options)
     if fmt == "json":
         import json
@@ -203,6 +203,20 @@ def render_designs(pairs, fmt: str, **options) -> str:
                            "exit_code": report.exit_code()} for unit, report in pairs]
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     return text
+
+
+def _designs_summary_line(reports) -> str:
+    """The last line over several designs: the checked ones' findings, then what could not be checked."""
+    from ..engine.report import merge_reports
+
+    checked = [report for report in reports if not report.input_errors]
+    broken = sum(len(report.input_errors) for report in reports)
+    if not checked:
+        return merge_reports(reports).summary_line()
+    line = merge_reports(checked).summary_line()
+    if broken:
+        line = f"{line[:-1]}; not checked: {broken} input error{'' if broken == 1 else 's'}."
+    return line
 
 
 def _write(path: str, text: str) -> None:
