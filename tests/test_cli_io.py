@@ -103,3 +103,18 @@ def test_pricing_import_never_writes_over_a_page_it_reads(run_cli, tmp_path):
     assert result.code == 2, result.out + result.err
     assert f"{page}: refusing to write the " in result.err
     assert page.read_text(encoding="utf-8") == RETAIL_PAGE
+
+
+def test_lint_output_never_overwrites_the_baseline_or_config_it_read(run_cli, seed_copy, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    assert run_cli("lint", seed_copy, "--write-baseline", baseline).code == 0
+    before = baseline.read_text()
+    result = run_cli("lint", seed_copy, "--baseline", baseline, "-o", baseline)
+    assert result.code == 2, result.out + result.err
+    assert f"{baseline}: refusing to write the report over an input file" in result.err
+    assert baseline.read_text() == before
+    config = tmp_path / "lint.toml"
+    config.write_text('[tool.erdesign]\nignore = ["RES009"]\n', encoding="utf-8")
+    result = run_cli("lint", seed_copy, "--config", config, "-o", config)
+    assert result.code == 2, result.out + result.err
+    assert "ignore" in config.read_text()

@@ -98,6 +98,9 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
 
         baseline = read_baseline(baseline_path)
     fixed_config = Config() if isolated else (load_config_file(config_path, catalog) if config_path else None)
+    from ._io import remember_inputs
+
+    remember_inputs([p for p in (baseline_path, None if isolated else config_path) if p])  # -o never over them
     if "-" in paths:
         if len(paths) > 1:
             raise click.UsageError("'-' (stdin) cannot be combined with other paths")
