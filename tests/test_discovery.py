@@ -145,3 +145,12 @@ def test_summary_line_keeps_findings_when_another_design_is_broken(run_cli, tmp_
     last = result.out.splitlines()[-1]
     assert last.startswith("2 designs: Found "), last
     assert last.endswith("in 1 file; not checked: 1 input error."), last
+
+
+def test_github_summary_keeps_findings_when_another_design_is_broken(run_cli, tmp_path):
+    bad = MINIMAL.replace("peering_location:", "peering_locaton:", 1)
+    write(tmp_path, {"a.yaml": MINIMAL, "b.yaml": bad})
+    result = run_cli("lint", ".", "--isolated", "--format", "github", cwd=tmp_path)
+    assert result.code == 2, result.out + result.err
+    last = result.out.splitlines()[-1]
+    assert last.startswith("Found ") and last.endswith("; not checked: 1 input error."), last
