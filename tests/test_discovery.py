@@ -154,3 +154,12 @@ def test_github_summary_keeps_findings_when_another_design_is_broken(run_cli, tm
     assert result.code == 2, result.out + result.err
     last = result.out.splitlines()[-1]
     assert last.startswith("Found ") and last.endswith("; not checked: 1 input error."), last
+
+
+def test_library_load_takes_a_list_of_paths_too(tmp_path):
+    """erdesign.load(glob.glob(...)) in a notebook: a list means those files, not a TypeError traceback."""
+    import erdesign
+
+    write(tmp_path, {"c.yaml": "version: 1\n" + CIRCUITS, "az.yaml": AZURE})
+    design = erdesign.load([tmp_path / "c.yaml", str(tmp_path / "az.yaml")])
+    assert [c.name for c in design.circuits] == ["er-ams"] and [g.name for g in design.gateways] == ["hub-ergw"]
