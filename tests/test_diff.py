@@ -286,3 +286,13 @@ def test_bandwidth_change_class_follows_the_direction(old, new):
         assert change.safety.cls == ("in_place" if new > old else "new_resource")
         back = only_change(diff(b, a))
         assert back.safety.cls == ("in_place" if old > new else "new_resource")
+
+
+def test_cost_lines_are_labelled_per_month_not_as_tco():
+    """The changed cost lines carry monthly (or one-time) amounts; only the totals have the TCO."""
+    report = diff(MINIMAL, edited(MINIMAL, "family: MeteredData", "family: UnlimitedData"))
+    text = render(report, "text")
+    header = next(line for line in text.splitlines() if line.startswith("Cost ("))
+    assert "a month" in header and "TCO" not in header.split(";")[0], header
+    md = render(report, "markdown")
+    assert "| object | line | old (a month) | new (a month) | delta |" in md

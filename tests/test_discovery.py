@@ -134,3 +134,32 @@ def test_library_load_follows_include_lists(tmp_path):
 
     with pytest.raises(InputError, match="include: 'nowhere.yaml' names no"):
         erdesign.load(tmp_path / "broken.yaml")
+
+
+def test_summary_line_keeps_findings_when_another_design_is_broken(run_cli, tmp_path):
+    """A broken design does not hide the others' findings, in the last line either."""
+    bad = MINIMAL.replace("peering_location:", "peering_locaton:", 1)
+    write(tmp_path, {"a.yaml": MINIMAL, "b.yaml": bad})
+    result = run_cli("lint", ".", "--isolated", "--no-source", cwd=tmp_path)
+    assert result.code == 2, result.out + result.err
+    last = result.out.splitlines()[-1]
+    assert last.startswith("2 designs: Found "), last
+    assert last.endswith("in 1 file; not checked: 1 input error."), last
+
+
+def test_github_summary_keeps_findings_when_another_design_is_broken(run_cli, tmp_path):
+    bad = MINIMAL.replace("peering_location:", "peering_locaton:", 1)
+    write(tmp_path, {"a.yaml": MINIMAL, "b.yaml": bad})
+    result = run_cli("lint", ".", "--isolated", "--format", "github", cwd=tmp_path)
+    assert result.code == 2, result.out + result.err
+    last = result.out.splitlines()[-1]
+    assert last.startswith("Found ") and last.endswith("; not checked: 1 input error."), last
+
+
+def test_library_load_takes_a_list_of_paths_too(tmp_path):
+    """erdesign.load(glob.glob(...)) in a notebook: a list means those files, not a TypeError traceback."""
+    import erdesign
+
+    write(tmp_path, {"c.yaml": "version: 1\n" + CIRCUITS, "az.yaml": AZURE})
+    design = erdesign.load([tmp_path / "c.yaml", str(tmp_path / "az.yaml")])
+    assert [c.name for c in design.circuits] == ["er-ams"] and [g.name for g in design.gateways] == ["hub-ergw"]

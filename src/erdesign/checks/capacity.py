@@ -127,14 +127,18 @@ def _onprem_limit_finding(rule, circuit, peering, count, version, limits, source
         return None
     node, fld, origin = count.where.get(version, (peering, (), ""))
     premium = limits.get("Premium")
-    upgrade = (f"; Premium allows {fmt(premium)}" if tier != "Premium" and premium and premium > limit else "")
+    upgrade = ""
+    if tier != "Premium" and premium and premium > limit:
+        # Premium helps only if the count fits under its limit
+        upgrade = (f"; Premium allows {fmt(premium)}" if total <= premium
+                   else f"; it is above the Premium limit of {fmt(premium)} too")
     return Finding(
         rule,
         f"{who(circuit, peering)}: {fmt(total)} IPv{version} prefixes advertised from on-premises "
         f"({origin}) exceed the {tier} limit of {fmt(limit)}; the BGP session drops{upgrade}",
         node=node, field=fld,
         hint="Summarize the on-premises routes (or filter them) before advertising to private peering"
-             + (", or upgrade the circuit to Premium" if upgrade else ""),
+             + (", or upgrade the circuit to Premium" if upgrade.startswith("; Premium") else ""),
         evidence=[evidence("route_limits", source, f"IPv{version} prefixes to private peering, {tier}", limit)],
     )
 

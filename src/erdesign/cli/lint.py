@@ -100,6 +100,9 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
 
         baseline = read_baseline(baseline_path)
     fixed_config = Config() if isolated else (load_config_file(config_path, catalog) if config_path else None)
+    from ._io import remember_inputs
+
+    remember_inputs([p for p in (baseline_path, None if isolated else config_path) if p])  # -o never over them
     if "-" in paths:
         if len(paths) > 1:
             raise click.UsageError("'-' (stdin) cannot be combined with other paths")
@@ -196,7 +199,7 @@ def render_designs(pairs, fmt: str, **options) -> str:
     if fmt in _HUMAN_FORMATS:
         header = "### {}" if fmt == "markdown" else "==> {} <=="
         blocks = [f"{header.format(unit.name)}\n{render(report, fmt, **options)}" for unit, report in pairs]
-        return "\n".join(blocks) + f"\n{len(pairs)} designs: {merged.summary_line()}\n"
+        return "\n".join(blocks) + f"\n{len(pairs)} designs: {_designs_summary_line(reports)}\n"
     text = render(merged, fmt, **options)
     if fmt == "json":
         import json
@@ -217,6 +220,20 @@ def _attach_router_configs(design, values, verbose: bool) -> None:
         for note in attached.config.notes:
             where = "" if note.startswith(attached.config.file) else f"{attached.config.file}: "
             click.echo(f"{where}{note} (not checked)", err=True)
+
+
+def _designs_summary_line(reports) -> str:
+    """The last line over several designs: the checked ones' findings, then what could not be checked."""
+    from ..engine.report import merge_reports
+
+    checked = [report for report in reports if not report.input_errors]
+    broken = sum(len(report.input_errors) for report in reports)
+    if not checked:
+        return merge_reports(reports).summary_line()
+    line = merge_reports(checked).summary_line()
+    if broken:
+        line = f"{line[:-1]}; not checked: {broken} input error{'' if broken == 1 else 's'}."
+    return line
 
 
 def _write(path: str, text: str) -> None:
