@@ -329,7 +329,7 @@ def gateway_subnet_blackhole_route(design: Design, ctx=None) -> Iterator[Finding
 
 @check("GW011")
 def multiple_gateways_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
-    limits = table("gateway_skus")["gateways_per_vnet"]
+    limits = table("network_limits")["gateways_per_vnet"]
     for vnet_name, gws in gateways_by_vnet(design).items():
         for gw_type in ("ExpressRoute", "Vpn"):
             same = [g for g in gws if g.type == gw_type]
@@ -344,7 +344,7 @@ def multiple_gateways_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
                     f"{names(g.name for g in same[:limit])}; a VNet can have {limit} {label} gateway",
                     node=extra, field=("vnet",),
                     hint="Put each extra gateway in its own VNet, or connect its circuits to the existing gateway",
-                    evidence=[evidence("gateway_skus", limits["source"], f"{label} gateways per VNet", limit)],
+                    evidence=[evidence("network_limits", limits["source"], f"{label} gateways per VNet", limit)],
                 )
 
 
