@@ -313,6 +313,7 @@ class Peering(Node):
 class CircuitSku(Node):
     tier: _ci_literal("Local", "Standard", "Premium") = "Standard"  # type: ignore[valid-type]
     family: _ci_literal("MeteredData", "UnlimitedData") = "MeteredData"  # type: ignore[valid-type]
+    name: Optional[str] = Field(default=None, description="ARM sku.name, e.g. Standard_MeteredData (imports); must agree with tier and family")
 
 
 class GlobalReachLink(Node):
@@ -342,6 +343,7 @@ class Circuit(Named):
     provisioning_state: Optional[str] = Field(default=None, description="serviceProviderProvisioningState, from a live estate")
     s_tag: Optional[int] = Field(default=None, ge=0, le=4095, description="Azure-assigned S-tag (stag)")
     tags: dict[str, str] = Field(default_factory=dict)
+    rate_limiting: Optional[bool] = Field(default=None, description="ExpressRoute Direct: rate limiting enabled on this circuit")
 
     @field_validator("bandwidth")
     @classmethod
@@ -573,6 +575,21 @@ class Traffic(Node):
     vpn: list[VpnTraffic] = Field(default_factory=list)
 
 
+# --------------------------------------------------------------------------- monitoring (declared intent)
+
+class Alert(Node):
+    name: Optional[str] = None
+    resource: str = Field(description="Name of the circuit, gateway or ExpressRoute Direct port the alert watches")
+    metric: Optional[str] = Field(default=None, description="e.g. BgpAvailability, ArpAvailability, ExpressRouteGatewayCpuUtilization")
+
+
+class Monitoring(Node):
+    """What the design promises to monitor; MON rules check that it covers every circuit, gateway and port."""
+
+    alerts: list[Alert] = Field(default_factory=list)
+    service_health_alerts: Optional[bool] = Field(default=None, description="Service Health alerts for ExpressRoute maintenance")
+
+
 # --------------------------------------------------------------------------- the design
 
 class Design(Node):
@@ -596,6 +613,7 @@ class Design(Node):
     connections: list[Connection] = Field(default_factory=list)
     vnet_peerings: list[VNetPeering] = Field(default_factory=list)
     traffic: Traffic = Field(default_factory=Traffic)
+    monitoring: Optional[Monitoring] = Field(default=None, description="Declared monitoring; when present, MON rules check its coverage")
 
     _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
     _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)

@@ -32,6 +32,11 @@ def er_gateway_in(gws: list[Gateway]) -> Optional[Gateway]:
     return next((g for g in gws if g.type == "ExpressRoute"), None)
 
 
+def retired_er_skus() -> dict[str, dict]:
+    """ExpressRoute gateway SKU names no longer offered (lowercased name -> entry with 'name')."""
+    return {name.lower(): {"name": name, **info} for name, info in (table("gateway_skus").get("retired_skus") or {}).items()}
+
+
 def scale_limits() -> dict:
     """The ErGwScale entry of gateway_skus.yaml."""
     return table("gateway_skus")["skus"]["ErGwScale"]
@@ -94,8 +99,8 @@ def unknown_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
     er_as_of = table("gateway_skus").get("as_of")
     for gw in design.gateways:
         if gw.type == "ExpressRoute":
-            if facts.gateway_sku(gw.sku):
-                continue
+            if facts.gateway_sku(gw.sku) or gw.sku.strip().lower() in retired_er_skus():
+                continue  # a retired SKU is GW021's
             if gw.sku.strip().lower() in vpn_only:
                 msg = (f"gateway '{gw.name}': SKU {gw.sku} is a VPN gateway SKU, not an ExpressRoute gateway SKU "
                        f"({', '.join(er_names)})")

@@ -471,6 +471,9 @@ class Build:
                 family, family_loc = name_family, name_loc
         child.put("tier", tier, tier_loc, what="SKU tier")
         child.put("family", family, family_loc, what="SKU family (billing model)")
+        if isinstance(sku_name, str) and isinstance(tier, str) and isinstance(family, str) \
+                and sku_name.strip().lower() != f"{tier}_{family}".lower():
+            child.put("name", sku_name, name_loc, what="SKU name")  # kept only to report the contradiction (SKU011)
         obj.put_child("sku", child)
 
     def peering(self, body, loc, circuit_label: str) -> Optional[ObjectData]:

@@ -55,6 +55,8 @@ def design_data(design: m.Design) -> dict:
     for circuit_data, circuit in zip(data.get("circuits", []), design.circuits):
         circuit_data["bandwidth"] = m.format_bandwidth(circuit.bandwidth)
         circuit_data["sku"] = {"tier": circuit.sku.tier, "family": circuit.sku.family}  # always both: they set the price
+        if circuit.sku.name:
+            circuit_data["sku"]["name"] = circuit.sku.name
         circuit_data = _reorder(circuit_data, m.Circuit)
         peerings = circuit_data.get("peerings", [])
         for i, peering in enumerate(circuit.peerings):  # the type is written even when it is the default
