@@ -390,3 +390,48 @@ def test_seed_defect_gives_its_finding(examples_dir, name, edits, rule, needle):
     report = lint(load_design_text(text, "seed.yaml"), select=[rule])
     line = text.count("\n", 0, text.index(needle)) + 1
     assert [(f.rule, f.loc.line) for f in report.findings] == [(rule, line)], [f.message for f in report.findings]
+
+
+# --------------------------------------------------------------------------- peer recommendations
+
+def test_every_peer_recommendation_is_covered_or_explained():
+    from erdesign.engine.coverage import coverage, unknown_aliases
+    from erdesign.engine.registry import load_all_checks
+
+    rows = coverage()
+    assert [r.id for r in rows if r.status == "missing"] == []
+    registered = set(load_all_checks())
+    assert all(set(r.rules) <= registered for r in rows)
+    # every aprl/psrule/advisor alias of the catalog is a current recommendation (no renamed or removed ids)
+    assert unknown_aliases() == []
+    elsewhere = {r.elsewhere for r in rows if r.elsewhere}
+    assert elsewhere <= {"VWAN* (issue 10)", "DIR* (issue 10)"}
+
+
+def test_readme_not_applicable_table_matches_the_data(repo_root):
+    from erdesign.engine.coverage import coverage
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Peer recommendations and current facts"):readme.index("## Development")]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| Tool")]
+    listed = {line.split("|")[1].strip().split()[-1] for line in rows}
+    expected = {r.id.split("-")[0] for r in coverage() if r.status == "not applicable"}
+    assert listed == expected
+
+
+def test_stale_alias_of_gw004_is_gone():
+    from erdesign.engine.catalog import load_catalog
+
+    assert "aprl" not in load_catalog()["GW004"].aliases
+
+
+def test_rules_coverage_command(run_cli):
+    import json
+
+    text = run_cli("rules", "coverage")
+    assert text.code == 0 and "0 missing." in text.out.splitlines()[-1]
+    assert "f06a2bbe-5839-d447-9f39-fc3d20562d88      RES025" in text.out
+    rows = json.loads(run_cli("rules", "coverage", "--format", "json").out)
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["Azure.VNG.MaintenanceConfig"]["rules"] == ["GW020"]
+    assert by_id["60077378-7cb1-4b35-89bb-393884d9921d"]["status"] == "elsewhere"
