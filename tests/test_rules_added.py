@@ -435,3 +435,38 @@ def test_rules_coverage_command(run_cli):
     by_id = {r["id"]: r for r in rows}
     assert by_id["Azure.VNG.MaintenanceConfig"]["rules"] == ["GW020"]
     assert by_id["60077378-7cb1-4b35-89bb-393884d9921d"]["status"] == "elsewhere"
+
+
+def test_sku011_from_an_az_dump_that_contradicts_itself(tmp_path):
+    """The seed's `circuit show` with sku.name edited to another tier: the import keeps the name (only when it
+    contradicts tier/family), and SKU011 points at it."""
+    import json
+    from pathlib import Path
+
+    from erdesign.importers.to_yaml import design_data
+    from erdesign.loader import load_design
+
+    seed = Path(__file__).parent / "fixtures" / "az" / "seed" / "circuit-show.json"
+    data = json.loads(seed.read_text())
+    assert data["sku"]["name"] == "Standard_UnlimitedData"
+    assert load_design(seed).circuits[0].sku.name is None   # consistent: not kept
+    data["sku"]["name"] = "Premium_UnlimitedData"
+    path = tmp_path / "circuit.json"
+    path.write_text(json.dumps(data, indent=2))
+    design = load_design(path)
+    [f] = [f for f in lint(design, select=["SKU011"]).findings]
+    assert f.loc.file.endswith("circuit.json") and "Premium_UnlimitedData contradicts its tier Standard" in f.message
+    assert design_data(design)["circuits"][0]["sku"]["name"] == "Premium_UnlimitedData"
+
+
+def test_sku012_reads_rate_limiting_from_terraform_plans():
+    from pathlib import Path
+
+    from erdesign.loader import load_design
+
+    plan = Path(__file__).parent / "fixtures" / "accept" / "direct.plan.json"
+    design = load_design(plan)
+    direct = [c for c in design.circuits if c.is_direct]
+    assert direct and all(c.rate_limiting is False for c in direct)   # rate_limiting_enabled: false in the plan
+    [f] = lint(design, select=["SKU012"]).findings
+    assert "rate limiting is off" in f.message and f.loc.line == 53

@@ -423,6 +423,9 @@ class Build:
         obj.put("provisioning_state", v, loc)
         v, loc = get(res.body, "stag")
         obj.put("s_tag", _int(v), loc)
+        v, loc = get(res.body, "enableDirectPortRateLimit")
+        if isinstance(v, bool):
+            obj.put("rate_limiting", v, loc)
         self.tags(obj, res)
         for auth, loc in items(res.body, "authorizations") + [(k.body, k.loc) for k in self.kids(res, AUTHORIZATION)]:
             auth_name, name_loc = get(auth, "name")
