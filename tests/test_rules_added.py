@@ -470,3 +470,14 @@ def test_sku012_reads_rate_limiting_from_terraform_plans():
     assert direct and all(c.rate_limiting is False for c in direct)   # rate_limiting_enabled: false in the plan
     [f] = lint(design, select=["SKU012"]).findings
     assert "rate limiting is off" in f.message and f.loc.line == 53
+
+
+def test_gw001_names_the_migration_preconditions():
+    from erdesign.checks import gateway as gw
+
+    small = circuit() + hub(sku="Standard").replace("10.0.0.0/27", "10.0.0.0/28")
+    [f] = run(gw.legacy_gateway_sku, small)
+    assert "needs a GatewaySubnet of /27 or larger, and 10.0.0.0/28 is a /28" in f.hint
+    assert any("commit within 15 days" in str(e.value) and e.as_of == "2025-05-19" for e in f.evidence)
+    [f] = run(gw.legacy_gateway_sku, circuit() + hub(sku="Standard"))
+    assert "GatewaySubnet" not in f.hint

@@ -126,7 +126,9 @@ def fastpath_global_peering(design: Design, ctx=None) -> Iterator[Finding]:
                 f"'{gw.name}'",
                 node=conn, field=("fastpath",),
                 hint="Keep FastPath spokes in the hub's region, or give the remote region its own hub and gateway",
-                evidence=[evidence("fastpath", feature["source"], "FastPath global VNet peering", "not supported")],
+                evidence=[evidence("fastpath", feature["source"], "FastPath global VNet peering", "not supported"),
+                          evidence("fastpath", _fp()["cross_region"]["source"], "FastPath cross-region connectivity",
+                                   "not supported")],
             )
 
 

@@ -66,12 +66,23 @@ def legacy_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
         msg = f"gateway '{gw.name}': SKU {sku['name']} is a legacy non-zone-redundant SKU"
         if equivalent:
             msg += f"; {equivalent} is its zone-redundant equivalent"
+        pre = table("gateway_skus")["sku_changes"]["migration_preconditions"]
+        hint = f"Migrate the gateway to {equivalent or 'an AZ SKU'} (or ErGwScale) with the ExpressRoute gateway migration tool"
+        vnet = design.vnet(gw.vnet)
+        subnet = vnet.gateway_subnet if vnet else None
+        _, net = _ipv4_prefix(subnet) if subnet else (None, None)
+        if net is not None and net.prefixlen > pre["gateway_subnet_min_prefix_length"]:
+            hint += (f"; the migration needs a GatewaySubnet of /{pre['gateway_subnet_min_prefix_length']} or larger, "
+                     f"and {subnet.prefix} is a /{net.prefixlen}")
         yield Finding(
             "GW001", msg, node=gw, field=("sku",),
-            hint=f"Migrate the gateway to {equivalent or 'an AZ SKU'} (or ErGwScale) with the ExpressRoute gateway migration tool",
+            hint=hint,
             evidence=[
                 _sku_evidence(sku, "zone-redundant", "zone_redundant"),
                 _sku_evidence(sku, "zone-redundant equivalent", "az_equivalent"),
+                evidence("gateway_skus", pre["source"], "migration preconditions",
+                         f"GatewaySubnet /{pre['gateway_subnet_min_prefix_length']} or larger; no "
+                         f"{pre['blockers'][0]}; commit within {pre['commit_within_days']} days; {pre['downtime']} of downtime"),
             ],
         )
 
