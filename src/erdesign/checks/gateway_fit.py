@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from .. import facts
-from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Design, Gateway, format_bandwidth
