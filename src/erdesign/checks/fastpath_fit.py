@@ -94,5 +94,6 @@ def fastpath_could_be_enabled(design: Design, ctx=None) -> Iterator[Finding]:
             node=conn, field=("fastpath",),
             hint="Enable FastPath on the connection (check the FastPath limitations for peered spokes and UDRs first)",
             evidence=[evidence("fastpath", table("fastpath")["gateway_source"], "gateway SKUs with FastPath",
-                               ", ".join(table("fastpath")["gateway_skus"]) + ", ErGwScale 10+ units")],
+                               ", ".join(table("fastpath")["gateway_skus"])
+                               + f", ErGwScale {table('fastpath')['ergwscale_min_units']}+ units")],
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from .. import facts
+from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Design, Gateway, format_bandwidth
@@ -31,6 +32,16 @@ def gateway_throughput_mbps(gw: Gateway) -> Optional[tuple[int, str]]:
     return sku["throughput_mbps"], f"{sku['name']}"
 
 
+def _sizing_hint(mbps: int) -> str:
+    skus = table("gateway_skus")["skus"]
+    fits = [f"{name} ({format_bandwidth(s['throughput_mbps'])})" for name, s in skus.items()
+            if s.get("family") == "az" and (s.get("throughput_mbps") or 0) >= mbps]
+    per_unit = scale_limits()["per_scale_unit"]["throughput_mbps"]
+    units = -(-mbps // per_unit)
+    options = fits + [f"ErGwScale with {units}+ maximum scale units"]
+    return f"Use a gateway sized for the circuit: {', '.join(options)}; or enable FastPath"
+
+
 @check("GW019")
 def gateway_slower_than_circuit(design: Design, ctx=None) -> Iterator[Finding]:
     for conn in design.connections:
@@ -49,7 +60,7 @@ def gateway_slower_than_circuit(design: Design, ctx=None) -> Iterator[Finding]:
             f"circuit '{circuit.name}' ({format_bandwidth(circuit.bandwidth)}); the gateway, not the circuit, sets "
             "the throughput to this VNet",
             node=gw, field=("scale_units", "max") if sku["name"] == "ErGwScale" else ("sku",),
-            hint="Use a gateway SKU sized for the circuit (ErGw2AZ 2 Gbps, ErGw3AZ 10 Gbps, ErGwScale), or FastPath",
+            hint=_sizing_hint(circuit.bandwidth),
             evidence=[evidence("gateway_skus", sku.get("source", "LIMITS"), f"{sku['name']} throughput (Mbps)",
                                mbps if sku["name"] != "ErGwScale" else scale_limits()["per_scale_unit"]["throughput_mbps"])],
         )

@@ -58,8 +58,8 @@ def vpn_not_active_active(design: Design, ctx=None) -> Iterator[Finding]:
         state = "is off" if gw.active_active is False else "is not declared"
         yield Finding(
             "VPN002",
-            f"gateway '{gw.name}': active-active {state}; in active-standby a gateway failover or maintenance drops "
-            "the tunnels for a minute or more",
+            f"gateway '{gw.name}': active-active {state}; in active-standby a failover or planned maintenance drops "
+            "the tunnels until the standby instance has taken over",
             node=gw, field=("active_active",) if gw.active_active is False else ("sku",),
             hint="Set active_active: true (two public IPs, two tunnels per on-premises device)",
             evidence=[evidence("gateway_skus", "VPNSKU", "active-active VPN gateways", "recommended")],
