@@ -6,6 +6,8 @@ them); these tests pin messages, edge cases and the data behind them."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from erdesign.checks import fastpath_fit as fpf
 from erdesign.checks import gateway as gwm
@@ -481,3 +483,27 @@ def test_gw001_names_the_migration_preconditions():
     assert any("commit within 15 days" in str(e.value) and e.as_of == "2025-05-19" for e in f.evidence)
     [f] = run(gw.legacy_gateway_sku, circuit() + hub(sku="Standard"))
     assert "GatewaySubnet" not in f.hint
+
+
+
+@settings(max_examples=40, deadline=None)
+@given(count=st.integers(min_value=0, max_value=12000), percent=st.integers(min_value=1, max_value=100),
+       tier=st.sampled_from(["Standard", "Premium"]))
+def test_cap012_fires_exactly_between_the_threshold_and_the_limit(count, percent, tier):
+    from erdesign.data import table
+
+    limit = table("route_limits")["advertised_to_private_peering"]["ipv4"][tier]
+    design = load(circuit(extra=f"\n    sku: {{tier: {tier}}}", peering=f", advertised_prefix_count: {count}"))
+    fired = [f.rule for f in lint(design, select=["CAP012"], config=Config(nearing_limit=percent)).findings]
+    assert fired == (["CAP012"] if limit * percent / 100 <= count <= limit else [])
+
+
+@settings(max_examples=30, deadline=None)
+@given(tags_=st.lists(st.integers(min_value=1, max_value=4094), min_size=1, max_size=4))
+def test_vlan007_fires_once_per_tag_that_differs_from_the_circuits(tags_):
+    circuit_tag, others = tags_[0], tags_[1:]
+    vcs = "".join(f"\n      - {{name: vc{i}, circuit: er1, bandwidth: 1Gbps, s_tag: {t}}}" for i, t in enumerate(others))
+    text = (f"providers:\n  - name: Equinix\n    virtual_circuits:{vcs or ' []'}\n"
+            + circuit(extra=f"\n    s_tag: {circuit_tag}"))
+    found = run(tags.s_tag_consistency, text)
+    assert len(found) == sum(1 for t in others if t != circuit_tag)
