@@ -240,10 +240,13 @@ def test_gw019_scale_units_and_fastpath():
     assert run(gwf.gateway_slower_than_circuit, ten + hub(sku="ErGw3AZ", conn=", fastpath: true")) == []
 
 
-def test_gw020_false_points_at_the_field():
-    text = hub(gw=", maintenance_configuration: false")
-    [(loc, msg)] = located(gwf.customer_controlled_maintenance, "GW020", circuit() + text)
-    assert loc == where(circuit() + text, "false") and "is off" in msg
+def test_gw020_false_is_a_warning_at_the_field():
+    text = circuit() + hub(gw=", maintenance_configuration: false")
+    [f] = lint(load(text), select=["GW020"]).findings
+    assert str(f.loc) == where(text, "false") and "is off" in f.message and f.severity == "warning"
+    [f] = lint(load(circuit() + hub()), select=["GW020"]).findings
+    assert "is not declared" in f.message and f.severity == "info"
+    assert lint(load(circuit() + hub(gw=", maintenance_configuration: true")), select=["GW020"]).findings == []
 
 
 def test_gw021_basic_is_retired_not_unknown():
@@ -432,7 +435,7 @@ def test_rules_coverage_command(run_cli):
 
     text = run_cli("rules", "coverage")
     assert text.code == 0 and "0 missing." in text.out.splitlines()[-1]
-    assert "f06a2bbe-5839-d447-9f39-fc3d20562d88      RES025" in text.out
+    assert "f06a2bbe-5839-d447-9f39-fc3d20562d88      BGP008, RES025" in text.out
     rows = json.loads(run_cli("rules", "coverage", "--format", "json").out)
     by_id = {r["id"]: r for r in rows}
     assert by_id["Azure.VNG.MaintenanceConfig"]["rules"] == ["GW020"]
@@ -507,3 +510,10 @@ def test_vlan007_fires_once_per_tag_that_differs_from_the_circuits(tags_):
             + circuit(extra=f"\n    s_tag: {circuit_tag}"))
     found = run(tags.s_tag_consistency, text)
     assert len(found) == sum(1 for t in others if t != circuit_tag)
+
+
+def test_sku_name_alone_sets_tier_and_family():
+    design = load(circuit(extra="\n    sku: {name: Premium_UnlimitedData}"))
+    sku = design.circuits[0].sku
+    assert (sku.tier, sku.family) == ("Premium", "UnlimitedData")
+    assert run(rd.sku_name_contradicts, circuit(extra="\n    sku: {name: Premium_UnlimitedData}")) == []

@@ -315,6 +315,17 @@ class CircuitSku(Node):
     family: _ci_literal("MeteredData", "UnlimitedData") = "MeteredData"  # type: ignore[valid-type]
     name: Optional[str] = Field(default=None, description="ARM sku.name, e.g. Standard_MeteredData (imports); must agree with tier and family")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _tier_and_family_from_name(cls, data: Any) -> Any:
+        """`sku: {name: Premium_MeteredData}` alone means that tier and family (as ARM reads it)."""
+        if isinstance(data, dict) and isinstance(data.get("name"), str) and "_" in data["name"]:
+            tier, family = data["name"].strip().split("_", 1)
+            data = dict(data)
+            data.setdefault("tier", tier)
+            data.setdefault("family", family)
+        return data
+
 
 class GlobalReachLink(Node):
     name: Optional[str] = None

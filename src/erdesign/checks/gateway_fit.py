@@ -79,6 +79,8 @@ def customer_controlled_maintenance(design: Design, ctx=None) -> Iterator[Findin
             "it chooses, not in your maintenance window",
             node=gw, field=("maintenance_configuration",) if gw.maintenance_configuration is False else ("name",),
             hint="Attach a maintenance configuration (scope: Network gateways) and set maintenance_configuration: true",
+            # declared off on purpose is a warning; merely not declared (most imports) stays the page's info
+            severity="warning" if gw.maintenance_configuration is False else "",
             evidence=[evidence("gateway_skus", "FAQ26", "customer-controlled gateway maintenance", "available")],
         )
 

@@ -171,6 +171,7 @@ def direct_circuit_rate_limiting(design: Design, ctx=None) -> Iterator[Finding]:
             "the whole port from the others",
             node=circuit, field=("rate_limiting",) if circuit.rate_limiting is False else ("express_route_port",),
             hint="Enable rate limiting on the circuit (and set rate_limiting: true)",
+            severity="warning" if circuit.rate_limiting is False else "",
             evidence=[evidence("direct_oversubscription", "DIRECT", "rate limiting on ExpressRoute Direct circuits",
                                "per circuit")],
         )
