@@ -9,7 +9,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
-SHARED = REPO.parent / "shared"  # ../shared beside the checkout; tests that need it skip when absent
 
 
 @dataclass
@@ -17,6 +16,13 @@ class CliResult:
     code: int
     out: str
     err: str
+
+
+@pytest.fixture(autouse=True)
+def _no_user_price_cache(tmp_path_factory, monkeypatch):
+    """No test reads or writes the user's real cache: `erdesign cost` would layer a fetched
+    price book from there over the shipped ones. Each test gets its own empty cache folder."""
+    monkeypatch.setenv("ERDESIGN_CACHE_DIR", str(tmp_path_factory.mktemp("cache", numbered=True)))
 
 
 @pytest.fixture
@@ -27,13 +33,6 @@ def repo_root() -> Path:
 @pytest.fixture
 def examples_dir() -> Path:
     return EXAMPLES
-
-
-@pytest.fixture
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not present beside the checkout")
-    return SHARED
 
 
 @pytest.fixture

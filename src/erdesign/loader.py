@@ -23,7 +23,7 @@ IMPORT_SUFFIXES = (".json",)
 _LIST_SECTIONS = [
     name
     for name, field in m.Design.model_fields.items()
-    if name not in ("version", "name", "description", "traffic", "monitoring")
+    if name not in ("version", "name", "description", "traffic", "include", "monitoring")
 ]
 
 
