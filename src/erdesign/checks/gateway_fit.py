@@ -47,7 +47,7 @@ def gateway_slower_than_circuit(design: Design, ctx=None) -> Iterator[Finding]:
     for conn in design.connections:
         gw = design.gateway(conn.gateway)
         circuit = design.circuit(conn.circuit)
-        if gw is None or circuit is None or conn.fastpath:
+        if gw is None or circuit is None or conn.fastpath or circuit.bandwidth is None:
             continue  # with FastPath the data path bypasses the gateway
         found = gateway_throughput_mbps(gw)
         if found is None or found[0] >= circuit.bandwidth:

@@ -62,7 +62,7 @@ def virtual_circuit_slower_than_circuit(design: Design, ctx=None) -> Iterator[Fi
     for provider in design.providers:
         for vc in provider.virtual_circuits:
             circuit = design.circuit(vc.circuit)
-            if circuit is None or vc.bandwidth is None or vc.bandwidth >= circuit.bandwidth:
+            if circuit is None or vc.bandwidth is None or circuit.bandwidth is None or vc.bandwidth >= circuit.bandwidth:
                 continue
             yield Finding(
                 "CAP011",
@@ -185,8 +185,8 @@ def circuit_nearly_full(design: Design, ctx=None) -> Iterator[Finding]:
                 row[1] = entry
     for (name, direction), (gb, entry, fieldname) in totals.items():
         circuit = design.circuit(name)
-        if circuit is None or not gb:
-            continue
+        if circuit is None or not gb or circuit.bandwidth is None:
+            continue  # bandwidth known only at deployment (imports)
         capacity = monthly_capacity_gb(circuit.bandwidth)
         if not capacity * percent / 100 <= gb <= capacity:
             continue  # above capacity: CAP010
