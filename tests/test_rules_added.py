@@ -5,6 +5,8 @@ Each rule's failing and passing design is its catalog page's example (tests/test
 them); these tests pin messages, edge cases and the data behind them."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -517,3 +519,56 @@ def test_sku_name_alone_sets_tier_and_family():
     sku = design.circuits[0].sku
     assert (sku.tier, sku.family) == ("Premium", "UnlimitedData")
     assert run(rd.sku_name_contradicts, circuit(extra="\n    sku: {name: Premium_UnlimitedData}")) == []
+
+
+# --------------------------------------------------------------------------- facts kept current
+
+def _walk(node, path=()):
+    if isinstance(node, dict):
+        yield path, node
+        for k, v in node.items():
+            yield from _walk(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, path + (i,))
+
+
+DATA = sorted((Path(__file__).resolve().parents[1] / "rules" / "data").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", DATA, ids=lambda p: p.stem)
+def test_every_cited_source_id_is_declared_and_every_history_entry_is_dated(path):
+    """A value that changed keeps its old value and source under history:, with the date it was replaced and why;
+    every source id a table cites (source:, *_source:) is one of its sources."""
+    import datetime as dt
+
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ids = {s["id"] for s in data.get("sources") or []}
+    for where, node in _walk(data):
+        for key, value in node.items():
+            if (key == "source" or key.endswith("_source")) and isinstance(value, str) and where[:1] != ("sources",):
+                if key in ("zone_source", "country_source") or value.startswith(("derived", "infracost")):
+                    continue  # derivations and third-party maps, described in the table's notes
+                assert value in ids, f"{path.name} {'/'.join(map(str, where))}: {key} {value} is not a declared source"
+        for hist_key in [k for k in node if k == "history" or k.endswith("_history")]:
+            for entry in node[hist_key]:
+                assert isinstance(entry.get("replaced"), dt.date) and entry.get("why"), (path.name, where, entry)
+
+
+def test_updated_facts_cite_the_newer_sources():
+    from erdesign import facts
+    from erdesign.data import table
+
+    assert {"Belgium", "Italy", "Spain", "Brazil"} <= set(table("global_reach")["available_countries"]["values"])
+    assert table("global_reach")["available_countries"]["source"] == "GR25B"
+    pe = table("fastpath")["features"]["private_endpoint"]
+    assert {"koreacentral", "japaneast"} <= set(pe["regions"]) and pe["regions_source"] == "FPNEW"
+    assert facts.peering_location("Vienna")["geo_source"] == "GEO25" and "confidence" not in facts.peering_location("Vienna")
+    assert facts.region("spaincentral")["geopolitical_region"] == "Europe"
+    assert facts.region("usgoviowa")["status"] == "retired"
+    assert table("addressing")["bgp_timers"]["source"] == "BFD"
+    assert table("gateway_skus")["skus"]["ErGwScale"]["max_circuit_connections_source"] == "GW"
+    assert table("gateway_skus")["vpn_skus"]["retired_non_az"]["deprecated"].isoformat() == "2026-09-30"
+    assert table("network_limits")["routes_per_route_table"]["value"] == 400
