@@ -150,6 +150,10 @@ def test_res024_authorization_by_name_or_used_by():
     assert run(rd.cross_subscription_without_authorization, with_auth) == []
     same_sub = base.replace("app-sub", "net-sub")
     assert run(rd.cross_subscription_without_authorization, same_sub) == []
+    unassigned = base.replace("subscription: net-sub", "subscription: net-sub\n    authorizations: [{name: k1}]")
+    assert run(rd.cross_subscription_without_authorization, unassigned) == []
+    other_user = base.replace("subscription: net-sub", "subscription: net-sub\n    authorizations: [{name: k1, used_by: x}]")
+    assert [f.rule for f in run(rd.cross_subscription_without_authorization, other_user)] == ["RES024"]
 
 
 def test_res026_only_when_not_peered():

@@ -44,8 +44,9 @@ def cross_subscription_without_authorization(design: Design, ctx=None) -> Iterat
         if not sub or facts.norm(sub) == facts.norm(circuit.subscription):
             continue
         redeemed = any(a.used_by == conn.name for a in circuit.authorizations)
-        if conn.authorization or redeemed:
-            continue
+        unassigned = any(a.used_by is None for a in circuit.authorizations)
+        if conn.authorization or redeemed or unassigned:
+            continue  # an authorization whose user isn't stated (live estates) may be this connection's
         yield Finding(
             "RES024",
             f"connection '{conn.name}' (subscription '{sub}') links circuit '{circuit.name}' of subscription "
