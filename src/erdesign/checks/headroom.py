@@ -15,7 +15,7 @@ from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Design, format_bandwidth
-from ._common import evidence, fmt
+from ._common import evidence, fmt, who
 from .capacity import PrefixCount, max_circuit_connections, monthly_capacity_gb, private_peering_prefixes
 
 
@@ -105,7 +105,7 @@ def nearing_limits(design: Design, ctx=None) -> Iterator[Finding]:
                 node, fld, origin = count.where.get(version, (peering, (), ""))
                 yield Finding(
                     "CAP012",
-                    f"{circuit.name} private peering: {fmt(total)} IPv{version} prefixes from on-premises ({origin}) "
+                    f"{who(circuit, peering)}: {fmt(total)} IPv{version} prefixes from on-premises ({origin}) "
                     f"are {_pct(total, limit)} of the {circuit.sku.tier} limit of {fmt(limit)}; past it the BGP "
                     "session drops",
                     node=node, field=fld,

@@ -159,8 +159,8 @@ def vnet_far_from_location(design: Design, ctx=None) -> Iterator[Finding]:
         better = _locations_serving(region["name"], region.get("cloud"))
         yield Finding(
             "RES023",
-            f"connection '{conn.name}': gateway '{gw.name}' is in {P.region_label(region)}, not a region local to "
-            f"circuit '{circuit.name}''s peering location {loc['name']} ({', '.join(loc['local_regions'])}); traffic "
+            f"connection '{conn.name}': gateway '{gw.name}' is in {P.region_label(region)}, not in a region local to "
+            f"peering location {loc['name']} of circuit '{circuit.name}' ({', '.join(loc['local_regions'])}); traffic "
             "travels the Microsoft backbone between the two"
             + (f". Peering locations local to {region['name']}: {names(better, 4)}" if better else ""),
             node=conn, field=("circuit",),
