@@ -576,3 +576,12 @@ def test_updated_facts_cite_the_newer_sources():
     assert table("gateway_skus")["skus"]["ErGwScale"]["max_circuit_connections_source"] == "GW"
     assert table("gateway_skus")["vpn_skus"]["retired_non_az"]["deprecated"].isoformat() == "2026-09-30"
     assert table("network_limits")["routes_per_route_table"]["value"] == 400
+
+
+def test_a_sku_name_that_is_no_sku_is_a_located_input_error():
+    from erdesign.errors import InputErrors
+
+    with pytest.raises(InputErrors) as info:
+        load(circuit(extra="\n    sku: {name: Gold_Plan}"))
+    assert "sku.name 'Gold_Plan' is not <tier>_<family>" in str(info.value)
+    assert str(info.value).startswith("design.yaml:7:")

@@ -319,8 +319,13 @@ class CircuitSku(Node):
     @classmethod
     def _tier_and_family_from_name(cls, data: Any) -> Any:
         """`sku: {name: Premium_MeteredData}` alone means that tier and family (as ARM reads it)."""
-        if isinstance(data, dict) and isinstance(data.get("name"), str) and "_" in data["name"]:
-            tier, family = data["name"].strip().split("_", 1)
+        if isinstance(data, dict) and isinstance(data.get("name"), str) and not ("tier" in data and "family" in data):
+            tier, _, family = data["name"].strip().partition("_")
+            tiers, families = ("Local", "Standard", "Premium"), ("MeteredData", "UnlimitedData")
+            if tier.lower() not in {t.lower() for t in tiers} or family.lower() not in {f.lower() for f in families}:
+                raise PydanticCustomError(
+                    "sku_name", "sku.name '{name}' is not <tier>_<family> (tier {tiers}; family {families})",
+                    {"name": data["name"], "tiers": "/".join(tiers), "families": "/".join(families)})
             data = dict(data)
             data.setdefault("tier", tier)
             data.setdefault("family", family)
