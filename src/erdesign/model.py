@@ -191,13 +191,28 @@ class RouterInterface(Node):
     s_tag: Optional[int] = Field(default=None, ge=0, le=4095, description="Outer (service) VLAN tag, Q-in-Q")
     vlan_id: Optional[int] = Field(default=None, ge=0, le=4095, description="Inner (customer) VLAN tag")
     description: Optional[str] = None
+    # customer edge (router-config, RTR rules)
+    parent: Optional[str] = Field(default=None, description="Parent (physical) interface of this sub-interface or "
+                                  "unit, e.g. TenGigabitEthernet0/0/0 or xe-0/0/0 (default: the name before the dot)")
+    vrf: Optional[str] = Field(default=None, description="VRF / routing instance of this interface (default: the router's)")
+
+
+ROUTER_PLATFORMS = ("ios-xe", "junos", "eos")
 
 
 class Router(Named):
     asn: Optional[Asn] = None
     vendor: Optional[str] = None
-    platform: Optional[str] = None
+    platform: Optional[str] = Field(
+        default=None, json_schema_extra={"examples": list(ROUTER_PLATFORMS)},
+        description="Configuration dialect: ios-xe, junos or eos (`erdesign router-config` and the RTR checks use it; "
+                    "other text is kept as a note)")
     interfaces: list[RouterInterface] = Field(default_factory=list)
+    # customer edge (router-config, RTR rules)
+    vrf: Optional[str] = Field(default=None, description="VRF / routing instance of the ExpressRoute sub-interfaces "
+                               "and BGP sessions (omit for the global table)")
+    config_file: Optional[str] = Field(default=None, description="The router's configuration, relative to the design "
+                                       "file; `erdesign lint` checks it against the design (RTR rules)")
 
 
 class Site(Named):
@@ -659,6 +674,7 @@ class Design(Node):
     _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
     _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)
     _index: dict = PrivateAttr(default_factory=dict)
+    _router_configs: list = PrivateAttr(default_factory=list)  # parsed router configurations (erdesign.edge)
 
     # ---- lookups (valid after loader.resolve)
     def _lookup(self, kind: str, name: Optional[str]):

@@ -64,14 +64,16 @@ gives the comment grammar.
               help="Report only findings not in this baseline; its stale entries are reported (SUP005).")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Record today's findings in FILE (by fingerprint, which survives line moves) and apply it.")
+@click.option("--router-config", "router_config", multiple=True, metavar="NAME=FILE",
+              help="Check a router's configuration (IOS-XE, EOS, Junos) against the design (RTR rules); repeatable.")
 @click.option("--stdin-filename", metavar="NAME",
               help="With PATH '-': the design is read from stdin and reported (and configured) as NAME.")
 @click.option("--no-source", "no_source", is_flag=True, help="Text format: leave out the source line under findings.")
 @color_option
 @input_options
 def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, exit_zero, show_evidence,
-         show_suppressed, config_path, isolated, baseline_path, write_baseline, stdin_filename, no_source, color,
-         parameters, verbose):
+         show_suppressed, config_path, isolated, baseline_path, write_baseline, router_config, stdin_filename, no_source,
+         color, parameters, verbose):
     """Check designs (YAML, or az/ARM/Terraform JSON) for ExpressRoute limits and mistakes.
 
     Each YAML file is its own design unless a design declares its parts (an
@@ -125,6 +127,7 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
             design = read_stdin_design(unit.name)
         else:
             design = load_inputs(unit.files, parameters, verbose)
+        _attach_router_configs(design, router_config, verbose)
         report = run_lint(
             design,
             config=config,
@@ -203,6 +206,17 @@ def render_designs(pairs, fmt: str, **options) -> str:
                            "exit_code": report.exit_code()} for unit, report in pairs]
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     return text
+
+
+def _attach_router_configs(design, values, verbose: bool) -> None:
+    from ..edge.attach import attach_router_configs, router_configs, split_pairs
+    from ._io import remember_inputs
+
+    remember_inputs(attach_router_configs(design, split_pairs(values)))
+    for attached in router_configs(design) if verbose else ():
+        for note in attached.config.notes:
+            where = "" if note.startswith(attached.config.file) else f"{attached.config.file}: "
+            click.echo(f"{where}{note} (not checked)", err=True)
 
 
 def _write(path: str, text: str) -> None:
