@@ -60,7 +60,7 @@ def test_flag_stale_calls_out_a_source_much_older_than_its_table():
 
 _PAGES = [p for rid, p in load_catalog().items()
           if rid in load_all_checks() and not p.example.bad.lstrip().startswith("# abbreviated")
-          and not rid.startswith("RTR")]  # RTR examples pair a design with a router configuration (test_rtr_rules.py)
+          and not rid.startswith(("RTR", "LIVE"))]  # RTR: design + router configuration (test_rtr_rules.py); LIVE: live views (test_live.py)
 
 
 @pytest.mark.parametrize("page", _PAGES, ids=lambda p: p.id)

@@ -5,7 +5,8 @@
   glob patterns relative to that file), or a folder marker ``erdesign.yaml`` that makes its
   folder (with its subfolders, up to a deeper marker) one design. Naming any part of such a
   design means the whole design it belongs to.
-- JSON inputs (az CLI, ARM, Terraform plans) named from one folder form one design per folder.
+- JSON inputs (az CLI, ARM, Terraform plans) named from one folder form one design per folder;
+  live-state views (route and ARP tables, BGP peer status…) named with designs are read against them.
 - No path at all means the current folder.
 
 Parts are found within the project: the git work tree holding the file (else the current
@@ -74,7 +75,34 @@ def discover(paths: Sequence[str | os.PathLike] = (), cwd: Optional[str] = None,
             key = ("file", _key(root))
             if key not in units:
                 units[key] = finder.include_design(root)
-    return list(units.values())
+    return join_live_views(list(units.values()))
+
+
+def join_live_views(units: list[DesignUnit]) -> list[DesignUnit]:
+    """Live-state views (az route/ARP tables, BGP peer status, learned routes) are read against a design,
+    not as one: a JSON folder holding only live views, named together with designs, joins each of them."""
+    live = [u for u in units if u.kind == "json" and u.files and all(is_live_view(f) for f in u.files)]
+    others = [u for u in units if u not in live]
+    if not live or not others:
+        return units
+    views = [f for u in live for f in u.files]
+    for unit in others:
+        unit.files.extend(f for f in views if f not in unit.files)
+    return others
+
+
+def is_live_view(file: str) -> bool:
+    """Whether a JSON file holds a live-state view (unreadable or other JSON: no)."""
+    import json
+
+    from .importers.detect import LIVE, detect
+
+    try:
+        with open(file, encoding="utf-8-sig") as fh:
+            root = json.load(fh)
+    except (OSError, ValueError):
+        return False
+    return detect(root, file) == LIVE
 
 
 def design_parts(file: str | os.PathLike) -> list[str]:

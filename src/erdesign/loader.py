@@ -305,6 +305,7 @@ def merge(fragments: list[m.Design]) -> m.Design:
         design.description = design.description or frag.description
         design._sources.update(frag._sources)
         design._notes.extend(frag._notes)
+        design._live.extend(frag._live)
         if not design._locs and frag._locs.get(()):
             design._locs[()] = frag._locs[()]
     return design

@@ -675,6 +675,7 @@ class Design(Node):
     _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)
     _index: dict = PrivateAttr(default_factory=dict)
     _router_configs: list = PrivateAttr(default_factory=list)  # parsed router configurations (erdesign.edge)
+    _live: list = PrivateAttr(default_factory=list)  # live-state views read next to the design (erdesign.live)
 
     # ---- lookups (valid after loader.resolve)
     def _lookup(self, kind: str, name: Optional[str]):

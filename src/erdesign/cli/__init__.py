@@ -25,6 +25,7 @@ _COMMANDS = {
     "diagram": ("erdesign.cli.diagram", "diagram", "Draw a design's topology (Mermaid, DOT, SVG/PNG)."),
     "completion": ("erdesign.cli.completion", "completion", "Print the shell completion script (bash, zsh, fish)."),
     "router-config": ("erdesign.cli.routerconfig", "router_config", "Render the router side of the ExpressRoute links."),
+    "runbook": ("erdesign.cli.runbook", "runbook", "Build or teardown runbook of a design: order, az commands, gates."),
 }
 
 

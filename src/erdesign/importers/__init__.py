@@ -27,7 +27,7 @@ def import_json(text: str, file: str, **options):
 def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str | os.PathLike] = None, **options):
     """Several JSON files -> one Design, with resources linked across files."""
     from .build import build_design
-    from .detect import UNRECOGNISED, detect
+    from .detect import LIVE, UNRECOGNISED, detect
     from .jsonloc import parse
 
     unknown_options = set(options) - set(IMPORT_OPTIONS)
@@ -39,7 +39,8 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     sources: dict[str, str] = {}
     template_notes = []
     templates = []
-    other_files: list[InputError] = []  # valid JSON that is no input of ours (e.g. list-bgp-peer-status output)
+    other_files: list[InputError] = []  # valid JSON that is no input of ours
+    live_views = []  # live-state views (erdesign.live), linted against the design by the LIVE rules
     for text, file in inputs:
         sources[file] = text
         try:
@@ -47,8 +48,13 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
         except InputError as exc:
             problems.append(exc)
             continue
-        kind = detect(root)
+        kind = detect(root, file)
         root_loc = getattr(root, "loc", None) or Loc(file, 1, 1)
+        if kind == LIVE:
+            from ..live import read_view
+
+            live_views.append(read_view(root, file))
+            continue
         if kind == UNRECOGNISED:
             other_files.append(InputError(
                 "not an input erdesign reads: expected az CLI JSON (show/list output with 'type' and 'id'), "
@@ -72,6 +78,12 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     problems += errors
     for unknown in template_notes:
         _note(design, unknown.rule, f"{unknown.text}: {unknown.why}", unknown.loc)
+    design._live.extend(live_views)
+    if not _usable(design) and live_views and not problems:
+        for skipped in other_files:
+            _note(design, "IMP003", f"skipped this file: {skipped.message}", skipped.loc)
+        design._sources.update(sources)
+        return design
     if not _usable(design):
         problems = other_files + problems
         if not problems and design._notes:  # e.g. a peering list without its circuit
