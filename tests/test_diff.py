@@ -80,7 +80,8 @@ def test_bandwidth_up_is_in_place_and_the_carrier_lines_lose_their_price():
     vcs = [line for line in report.cost.changed_lines if line.component == "carrier_virtual_circuit"]
     assert len(vcs) == 2 and all(line.delta is None and line.old_amount == 900 for line in vcs)
     assert "monthly cost change unknown: 3 changed lines unpriced" in summary_line(report)
-    assert report.findings.new == [] and report.findings.fixed == []
+    # the Standard gateway (1 Gbps) now carries less than the circuit: GW019 (issue 11), a warning
+    assert [f.rule for f in report.findings.new] == ["GW019"] and report.findings.fixed == []
     assert report.exit_code() == 0
 
 

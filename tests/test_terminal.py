@@ -93,7 +93,7 @@ def test_completion_script_and_real_completions(run_cli):
 def test_lint_markdown_for_pull_request_comments(run_cli, design):
     out = run_cli("lint", "design.yaml", "--isolated", "-f", "markdown", cwd=design).out
     lines = out.splitlines()
-    assert lines[0] == "### erdesign: Found 1 error, 1 warning, 1 info in 1 file."
+    assert lines[0] == "### erdesign: Found 1 error, 1 warning, 2 info in 1 file."  # GW020 info since issue 11
     assert "| Severity | Rule | Location | Finding | Fix |" in lines
     row = next(line for line in lines if "BGP001" in line)
     assert row.startswith("| 🔴 error | [BGP001](https://") and "/docs/rules/BGP001.md) | `design.yaml:15:19` |" in row

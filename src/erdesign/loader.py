@@ -24,7 +24,7 @@ TERRAFORM_SOURCE_SUFFIX = ".tf"
 _LIST_SECTIONS = [
     name
     for name, field in m.Design.model_fields.items()
-    if name not in ("version", "name", "description", "traffic", "include")
+    if name not in ("version", "name", "description", "traffic", "include", "monitoring")
 ]
 
 
@@ -318,6 +318,12 @@ def merge(fragments: list[m.Design]) -> m.Design:
             getattr(design, section).extend(getattr(frag, section))
         for section in m.Traffic.model_fields:
             getattr(design.traffic, section).extend(getattr(frag.traffic, section))
+        if frag.monitoring is not None:
+            if design.monitoring is None:
+                design.monitoring = m.Monitoring()
+            design.monitoring.alerts.extend(frag.monitoring.alerts)
+            if frag.monitoring.service_health_alerts is not None:
+                design.monitoring.service_health_alerts = frag.monitoring.service_health_alerts
         design.name = design.name or frag.name
         design.description = design.description or frag.description
         design._sources.update(frag._sources)

@@ -340,6 +340,23 @@ class Peering(Node):
 class CircuitSku(Node):
     tier: _ci_literal("Local", "Standard", "Premium") = "Standard"  # type: ignore[valid-type]
     family: _ci_literal("MeteredData", "UnlimitedData") = "MeteredData"  # type: ignore[valid-type]
+    name: Optional[str] = Field(default=None, description="ARM sku.name, e.g. Standard_MeteredData (imports); must agree with tier and family")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tier_and_family_from_name(cls, data: Any) -> Any:
+        """`sku: {name: Premium_MeteredData}` alone means that tier and family (as ARM reads it)."""
+        if isinstance(data, dict) and isinstance(data.get("name"), str) and not ("tier" in data and "family" in data):
+            tier, _, family = data["name"].strip().partition("_")
+            tiers, families = ("Local", "Standard", "Premium"), ("MeteredData", "UnlimitedData")
+            if tier.lower() not in {t.lower() for t in tiers} or family.lower() not in {f.lower() for f in families}:
+                raise PydanticCustomError(
+                    "sku_name", "sku.name '{name}' is not <tier>_<family> (tier {tiers}; family {families})",
+                    {"name": data["name"], "tiers": "/".join(tiers), "families": "/".join(families)})
+            data = dict(data)
+            data.setdefault("tier", tier)
+            data.setdefault("family", family)
+        return data
 
 
 class GlobalReachLink(Node):
@@ -381,6 +398,7 @@ class Circuit(Named):
     provisioning_state: Optional[str] = Field(default=None, description="serviceProviderProvisioningState, from a live estate")
     s_tag: Optional[int] = Field(default=None, ge=0, le=4095, description="Azure-assigned S-tag (stag)")
     tags: dict[str, str] = Field(default_factory=dict)
+    rate_limiting: Optional[bool] = Field(default=None, description="ExpressRoute Direct: rate limiting enabled on this circuit")
 
     @field_validator("bandwidth")
     @classmethod
@@ -712,6 +730,21 @@ class Traffic(Node):
                                              description="Usage scenarios besides the base traffic above (issue 15)")
 
 
+# --------------------------------------------------------------------------- monitoring (declared intent)
+
+class Alert(Node):
+    name: Optional[str] = Field(default=None, description="Name of the alert rule")
+    resource: str = Field(description="Name of the circuit, gateway or ExpressRoute Direct port the alert watches")
+    metric: Optional[str] = Field(default=None, description="e.g. BgpAvailability, ArpAvailability, ExpressRouteGatewayCpuUtilization")
+
+
+class Monitoring(Node):
+    """What the design promises to monitor; MON rules check that it covers every circuit, gateway and port."""
+
+    alerts: list[Alert] = Field(default_factory=list, description="Alert rules, each on one circuit, gateway or Direct port")
+    service_health_alerts: Optional[bool] = Field(default=None, description="Service Health alerts for ExpressRoute maintenance")
+
+
 # --------------------------------------------------------------------------- the design
 
 class Design(Node):
@@ -745,6 +778,7 @@ class Design(Node):
                     "this design; naming any part lints the whole design.",
         examples=[["circuits.yaml", "vnets/*.yaml"]],
     )
+    monitoring: Optional[Monitoring] = Field(default=None, description="Declared monitoring; when present, MON rules check its coverage")
 
     _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
     _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)

@@ -492,7 +492,7 @@ def traffic_above_circuit_capacity(design: Design, ctx=None) -> Iterator[Finding
 
 @check("CAP009")
 def vnet_peerings_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
-    rule = table("gateway_skus")["vnet_peerings_per_vnet"]
+    rule = table("network_limits")["vnet_peerings_per_vnet"]
     limit = rule["value"]
     peers = peers_of(design)
     for vnet in design.vnets:
@@ -503,5 +503,5 @@ def vnet_peerings_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
                 f"VNet '{vnet.name}': peered with {fmt(n)} VNets; a VNet can have at most {fmt(limit)} peerings",
                 node=vnet, field=("name",),
                 hint="Split the spokes over several hubs (or use Virtual WAN / Azure Virtual Network Manager)",
-                evidence=[evidence("gateway_skus", rule["source"], "VNet peerings per VNet", limit)],
+                evidence=[evidence("network_limits", rule["source"], "VNet peerings per VNet", limit)],
             )

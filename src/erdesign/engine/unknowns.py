@@ -21,6 +21,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "RES011": ("region",),
     "RES002": ("peering_location",),
     "VLAN001": ("vlan_id",),
+    "VLAN005": ("vlan_id",),
     "GW012": ("scale_units",),
     "RES009": ("bfd",),
 }

@@ -498,6 +498,9 @@ class Build(VirtualWanBuild):
         obj.put("provisioning_state", v, loc)
         v, loc = get(res.body, "stag")
         obj.put("s_tag", _int(v), loc)
+        v, loc = get(res.body, "enableDirectPortRateLimit")
+        if isinstance(v, bool):
+            obj.put("rate_limiting", v, loc)
         self.tags(obj, res)
         if res.extra.get("placeholder"):
             self.outside_references.setdefault(name, []).append("parts of it among the inputs (the circuit itself is not)")
@@ -551,6 +554,9 @@ class Build(VirtualWanBuild):
                 family, family_loc = name_family, name_loc
         child.put("tier", tier, tier_loc, what="SKU tier")
         child.put("family", family, family_loc, what="SKU family (billing model)")
+        if isinstance(sku_name, str) and isinstance(tier, str) and isinstance(family, str) \
+                and sku_name.strip().lower() != f"{tier}_{family}".lower():
+            child.put("name", sku_name, name_loc, what="SKU name")  # kept only to report the contradiction (SKU011)
         obj.put_child("sku", child)
 
     def peering(self, body, loc, circuit_label: str) -> Optional[ObjectData]:

@@ -268,6 +268,7 @@ def _circuit(r: _Res):
         if port[0]:
             b.sub("expressRoutePort", _Body(port[1]).set("id", port))
         b.set("bandwidthInGbps", r.v("bandwidth_in_gbps"))
+        b.set("enableDirectPortRateLimit", r.v("rate_limiting_enabled"))
         return b.d
     return "Microsoft.Network/expressRouteCircuits", name, body
 

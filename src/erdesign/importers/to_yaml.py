@@ -56,6 +56,8 @@ def design_data(design: m.Design) -> dict:
         if circuit.bandwidth is not None:  # unknown at design time: left for the user to fill in (see the notes)
             circuit_data["bandwidth"] = m.format_bandwidth(circuit.bandwidth)
         circuit_data["sku"] = {"tier": circuit.sku.tier, "family": circuit.sku.family}  # always both: they set the price
+        if circuit.sku.name:
+            circuit_data["sku"]["name"] = circuit.sku.name
         circuit_data = _reorder(circuit_data, m.Circuit)
         peerings = circuit_data.get("peerings", [])
         for i, peering in enumerate(circuit.peerings):  # the type is written even when it is the default
