@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLES
 from erdesign.discovery import design_parts, discover
 
 REPO = Path(__file__).resolve().parents[1]
@@ -163,3 +164,14 @@ def test_library_load_takes_a_list_of_paths_too(tmp_path):
     write(tmp_path, {"c.yaml": "version: 1\n" + CIRCUITS, "az.yaml": AZURE})
     design = erdesign.load([tmp_path / "c.yaml", str(tmp_path / "az.yaml")])
     assert [c.name for c in design.circuits] == ["er-ams"] and [g.name for g in design.gateways] == ["hub-ergw"]
+
+
+def test_a_folder_walk_leaves_tool_folders_out(tmp_path, run_cli):
+    """`pip install .` leaves build/ behind, and virtual environments hold YAML of their own: not designs."""
+    (tmp_path / "design.yaml").write_text((EXAMPLES / "minimal.yaml").read_text())
+    for folder in ("build/lib/erdesign/examples", ".venv/lib", "node_modules/x", "pkg.egg-info"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "broken.yaml").write_text("circuits: [\n")
+    result = run_cli("lint", tmp_path, "-f", "concise")
+    assert result.code in (0, 1), result.err
+    assert "broken.yaml" not in result.out + result.err

@@ -87,6 +87,14 @@ def discover(paths: Sequence[str | os.PathLike] = (), cwd: Optional[str] = None,
     return join_live_views(list(units.values()))
 
 
+# Folders that hold tools' output or environments, never designs: a folder walk leaves them out, like hidden ones.
+TOOL_FOLDERS = ("build", "dist", "node_modules", "__pycache__", "venv", "site-packages")
+
+
+def is_tool_folder(name: str) -> bool:
+    return name.startswith(".") or name in TOOL_FOLDERS or name.endswith(".egg-info")
+
+
 def join_live_views(units: list[DesignUnit]) -> list[DesignUnit]:
     """Live-state views (az route/ARP tables, BGP peer status, learned routes) are read against a design,
     not as one: a JSON folder holding only live views, named together with designs, joins each of them."""
@@ -177,7 +185,7 @@ def _walk_inputs(folder: str, stop_at_markers: bool = False) -> list[str]:
     subfolders holding their own marker are left out (they are designs of their own)."""
     found = []
     for here, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (
+        dirs[:] = sorted(d for d in dirs if not is_tool_folder(d) and not (
             stop_at_markers and any(os.path.isfile(os.path.join(here, d, m)) for m in MARKER_NAMES)))
         for name in sorted(names):
             if not name.startswith(".") and name.lower().endswith(YAML_SUFFIXES + IMPORT_SUFFIXES):

@@ -14,7 +14,7 @@ from typing import Any, Callable, Container, Optional, Sequence
 from pydantic import BaseModel, ValidationError
 
 from . import model as m
-from .discovery import IMPORT_SUFFIXES
+from .discovery import IMPORT_SUFFIXES, is_tool_folder
 from .errors import InputError, InputErrors, Loc, did_you_mean
 from .yamlsource import LocMap, load_yaml
 
@@ -32,7 +32,7 @@ _LIST_SECTIONS = [
 
 def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]] = None) -> list[str]:
     """Files as given; a folder means every design or JSON file in it and its subfolders
-    (sorted; hidden files and folders are left out). Other files found in folders are
+    (sorted; hidden files and folders, and tools' folders such as build/ or node_modules/, are left out). Other files found in folders are
     appended to `skipped` when a list is given."""
     files: list[str] = []
     for raw in paths:
@@ -41,7 +41,7 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
             found: list[str] = []
             terraform_roots: list[str] = []
             for folder, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not is_tool_folder(d))
                 # .tf files below a folder of .tf files are its modules, read through `source =`
                 inside_root = any(folder.startswith(root + os.sep) for root in terraform_roots)
                 if any(n.endswith(TERRAFORM_SOURCE_SUFFIX) for n in names) and not inside_root:
