@@ -137,10 +137,10 @@ def test_what_if_and_usage_overrides(run_cli, repo_root):
     doc = json.loads(run_cli("cost", SEED, "--metered", "--egress", "useasterc1cust1=10000",
                              "--peering-out", "cust1vnet1-Peer-erspvnetcust1=0",
                              "--peering-in", "cust1vnet1-Peer-erspvnetcust1=0", "-f", "json", cwd=repo_root).out)
-    egress = [l for l in doc["lines"] if l["component"] == "circuit_egress"][0]
+    egress = next(line for line in doc["lines"] if line["component"] == "circuit_egress")
     assert egress["quantity"] == 10000 and egress["monthly"] == 250
     assert doc["plan_override"] == "MeteredData"
-    assert all(l["monthly"] == 0 for l in doc["lines"] if l["component"] == "vnet_peering")
+    assert all(line["monthly"] == 0 for line in doc["lines"] if line["component"] == "vnet_peering")
 
 
 @pytest.mark.parametrize("args,message", [
@@ -164,7 +164,7 @@ def test_pricing_overlay_with_a_quote_fills_the_gap_and_gives_a_break_even(run_c
         "  - {component: circuit_port, tier: Standard, plan: Unlimited, bandwidth: 1Gbps, zone: 1,\n"
         "     price: 4800, unit: month, source: Microsoft EA quote 2026-06, confidence: quote}\n")
     doc = json.loads(run_cli("cost", SEED, "--pricing", book, "-f", "json", cwd=repo_root).out)
-    port = [l for l in doc["lines"] if l["component"] == "circuit_port"][0]
+    port = next(line for line in doc["lines"] if line["component"] == "circuit_port")
     assert (port["monthly"], port["confidence"], port["source"]) == (4800, "quote", "Microsoft EA quote 2026-06")
     [row] = doc["circuits"]
     assert row["break_even_gb_month"] == (4800 - 436) / 0.025  # 174,560 GB

@@ -56,8 +56,8 @@ def test_more_usage_never_costs_less(egress, out, inn, gr, extra, plan):
 
 
 def _plan_book(metered: D, unlimited: D, rate: D) -> PriceBook:
-    common = dict(tier="Standard", bandwidth=1000, zone="Zone 1", unit="month", source="test quote",
-                  confidence="quote")
+    common = {"tier": "Standard", "bandwidth": 1000, "zone": "Zone 1", "unit": "month", "source": "test quote",
+                  "confidence": "quote"}
     return PriceBook(
         book="test-quotes", title="test quotes", currency="USD", as_of=dt.date(2026, 1, 1),
         prices=[
@@ -83,7 +83,7 @@ def test_at_the_break_even_volume_both_plans_cost_the_same(a, b, rate):
     on_metered = erdesign.cost(SEED, pricing=[book], plan="metered", egress={"useasterc1cust1": volume})
     on_unlimited = erdesign.cost(SEED, pricing=[book], plan="unlimited", egress={"useasterc1cust1": volume})
     assert on_metered.totals.monthly == on_unlimited.totals.monthly  # to the cent
-    circuit = lambda r: sum((l.monthly for l in r.lines if l.object_kind == "circuit"), D(0))  # noqa: E731
+    circuit = lambda r: sum((line.monthly for line in r.lines if line.object_kind == "circuit"), D(0))  # noqa: E731
     assert circuit(on_metered) == circuit(on_unlimited) == unlimited
 
 

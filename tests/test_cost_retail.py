@@ -118,10 +118,10 @@ def test_cli_import_writes_a_book_that_prices_a_design(run_cli, repo_root, tmp_p
     assert {p.component: p.confidence for p in loaded.prices if p.confidence != "verified"} == {
         "direct_port_pair": "estimate"}  # mapped by the words of its name
     doc = json.loads(run_cli("cost", "examples/seed.yaml", "--pricing", book, "-f", "json", cwd=repo_root).out)
-    port = [l for l in doc["lines"] if l["component"] == "circuit_port"][0]
+    port = next(line for line in doc["lines"] if line["component"] == "circuit_port")
     assert (port["monthly"], port["confidence"], port["source"], port["as_of"]) == (
         5000, "verified", "synthetic-zone1-circuits", "2023-04-01")
-    gateway = [l for l in doc["lines"] if l["component"] == "er_gateway"][0]
+    gateway = next(line for line in doc["lines"] if line["component"] == "er_gateway")
     assert gateway["source"] == "ADB-ER"  # eastus is not eastus2: the region-specific import does not apply
 
 

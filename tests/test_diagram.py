@@ -6,7 +6,6 @@ import importlib.util
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 

@@ -75,9 +75,9 @@ def test_a_standalone_global_reach_connection_is_linted_with_what_it_holds():
 
 # --------------------------------------------------------------------------- inputs erdesign does not read
 
-import pytest  # noqa: E402
+import pytest
 
-from erdesign.errors import InputError, InputErrors  # noqa: E402
+from erdesign.errors import InputError, InputErrors
 
 
 @pytest.mark.parametrize("name, says", [("main.tf", "nothing erdesign models in these inputs"),

@@ -133,7 +133,7 @@ def test_library_load_follows_include_lists(tmp_path):
     write(tmp_path, {"broken.yaml": "version: 1\ninclude: [nowhere.yaml]\n"})
     from erdesign.errors import InputError
 
-    with pytest.raises(InputError, match="include: 'nowhere.yaml' names no"):
+    with pytest.raises(InputError, match=r"include: 'nowhere\.yaml' names no"):
         erdesign.load(tmp_path / "broken.yaml")
 
 

@@ -205,7 +205,7 @@ def test_to_frame_names_the_pandas_extra_when_missing():
 
 def test_assert_clean():
     dirty = toy.lint_text(toy.DESIGN)
-    with pytest.raises(AssertionError, match="design.yaml:10:19: BGP901 error"):
+    with pytest.raises(AssertionError, match=r"design\.yaml:10:19: BGP901 error"):
         assert_clean(dirty)
     with pytest.warns(UserWarning, match="BGP901"):
         assert assert_clean(dirty, soft=True) is False

@@ -200,9 +200,9 @@ def test_inputs_without_anything_modelled_still_fail_clearly(tmp_path):
 
 # --------------------------------------------------------------------------- properties
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given, strategies as st
 
-from erdesign.importers import arm_functions as F  # noqa: E402
+from erdesign.importers import arm_functions as F
 
 _scalars = st.one_of(st.integers(-5, 5), st.text(alphabet="ab", max_size=2), st.booleans())
 _objects = st.dictionaries(st.text(alphabet="abc", min_size=1, max_size=2), _scalars, max_size=4)

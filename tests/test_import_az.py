@@ -48,8 +48,8 @@ def test_seed_fixtures_are_the_notes_dumps_verbatim():
     import hashlib
     import re
 
-    recorded = dict((name, digest) for digest, name in
-                    re.findall(r"^([0-9a-f]{64})  (\S+)$", (SEED / "SOURCE.md").read_text(), re.M))
+    recorded = {name: digest for digest, name in
+                    re.findall(r"^([0-9a-f]{64})  (\S+)$", (SEED / "SOURCE.md").read_text(), re.M)}
     assert sorted(recorded) == sorted(SEED_DUMPS)
     for name in SEED_DUMPS:
         digest = hashlib.sha256((SEED / name).read_text().strip().encode()).hexdigest()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from erdesign.errors import InputError
 from erdesign.loader import load_design
 
 PLAN = Path(__file__).parent / "fixtures" / "terraform" / "hub-spoke.plan.json"

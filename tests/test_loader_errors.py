@@ -78,7 +78,7 @@ def test_wrong_type(seed_text, tmp_path):
 def test_enum_value(seed_text, tmp_path):
     text = seed_text.replace("tier: Standard", "tier: Gold")
     err = _only_error(text, tmp_path)
-    assert "circuits[0].sku.tier: 'Gold' is not one of 'Local', 'Standard' or 'Premium'" == err.message
+    assert err.message == "circuits[0].sku.tier: 'Gold' is not one of 'Local', 'Standard' or 'Premium'"
 
 
 def test_enum_is_case_insensitive(seed_text):

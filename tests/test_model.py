@@ -10,6 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from erdesign import model as m
 from erdesign.loader import load_design_text
@@ -25,7 +26,7 @@ def test_bandwidth_parsing(text, mbps):
 
 @pytest.mark.parametrize("bad", ["fast", "1.5Mbps", "-1Gbps", True, "", "0"])
 def test_bandwidth_rejects(bad):
-    with pytest.raises(Exception):
+    with pytest.raises(PydanticCustomError):
         m.parse_bandwidth(bad)
 
 

@@ -213,7 +213,7 @@ def test_a_broken_fetch_keeps_the_previous_book_and_says_what_is_missing(run_cli
     assert message in result.err
     assert "missing: " in result.err
     if page[0] == "expressroute":
-        assert f"ExpressRoute meters (circuits by zone" in result.err.split("missing: ")[1]
+        assert "ExpressRoute meters (circuits by zone" in result.err.split("missing: ")[1]
         assert "VPN gateway meters" in result.err.split("missing: ")[1]
     assert f"kept the previous price book {path}" in result.err
     assert path.read_bytes() == before

@@ -80,7 +80,7 @@ def test_mutated_designs_never_crash(data, tmp_path_factory, run_cli):
         assert "Traceback" not in result.err and "internal error" not in result.err, (args, result.err)
         if result.code == 2:
             assert result.err.strip(), "exit 2 must say why"
-            assert all(line.startswith(str(path)) or line.startswith("erdesign") or line.startswith("Error")
+            assert all(line.startswith((str(path), "erdesign", "Error"))
                        for line in result.err.strip().split("\n")), result.err
             if args[0] == "lint":  # the report is written for input errors too, and says what they are
                 report = json.loads(out.read_text(encoding="utf-8"))

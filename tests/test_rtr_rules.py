@@ -69,7 +69,7 @@ def test_rendered_ios_style_parses_with_ciscoconfparse2(vendor):
     interfaces = parse.find_objects(r"^interface ")
     assert [o.text for o in interfaces] == ["interface Te0/1/0.100", "interface Te0/1/0.101"]
     assert len(parse.find_objects(r"^router bgp 64512$")) == 1
-    assert len([o for o in parse.find_objects(r"neighbor \S+ remote-as 12076$")]) == 2
+    assert len(list(parse.find_objects(r"neighbor \S+ remote-as 12076$"))) == 2
 
 
 def test_rendered_junos_parses_with_ciscoconfparse2_and_agrees_with_the_reader():
@@ -343,8 +343,8 @@ def test_junos_from_conditions_are_anded(tmp_path):
 
 # --------------------------------------------------------------------------- property: render -> check
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 @st.composite

@@ -106,7 +106,7 @@ def test_res020_public_peering():
     ("Megaprt", "(did you mean 'Megaport'?)"),
 ])
 def test_res021_unknown_provider_suggests_the_closest(name, expected):
-    [(loc, msg)] = located(prov.provider_at_location, "RES021", circuit(provider=name))
+    [(_loc, msg)] = located(prov.provider_at_location, "RES021", circuit(provider=name))
     assert expected in msg
 
 
@@ -465,7 +465,7 @@ def test_sku011_from_an_az_dump_that_contradicts_itself(tmp_path):
     path = tmp_path / "circuit.json"
     path.write_text(json.dumps(data, indent=2))
     design = load_design(path)
-    [f] = [f for f in lint(design, select=["SKU011"]).findings]
+    [f] = list(lint(design, select=["SKU011"]).findings)
     assert f.loc.file.endswith("circuit.json") and "Premium_UnlimitedData contradicts its tier Standard" in f.message
     assert design_data(design)["circuits"][0]["sku"]["name"] == "Premium_UnlimitedData"
 
@@ -550,15 +550,15 @@ def test_every_cited_source_id_is_declared_and_every_history_entry_is_dated(path
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     ids = {s["id"] for s in data.get("sources") or []}
-    for where, node in _walk(data):
+    for at, node in _walk(data):
         for key, value in node.items():
-            if (key == "source" or key.endswith("_source")) and isinstance(value, str) and where[:1] != ("sources",):
+            if (key == "source" or key.endswith("_source")) and isinstance(value, str) and at[:1] != ("sources",):
                 if key in ("zone_source", "country_source") or value.startswith(("derived", "infracost")):
                     continue  # derivations and third-party maps, described in the table's notes
-                assert value in ids, f"{path.name} {'/'.join(map(str, where))}: {key} {value} is not a declared source"
+                assert value in ids, f"{path.name} {'/'.join(map(str, at))}: {key} {value} is not a declared source"
         for hist_key in [k for k in node if k == "history" or k.endswith("_history")]:
             for entry in node[hist_key]:
-                assert isinstance(entry.get("replaced"), dt.date) and entry.get("why"), (path.name, where, entry)
+                assert isinstance(entry.get("replaced"), dt.date) and entry.get("why"), (path.name, at, entry)
 
 
 def test_updated_facts_cite_the_newer_sources():

@@ -170,7 +170,7 @@ def test_cap005_too_many_connections_for_the_sku():
 
 def test_cap005_ergwscale_by_minimum_scale_units():
     text = _gateway_with_circuits("ErGwScale, scale_units: {min: 2, max: 20}", LOCATIONS[:9])
-    f, loc = only(run(cap.circuit_connections_per_gateway, text), "CAP005")
+    f, _loc = only(run(cap.circuit_connections_per_gateway, text), "CAP005")
     assert "9 circuit connections exceed the 8 its SKU at 2 min scale units allows" in f.message
     assert f.field == ("scale_units", "min")
 

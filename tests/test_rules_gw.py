@@ -298,7 +298,7 @@ def test_gw014_region_without_ergwscale():
 
 def test_gw014_gateway_region_overrides_vnet_region():
     text = _scale("{min: 2, max: 4}").replace("    sku: ErGwScale", "    region: eastus2\n    sku: ErGwScale")
-    f, loc = only(run(gw.scale_gateway_region, text), "GW014")
+    _f, loc = only(run(gw.scale_gateway_region, text), "GW014")
     assert loc.line == line_of(text, "region: eastus2")
 
 
@@ -378,7 +378,7 @@ def test_gw018_circuit_on_a_vpn_gateway():
 
 def test_gw018_ipsec_on_an_er_gateway():
     text = _conn("{name: tunnel, gateway: er, type: IPsec}")
-    f, loc = only(run(gw.connection_gateway_type, text), "GW018")
+    f, _loc = only(run(gw.connection_gateway_type, text), "GW018")
     assert "connection 'tunnel' is of type IPsec but gateway 'er' is an ExpressRoute gateway" in f.message
     assert f.field == ("type",)
 

@@ -142,7 +142,7 @@ def test_vwan_import_round_trips_through_yaml(tmp_path):
     path = tmp_path / "vwan.yaml"
     path.write_text(to_yaml(imported))
     again = load_design(path)
-    strip = dict(exclude_defaults=True)
+    strip = {"exclude_defaults": True}
     assert [h.model_dump(**strip) for h in again.virtual_hubs] == [h.model_dump(**strip) for h in imported.virtual_hubs]
     assert [g.model_dump(**strip) for g in again.hub_gateways] == [g.model_dump(**strip) for g in imported.hub_gateways]
     assert [c.model_dump(**strip) for c in again.hub_connections] == [

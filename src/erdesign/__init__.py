@@ -11,7 +11,7 @@ Library API (for notebooks and scripts)::
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["load", "lint", "cost", "assert_clean", "__version__"]
+__all__ = ["__version__", "assert_clean", "cost", "lint", "load"]
 
 
 def load(*paths, **import_options):

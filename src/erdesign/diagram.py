@@ -150,7 +150,7 @@ def build(design: Design, *, findings=None, cost=None) -> Diagram:
         elif not vcs_of_circuit.get(circuit.name):
             for link in ("primary", "secondary"):
                 vlan = _vlan(circuit)
-                for router, interface in _routers_of_link(design, circuit, link):
+                for router, _interface in _routers_of_link(design, circuit, link):
                     d.edges.append(DiagramEdge(ids.get("rtr", router), cnode,
                                                link + (f", VLAN {vlan}" if vlan is not None else "")))
 

@@ -234,7 +234,7 @@ def gateway_advertised_prefixes(design: Design, ctx=None) -> Iterator[Finding]:
                 f"gateway '{gw.name}': advertises {fmt(total)} IPv{version} prefixes to on-premises ({parts}); "
                 f"above {fmt(limit)} the ExpressRoute connections disconnect",
                 node=hub, field=("summarized_gateway_prefixes",) if hub.summarized_gateway_prefixes else ("address_space",),
-               
+
                 hint=f"Add summarized_gateway_prefixes on VNet '{hub.name}' covering the spoke address spaces",
                 evidence=[evidence("route_limits", limits["source"], f"IPv{version} prefixes advertised by the gateway",
                                    limit)],
@@ -370,7 +370,7 @@ def circuits_same_location_per_vnet(design: Design, ctx=None) -> Iterator[Findin
             group.append((conn, circuit, location))
     for vnet_name, groups in by_vnet.items():
         for group in groups.values():
-            for conn, circuit, location in group[limit:]:
+            for conn, _circuit, location in group[limit:]:
                 yield Finding(
                     "CAP006",
                     f"connection '{conn.name}': VNet '{vnet_name}' would link {len(group)} circuits from peering "

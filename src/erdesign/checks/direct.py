@@ -40,7 +40,7 @@ def macsec_on_one_link(design: Design, ctx=None) -> Iterable[Finding]:
         without = [link.name for link in port.links if not link.macsec_cipher]
         yield Finding(
             "DIR002",
-            f"ExpressRoute Direct port '{port.name}': MACsec is configured on {names(l.name for l in with_macsec)} "
+            f"ExpressRoute Direct port '{port.name}': MACsec is configured on {names(link.name for link in with_macsec)} "
             f"but not on {names(without)}; traffic that fails over to the other link is not encrypted",
             node=port,
         )

@@ -198,8 +198,8 @@ def _used_ranges(design: Design, skip_link: GlobalReachLink) -> list[tuple[ipadd
 @check("GR005", "GR006")
 def global_reach_prefixes(design: Design, ctx=None) -> Iterable[Finding]:
     lengths = _gr()["address_prefix_length"]
-    has_prefix = {frozenset((c.name, l.peer_circuit)) for c in design.circuits for l in c.global_reach
-                  if l.address_prefix or l.address_prefix_v6}
+    has_prefix = {frozenset((c.name, gr.peer_circuit)) for c in design.circuits for gr in c.global_reach
+                  if gr.address_prefix or gr.address_prefix_v6}
     for circuit, link, peer, first in _links(design):
         title = _title(circuit, link)
         if not link.address_prefix and not link.address_prefix_v6:
@@ -266,7 +266,7 @@ def _path(adj: dict[str, set[str]], start: str, goal: str) -> Optional[list[str]
 @check("GR009")
 def global_reach_transit(design: Design, ctx=None) -> Iterable[Finding]:
     adj: dict[str, set[str]] = {}
-    for circuit, link, peer, _ in _links(design):
+    for circuit, _link, peer, _ in _links(design):
         adj.setdefault(circuit.name, set()).add(peer.name)
         adj.setdefault(peer.name, set()).add(circuit.name)
     transitive = _gr()["transitive"]

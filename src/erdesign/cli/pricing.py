@@ -148,7 +148,7 @@ def fetch(output, currency, api_url, timeout, backoff, retries):
         if exc.missing:
             click.echo("missing: " + "; ".join(exc.missing), err=True)
         click.echo(_kept(path), err=True)
-        raise SystemExit(2 if exc.malformed else 1)
+        raise SystemExit(2 if exc.malformed else 1) from None
     if progress:
         click.echo("", err=True)
     click.echo(_summary(result), nl=False)

@@ -15,8 +15,17 @@ from typing import Any, Iterable, Mapping, Optional
 
 from .report import CostLine, CostReport, PlanComparison, ScenarioResult, Totals
 
-__all__ = ["compute", "compute_scenarios", "CostReport", "CostLine", "Totals", "PlanComparison", "ScenarioResult",
-           "normalize_plan", "MAX_MONTHS"]
+__all__ = [
+    "MAX_MONTHS",
+    "CostLine",
+    "CostReport",
+    "PlanComparison",
+    "ScenarioResult",
+    "Totals",
+    "compute",
+    "compute_scenarios",
+    "normalize_plan",
+]
 
 # what the hourly meters price, for the assumption about hours a month
 HOURLY = {"er_gateway": "ExpressRoute gateways", "vpn_gateway": "VPN gateways", "public_ip": "public IPs"}

@@ -21,6 +21,7 @@ from typing import Callable, Optional
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from ..errors import InputError, InputErrors
+import contextlib
 
 DEFAULT_API_URL = "https://prices.azure.com/api/retail/prices"
 BOOK_ID = "azure-retail"
@@ -181,7 +182,7 @@ def get_text(url: str, options: FetchOptions) -> str:
         try:
             request = urllib.request.Request(url, headers={"Accept": "application/json",
                                                            "User-Agent": f"erdesign/{__version__}"})
-            with urllib.request.urlopen(request, timeout=options.timeout) as response:  # noqa: S310 (http/https only)
+            with urllib.request.urlopen(request, timeout=options.timeout) as response:
                 body = response.read(MAX_PAGE_BYTES + 1)
                 short = getattr(response, "length", None)  # bytes the Content-Length promised and never came
                 if short and len(body) <= MAX_PAGE_BYTES:
@@ -352,10 +353,8 @@ def write_book(path: str, text: str) -> None:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(exc, OSError):
             raise InputError(f"cannot write the price book: {exc.strerror or exc}", file=path) from None
         raise

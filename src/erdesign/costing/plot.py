@@ -43,9 +43,9 @@ def plan_series(row, months: int) -> Optional[dict]:
     gb = row.egress_gb if row.egress_gb is not None else Decimal(0)
     metered = row.metered_port + gb * row.egress_rate
     unlimited = row.unlimited_port
-    return {"months": list(range(0, months + 1)),
-            "metered": [float(metered * m) for m in range(0, months + 1)],
-            "unlimited": [float(unlimited * m) for m in range(0, months + 1)],
+    return {"months": list(range(months + 1)),
+            "metered": [float(metered * m) for m in range(months + 1)],
+            "unlimited": [float(unlimited * m) for m in range(months + 1)],
             "usage_gb": float(gb), "usage_given": row.egress_gb is not None}
 
 

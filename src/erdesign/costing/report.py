@@ -98,8 +98,8 @@ def unpriced_summary(lines: list[CostLine]) -> str:
     """'4 port fees, 2 Global Reach data charges unpriced' ('' when there is none)."""
     order = list(_NOUNS)
     counts: dict[tuple[str, str], int] = {}
-    for line in sorted(lines, key=lambda l: (order.index(l.component) if l.component in order else len(order),
-                                             l.is_one_time)):
+    for line in sorted(lines, key=lambda line: (order.index(line.component) if line.component in order else len(order),
+                                                    line.is_one_time)):
         counts[line.noun()] = counts.get(line.noun(), 0) + 1
     if not counts:
         return ""
@@ -195,8 +195,8 @@ class Totals:
 
 
 def make_totals(lines: list[CostLine], months: int) -> Totals:
-    by_monthly = {c: ZERO for c in CONFIDENCES[:-1]}
-    by_one_time = {c: ZERO for c in CONFIDENCES[:-1]}
+    by_monthly = dict.fromkeys(CONFIDENCES[:-1], ZERO)
+    by_one_time = dict.fromkeys(CONFIDENCES[:-1], ZERO)
     for line in lines:
         if not line.priced:
             continue

@@ -369,7 +369,7 @@ def import_pages(pages, *, source_of=None, paged: bool = False) -> ImportResult:
                 chosen[key] = mapped
                 result.entries.append(mapped)
                 continue
-            older, newer = sorted((previous, mapped), key=lambda m: m.entry["as_of"])
+            _older, newer = sorted((previous, mapped), key=lambda m: m.entry["as_of"])
             if previous.entry["price"] != mapped.entry["price"] and previous.entry["as_of"] == mapped.entry["as_of"]:
                 result.warnings.append(f"{meter}: two prices with the same date ({previous.entry['price']} and "
                                        f"{mapped.entry['price']}); the first is kept")

@@ -21,7 +21,7 @@ from .report import Change, CostDelta, CostLineDelta, DiffReport, FindingsDelta
 from .safety import classify
 from .structure import compare_objects
 
-__all__ = ["compare", "load_revision", "DiffReport", "Change", "FindingsDelta", "CostDelta", "finding_key"]
+__all__ = ["Change", "CostDelta", "DiffReport", "FindingsDelta", "compare", "finding_key", "load_revision"]
 
 
 def compare(old, new, *, months: int = 36, books=None, lint_options: Optional[dict] = None,

@@ -94,8 +94,8 @@ class CostDelta:
 
     @property
     def changed_lines(self) -> list[CostLineDelta]:
-        return [line for line in self.lines if line.delta is None and (line.old_description != line.new_description
-                                                                       or line.old_priced != line.new_priced)
+        return [line for line in self.lines if (line.delta is None and (line.old_description != line.new_description
+                                                                       or line.old_priced != line.new_priced))
                 or (line.delta is not None and line.delta != 0)]
 
     @property

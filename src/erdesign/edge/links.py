@@ -265,8 +265,6 @@ def links_for_config(design: Design, router_name: Optional[str], addresses: set)
     (None) carries the links whose /30 holds one of its addresses, whichever router the design puts them on."""
     out = []
     for link in edge_links(design):
-        if router_name is not None and link.router == router_name:
-            out.append(link)
-        elif (link.router is None or router_name is None) and any(a in link.subnet for a in addresses):
+        if (router_name is not None and link.router == router_name) or ((link.router is None or router_name is None) and any(a in link.subnet for a in addresses)):
             out.append(link)
     return out

@@ -142,9 +142,8 @@ def find_config_file(start: str | os.PathLike) -> Optional[str]:
     while True:
         for name in CONFIG_FILES:
             candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate):
-                if name != "pyproject.toml" or _has_tool_table(candidate):
-                    return candidate
+            if os.path.isfile(candidate) and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
         parent = os.path.dirname(folder)
         if parent == folder:
             return None

@@ -52,7 +52,7 @@ class LintReport:
 
     @property
     def summary(self) -> dict:
-        counts = {level: 0 for level in SEVERITIES}
+        counts = dict.fromkeys(SEVERITIES, 0)
         for f in self.active:
             counts[f.severity] = counts.get(f.severity, 0) + 1
         summary = {**counts, "suppressed": len(self.suppressed), "files": len(self.files),

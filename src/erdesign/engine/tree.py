@@ -24,7 +24,7 @@ _LABELS = {
 
 def _key(node: Node, index: int) -> str:
     if type(node).__name__ == "Peering":
-        return str(getattr(node, "type"))
+        return str(node.type)
     name = getattr(node, "name", None)
     return str(name) if isinstance(name, str) and name else str(index)
 
@@ -63,7 +63,7 @@ def describe(node: Node, chain: Optional[Chain] = None) -> str:
         if label is None:
             continue
         if label == "peering":
-            words.append(f"peering {getattr(step, 'type')}")
+            words.append(f"peering {step.type}")
         else:
             words.append(f"{label} '{getattr(step, 'name', '?')}'")
     # keep the innermost two levels: enough to name it, short enough to read

@@ -186,7 +186,7 @@ def _parameter_problems(values, templates) -> list[InputError]:
     for t in templates:
         declared |= set(t.params)
     out = []
-    for key, (value, loc, key_loc) in values.values.items():
+    for key, (_value, loc, key_loc) in values.values.items():
         if key not in declared:
             out.append(InputError(f"parameter '{key}' from the parameters file is not declared by the template",
                                   key_loc or loc))

@@ -224,7 +224,7 @@ class Template:
             if isinstance(rtype, str) and rtype.lower() == DEPLOYMENTS and parent is None:
                 self._deployment(res, loc, condition, out, errors)
                 return
-            if not isinstance(rtype, str) or "/" not in rtype and parent is None:
+            if not isinstance(rtype, str) or ("/" not in rtype and parent is None):
                 raise ArmError(f"resource type must be a string such as 'Microsoft.Network/virtualNetworks', "
                                f"got {rtype!r}", type_loc or loc)
             if parent is not None and not rtype.lower().startswith(parent.type.split("/")[0].lower() + "/"):

@@ -384,7 +384,7 @@ class _Ctx:
         if isinstance(node, Lit):
             return node.value, None
         if isinstance(node, Prop):
-            obj, origin = self.eval(node.obj)
+            obj, _origin = self.eval(node.obj)
             if isinstance(obj, Unknown):
                 return obj, None
             if not isinstance(obj, dict):
@@ -788,7 +788,7 @@ def _pad_left(s, n, c=" "):
 
 def _resource_id(*segments):
     """resourceId([subscriptionId], [resourceGroupName], type, name1, name2...) within the current scope."""
-    parts = [s for s in segments]
+    parts = list(segments)
     for p in parts:
         if not isinstance(p, str):
             raise _FnError(f"segments must be strings, got {_type_name(p)}")

@@ -56,7 +56,7 @@ def _same(a, b) -> bool:
         return len(a) == len(b) and all(k in b and _same(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return type(a) is type(b) and a == b or (_is_int(a) and _is_int(b) and a == b)
+    return (type(a) is type(b) and a == b) or (_is_int(a) and _is_int(b) and a == b)
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\([^{}]*\)[^{}]*\}")  # {resourceGroup().name} inside a built ID
@@ -458,7 +458,7 @@ def _lambda_alone(ctx, node):
 
 def _array_arg(ctx, node, what="an array"):
     value, _ = ctx.eval(node.args[0])
-    if isinstance(value, Unknown) or value is None and what == "an array or null":
+    if isinstance(value, Unknown) or (value is None and what == "an array or null"):
         return value
     if not isinstance(value, list):
         raise ctx.error(node, f"{node.name}() takes {what} first")

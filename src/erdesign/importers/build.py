@@ -281,10 +281,10 @@ class Build(VirtualWanBuild):
                 self.names[key] = name
                 continue
             labels = {}
-            for key, aid, loc, name in members:
+            for key, aid, _loc, name in members:
                 labels[key] = f"{name}@{aid.resource_group}" if aid and aid.resource_group else name
-            if len(set(v.lower() for v in labels.values())) < len(labels):
-                for key, aid, loc, name in members:
+            if len({v.lower() for v in labels.values()}) < len(labels):
+                for key, aid, _loc, name in members:
                     labels[key] = f"{name}@{aid.subscription}/{aid.resource_group}" if aid else name
             for key, aid, loc, name in members:
                 self.names[key] = labels[key]
@@ -444,7 +444,7 @@ class Build(VirtualWanBuild):
         obj.put("encapsulation", v, loc)
         v, loc = get(res.body, "billingType")
         obj.put("billing_type", v, loc)
-        for i, (link, link_loc) in enumerate(items(res.body, "links")):
+        for _i, (link, link_loc) in enumerate(items(res.body, "links")):
             child = ObjectData(self, f"{obj.label} link", link_loc)
             for field_name, path in (("name", ("name",)), ("admin_state", ("adminState",)),
                                      ("macsec_cipher", ("macSecConfig", "cipher")),
@@ -522,7 +522,7 @@ class Build(VirtualWanBuild):
         for kid in self.kids(res, PEERING):
             peerings[_peering_key(kid.body, kid.name)] = (kid.body, kid.loc, kid.id)
         global_reach = []
-        for key, (body, loc, pid) in peerings.items():
+        for body, loc, pid in peerings.values():
             peering = self.peering(body, loc, label)
             if peering is None:
                 continue
@@ -592,7 +592,7 @@ class Build(VirtualWanBuild):
             obj.put("bfd", bfd, bfd_loc)
         rf_id, rf_loc = ref_id(body, "routeFilter")
         obj.put("route_filter", self.linked("route_filters", rf_id, rf_loc, obj.label, "route filter"), rf_loc)
-        ms, ms_loc = get(body, "microsoftPeeringConfig")
+        ms, _ms_loc = get(body, "microsoftPeeringConfig")
         if isinstance(ms, dict):
             obj.put_list("advertised_public_prefixes", items(ms, "advertisedPublicPrefixes"))
             v, vloc = get(ms, "customerASN")
@@ -757,7 +757,7 @@ class Build(VirtualWanBuild):
                 want(stub_id, loc or res[1], f"VNet peering '{res[3]}'")
                 self.stub_vnets[id_key(stub_id)]["unknown"] = remote
                 continue
-            prefixes = [(v, l) for v, l in items(res[0], "remoteAddressSpace", "addressPrefixes")
+            prefixes = [(v, at) for v, at in items(res[0], "remoteAddressSpace", "addressPrefixes")
                         if isinstance(v, str)]
             want(remote, loc, f"VNet peering '{res[3]}'", prefixes=prefixes)
 
@@ -830,7 +830,7 @@ class Build(VirtualWanBuild):
         if prefix is None and more:
             (prefix, prefix_loc), more = more[0], more[1:]
         elif more:
-            more = [(v, l) for v, l in more if v != prefix]
+            more = [(v, at) for v, at in more if v != prefix]
         obj.put("prefix", prefix, prefix_loc)
         obj.put_list("prefixes", more)
         rt_id, rt_loc = ref_id(body, "routeTable")
@@ -1028,7 +1028,7 @@ class Build(VirtualWanBuild):
             clashing = {n for n in lowered if lowered.count(n) > 1}
             if not clashing:
                 break
-            for i, (body, loc, parent_id, pname, pname_loc) in enumerate(entries):
+            for i, (_body, _loc, parent_id, pname, _pname_loc) in enumerate(entries):
                 if names[i].lower() in clashing:
                     names[i] = f"{pname}@{suffix(parse_id(parent_id))}"
         return names
@@ -1099,7 +1099,7 @@ class Build(VirtualWanBuild):
     def skip_notes(self):
         from ..engine.finding import Evidence
 
-        for (file, rtype), skipped in self.skipped.items():
+        for (_file, rtype), skipped in self.skipped.items():
             names = [r.name for r in skipped]
             shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
             self.note("IMP003", f"skipped {len(skipped)} resource{'s' if len(skipped) > 1 else ''} of type {rtype} "

@@ -157,7 +157,8 @@ def _read_bicepparam(file: str, result: SourceResult) -> None:
             raise InputError("the parameters file has no `using '<template>.bicep'` line", Loc(file, 1, 1))
         template = os.path.normpath(os.path.join(os.path.dirname(file), using.group(1)))
         if template.lower().endswith(".json"):
-            template_text = open(template, encoding="utf-8").read()
+            with open(template, encoding="utf-8") as fh:
+                template_text = fh.read()
         else:
             template_text = compile_bicep(template)
             result.notes.append(_compiled_note(template))

@@ -29,7 +29,7 @@ _MAX_DEPTH = 400
 class LocDict(dict):
     """A JSON object: a dict plus ``loc`` (its '{'), ``locs[key]`` (each value) and ``key_locs[key]``."""
 
-    __slots__ = ("loc", "locs", "key_locs")
+    __slots__ = ("key_locs", "loc", "locs")
 
     def __init__(self, *args, loc: Optional[Loc] = None, **kwargs):
         super().__init__(*args, **kwargs)

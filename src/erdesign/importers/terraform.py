@@ -32,7 +32,7 @@ class _Body:
     def __init__(self, loc: Optional[Loc]):
         self.d = LocDict(loc=loc)
 
-    def set(self, key: str, value_loc: tuple, transform: Callable = None) -> "_Body":
+    def set(self, key: str, value_loc: tuple, transform: Callable | None = None) -> "_Body":
         value, loc = value_loc
         if value is None:
             return self
@@ -77,10 +77,7 @@ class _Res:
         value: Any = self.values
         loc = self.loc
         for p in path:
-            if isinstance(value, LocDict) and p in value:
-                loc = value.value_loc(p)
-                value = value[p]
-            elif isinstance(value, LocList) and isinstance(p, int) and 0 <= p < len(value):
+            if (isinstance(value, LocDict) and p in value) or (isinstance(value, LocList) and isinstance(p, int) and 0 <= p < len(value)):
                 loc = value.value_loc(p)
                 value = value[p]
             else:
@@ -96,9 +93,7 @@ class _Res:
         for p in path:
             if au is True:
                 return True
-            if isinstance(au, dict) and p in au:
-                au = au[p]
-            elif isinstance(au, list) and isinstance(p, int) and 0 <= p < len(au):
+            if (isinstance(au, dict) and p in au) or (isinstance(au, list) and isinstance(p, int) and 0 <= p < len(au)):
                 au = au[p]
             else:
                 return False
@@ -319,7 +314,8 @@ def _port(r: _Res):
         for block_name in ("link1", "link2"):
             if not r.block(block_name):
                 continue
-            g = (lambda attr, n=block_name: r.v(n, 0, attr))
+            def g(attr, n=block_name):
+                return (r.v(n, 0, attr))
             link = _Body(r.v(block_name)[1]).set("name", (block_name, r.v(block_name)[1]))
             enabled = g("admin_enabled")
             if isinstance(enabled[0], bool):
@@ -473,7 +469,8 @@ def _nsg(r: _Res):
         b = _Body(r.loc).set("name", r.v("name")).set("location", r.v("location")).set("tags", r.v("tags"))
         rules = []
         for i, block in r.block("security_rule"):
-            g = (lambda attr, i=i: r.v("security_rule", i, attr))
+            def g(attr, i=i):
+                return (r.v("security_rule", i, attr))
             rule = (_Body(block.loc).set("name", g("name")).set("priority", g("priority"))
                     .set("direction", g("direction")).set("access", g("access")).set("protocol", g("protocol"))
                     .set("sourceAddressPrefix", g("source_address_prefix"))
@@ -660,7 +657,7 @@ def read(root: LocDict, file: str) -> tuple[list[RawResource], list[InputError]]
         except _SHAPE_ERRORS as exc:
             errors.append(_shape_error(r, exc))
             continue
-        name_value, name_loc = r.v("name")
+        _name_value, name_loc = r.v("name")
         raw = RawResource(type=rtype, id=r.id, name=name, body=body, loc=r.entry.loc, file=file,
                           source="terraform", name_loc=name_loc or r.loc, extra={"address": r.address})
         resources.append(raw)
@@ -669,7 +666,7 @@ def read(root: LocDict, file: str) -> tuple[list[RawResource], list[InputError]]
         attr, arm_key = _ASSOCIATIONS[a.tf_type]
         if not isinstance(getattr(a, "values", None), LocDict):
             continue
-        subnet_id, subnet_loc = a.ref("subnet_id")
+        subnet_id, _subnet_loc = a.ref("subnet_id")
         target_id, target_loc = a.ref(attr)
         subnet = by_id.get(subnet_id.lower()) if isinstance(subnet_id, str) else None
         if subnet is not None and target_id is not None:

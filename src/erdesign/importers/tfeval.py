@@ -19,6 +19,7 @@ from lark import Token, Tree
 
 from ..errors import InputError, Loc
 from .values import Unknown
+import contextlib
 
 MAX_STRING = 1_000_000
 MAX_ITEMS = 100_000
@@ -94,10 +95,8 @@ def unescape(text: str) -> str:
         return text
     text = text.replace("$${", "${").replace("%%{", "%{")
     if "\\" in text:
-        try:
+        with contextlib.suppress(ValueError):
             text = json.loads(f'"{text}"')
-        except ValueError:
-            pass
     return text
 
 
@@ -320,7 +319,7 @@ class Evaluator:
         op = str(term_parts[0].children[0]) if isinstance(term_parts[0], Tree) else str(term_parts[0])
         right_node = term_parts[-1]
         left = self.eval(left_node, scope)
-        if op == "&&" and left is False or op == "||" and left is True:
+        if (op == "&&" and left is False) or (op == "||" and left is True):
             return left
         right = self.eval(right_node, scope)
         for side in (left, right):

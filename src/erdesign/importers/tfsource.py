@@ -239,7 +239,7 @@ class ModuleEval:
 
     # ---------------------------------------------------------------- resources
     def run(self) -> None:
-        for (rtype, name), block in self.resources.items():
+        for block in self.resources.values():
             self._emit_resource(block)
         for name, block in self.modules.items():
             self._module(name, block)
@@ -593,7 +593,7 @@ def located(value: Any, loc: Loc) -> Any:
     """Lists and maps as LocList/LocDict whose members carry the expression's location."""
     if isinstance(value, dict) and not isinstance(value, LocDict):
         out = LocDict({k: located(v, loc) for k, v in value.items()}, loc=loc)
-        out.locs = {k: loc for k in value}
+        out.locs = dict.fromkeys(value, loc)
         return out
     if isinstance(value, list) and not isinstance(value, LocList):
         out_list = LocList([located(v, loc) for v in value], loc=loc)

@@ -110,7 +110,7 @@ def _hint(file: str) -> Optional[str]:
 
 def live_kind(root: Any, file: str = "") -> Optional[str]:
     """What live view a parsed JSON document is, or None if it is none of them."""
-    if isinstance(root, dict) and _STATS_KEYS <= set(root):
+    if isinstance(root, dict) and set(root) >= _STATS_KEYS:
         return CIRCUIT_STATS
     rows = _rows(root)
     if rows is None:
