@@ -10,7 +10,8 @@ Library API (for notebooks and scripts)::
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
+
 __all__ = ["__version__", "assert_clean", "cost", "lint", "load"]
 
 

@@ -20,9 +20,10 @@ import glob
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional, Sequence
 
-from .errors import InputError, Loc
+from .errors import InputError, InputErrors, Loc
 
 MARKER_NAMES = ("erdesign.yaml", "erdesign.yml")
 CONFIG_NAMES = (".erdesign.yaml", ".erdesign.yml")  # configuration files, never design files
@@ -31,6 +32,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # from one folder are one design (a Terraform configuration is a folder of .tf files).
 IMPORT_SUFFIXES = (".json", ".tf", ".tfvars", ".bicep", ".bicepparam")
 TERRAFORM_SUFFIXES = (".tf", ".tfvars")
+DESIGN_SUFFIXES = YAML_SUFFIXES
+TERRAFORM_SOURCE_SUFFIX = ".tf"
 _INCLUDE_KEY = re.compile(r"^include\s*:", re.MULTILINE)
 
 
@@ -51,7 +54,6 @@ def discover(paths: Sequence[str | os.PathLike] = (), cwd: Optional[str] = None,
     Raises InputError for a path that does not exist or a folder without any input file.
     Files found in named folders that are no input are appended to `skipped` when given.
     """
-    from .loader import expand_paths
 
     cwd = os.path.abspath(cwd or os.getcwd())
     named = [str(p) for p in paths] or [os.path.relpath(cwd)]
@@ -326,3 +328,71 @@ def _read_includes(file: str) -> tuple[list[str], list[InputError]]:
             errors.append(InputError(f"include: '{entry}' names no .yaml, .yml, .json, .tf or .bicep file", where))
         parts.extend(found)
     return parts, errors
+
+
+# --------------------------------------------------------------------------- reading the files of a design
+
+def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]] = None) -> list[str]:
+    """Files as given; a folder means every design or JSON file in it and its subfolders
+    (sorted; hidden files and folders, and tools' folders such as build/ or node_modules/, are left out). Other files found in folders are
+    appended to `skipped` when a list is given."""
+    files: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found: list[str] = []
+            terraform_roots: list[str] = []
+            for folder, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not is_tool_folder(d))
+                # .tf files below a folder of .tf files are its modules, read through `source =`
+                inside_root = any(folder.startswith(root + os.sep) for root in terraform_roots)
+                if any(n.endswith(TERRAFORM_SOURCE_SUFFIX) for n in names) and not inside_root:
+                    terraform_roots.append(folder)
+                for name in sorted(names):
+                    if name.startswith("."):
+                        continue
+                    path = os.path.join(folder, name)
+                    module_file = inside_root and name.lower().endswith(TERRAFORM_SOURCE_SUFFIX)
+                    if name.lower().endswith(DESIGN_SUFFIXES) and not looks_like_design(path):
+                        if skipped is not None:  # e.g. a usage file beside the designs: not a failure
+                            skipped.append(path)
+                    elif name.lower().endswith(DESIGN_SUFFIXES + IMPORT_SUFFIXES) and not module_file:
+                        found.append(path)
+                    elif skipped is not None and not module_file:
+                        skipped.append(path)
+            if not found:
+                raise InputError("folder holds no .yaml, .yml, .json, .tf or .bicep file", file=str(raw))
+            files.extend(found)
+        elif p.exists():
+            files.append(str(raw))
+        else:
+            raise InputError("no such file", file=str(raw))
+    return files
+
+
+def looks_like_design(path: str) -> bool:
+    """Whether a YAML file found in a folder is (meant to be) a design: a mapping with at least one design
+    section. Unreadable or broken YAML counts as a design, so that its error is reported. Read through the
+    same YAML reader (and its limits) as designs."""
+    from .model import Design
+    from .yamlsource import load_yaml
+
+    try:
+        data, _ = load_yaml(read_text(path), path)
+    except (InputError, InputErrors):
+        return True
+    return isinstance(data, dict) and any(k in Design.model_fields for k in data)
+
+
+def read_text(path: str) -> str:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+        # Windows PowerShell 5.1 writes `az ... > file.json` as UTF-16 with a byte-order mark.
+        encoding = "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
+        with open(path, encoding=encoding) as fh:
+            return fh.read()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=path) from None

@@ -8,18 +8,21 @@ file, line and column.
 from __future__ import annotations
 
 import os
-from pathlib import Path as FsPath
-from typing import Any, Callable, Container, Optional, Sequence
+from typing import Any, Sequence
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import model as m
-from .discovery import IMPORT_SUFFIXES, is_tool_folder
+from .discovery import (DESIGN_SUFFIXES, IMPORT_SUFFIXES, TERRAFORM_SOURCE_SUFFIX, expand_paths, looks_like_design,
+                        read_text)
 from .errors import InputError, InputErrors, Loc, did_you_mean
-from .yamlsource import LocMap, load_yaml
+from .validation import attach_locations, located_validation_errors, nearest_loc
+from .yamlsource import load_yaml
 
-DESIGN_SUFFIXES = (".yaml", ".yml")
-TERRAFORM_SOURCE_SUFFIX = ".tf"
+# Names other modules and users import from here; they live in the layers below the loader.
+__all__ = ["DESIGN_SUFFIXES", "IMPORT_SUFFIXES", "TERRAFORM_SOURCE_SUFFIX", "attach_locations", "expand_paths",
+           "load_design", "load_design_text", "located_validation_errors", "looks_like_design", "merge",
+           "nearest_loc", "parse_design_text", "read_text", "resolve"]
 
 _LIST_SECTIONS = [
     name
@@ -29,71 +32,6 @@ _LIST_SECTIONS = [
 
 
 # --------------------------------------------------------------------------- entry points
-
-def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]] = None) -> list[str]:
-    """Files as given; a folder means every design or JSON file in it and its subfolders
-    (sorted; hidden files and folders, and tools' folders such as build/ or node_modules/, are left out). Other files found in folders are
-    appended to `skipped` when a list is given."""
-    files: list[str] = []
-    for raw in paths:
-        p = FsPath(raw)
-        if p.is_dir():
-            found: list[str] = []
-            terraform_roots: list[str] = []
-            for folder, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not is_tool_folder(d))
-                # .tf files below a folder of .tf files are its modules, read through `source =`
-                inside_root = any(folder.startswith(root + os.sep) for root in terraform_roots)
-                if any(n.endswith(TERRAFORM_SOURCE_SUFFIX) for n in names) and not inside_root:
-                    terraform_roots.append(folder)
-                for name in sorted(names):
-                    if name.startswith("."):
-                        continue
-                    path = os.path.join(folder, name)
-                    module_file = inside_root and name.lower().endswith(TERRAFORM_SOURCE_SUFFIX)
-                    if name.lower().endswith(DESIGN_SUFFIXES) and not looks_like_design(path):
-                        if skipped is not None:  # e.g. a usage file beside the designs: not a failure
-                            skipped.append(path)
-                    elif name.lower().endswith(DESIGN_SUFFIXES + IMPORT_SUFFIXES) and not module_file:
-                        found.append(path)
-                    elif skipped is not None and not module_file:
-                        skipped.append(path)
-            if not found:
-                raise InputError("folder holds no .yaml, .yml, .json, .tf or .bicep file", file=str(raw))
-            files.extend(found)
-        elif p.exists():
-            files.append(str(raw))
-        else:
-            raise InputError("no such file", file=str(raw))
-    return files
-
-
-
-
-def looks_like_design(path: str) -> bool:
-    """Whether a YAML file found in a folder is (meant to be) a design: a mapping with at least one design
-    section. Unreadable or broken YAML counts as a design, so that its error is reported. Read through the
-    same YAML reader (and its limits) as designs."""
-    try:
-        data, _ = load_yaml(read_text(path), path)
-    except (InputError, InputErrors):
-        return True
-    return isinstance(data, dict) and any(k in m.Design.model_fields for k in data)
-
-
-def read_text(path: str) -> str:
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(2)
-        # Windows PowerShell 5.1 writes `az ... > file.json` as UTF-16 with a byte-order mark.
-        encoding = "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
-        with open(path, encoding=encoding) as fh:
-            return fh.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=path) from None
-
 
 def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import_options: Any) -> m.Design:
     """Load and check a design made of one or more files or folders.
@@ -157,153 +95,6 @@ def parse_design_text(text: str, file: str) -> m.Design:
     attach_locations(design, locs, ())
     design._sources[file] = text
     return design
-
-
-def located_validation_errors(exc: ValidationError, locs: LocMap, file: str, root_model: type[BaseModel], *,
-                              strip: Container[str] = (), root_label: str = "",
-                              message: Optional[Callable[[dict], str]] = None) -> InputErrors:
-    """The errors of ``root_model.model_validate(data)`` on YAML data, one per field, at file:line:col.
-
-    ``locs`` are the data's locations (from :func:`erdesign.yamlsource.load_yaml`). An unknown key is
-    reported at the key with a did-you-mean among the model's fields, a missing key at its parent
-    mapping, any other error at the value. ``strip``: names to drop from pydantic's error paths (union
-    tags); ``root_label``: what a message about the top level is prefixed with ('' for nothing);
-    ``message``: the wording of a value error (default: the design's).
-    """
-    message = message or _message
-    return InputErrors([_validation_error(err, locs, file, root_model, strip, root_label, message)
-                        for err in _dedupe(exc.errors())])
-
-
-def _dedupe(errors: list[dict]) -> list[dict]:
-    seen, out = set(), []
-    for err in errors:
-        key = tuple(err["loc"])
-        if key not in seen:
-            seen.add(key)
-            out.append(err)
-    return out
-
-
-def _validation_error(err: dict, locs: LocMap, file: str, root_model: type[BaseModel], strip: Container[str],
-                      root_label: str, message: Callable[[dict], str]) -> InputError:
-    path = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in strip))
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        key = path[-1]
-        parent = path[:-1]
-        where = locs.get(parent + ("<key>", key)) or nearest_loc(locs, path, file)
-        valid = _fields_at(root_model, parent)
-        hint = did_you_mean(str(key), valid) if valid else ""
-        shown = f"'{key}'" if str(key).isprintable() else repr(str(key))
-        return InputError(f"{_where(parent, root_label)}unknown key {shown}{hint}", where)
-    if kind == "missing":
-        where = nearest_loc(locs, path[:-1], file)
-        return InputError(f"{_where(path[:-1], root_label)}missing required key '{path[-1]}'", where)
-    return InputError(f"{_where(path, root_label)}{message(err)}", nearest_loc(locs, path, file))
-
-
-def _where(path: tuple, root_label: str = "") -> str:
-    text = m.format_path(path) or root_label
-    return f"{text}: " if text else ""
-
-
-def nearest_loc(locs: LocMap, path: tuple, file: str) -> Loc:
-    """Where `path` is in the source, or its closest located ancestor (the file's start at worst)."""
-    while path:
-        if path in locs:
-            return locs[path]
-        path = path[:-1]
-    return locs.get((), Loc(file, 1, 1))
-
-
-def _message(err: dict) -> str:
-    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
-    shown = _show(value)
-    if kind == "literal_error":
-        return f"{shown} is not one of {ctx.get('expected', '')}"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"expected a whole number, got {shown}"
-    if kind in ("float_parsing", "float_type"):
-        return f"expected a number, got {shown}"
-    if kind in ("bool_parsing", "bool_type"):
-        return f"expected true or false, got {shown}"
-    if kind in ("string_type",):
-        return f"expected text, got {shown}"
-    if kind in ("list_type",):
-        return f"expected a list, got {shown}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"expected a mapping, got {shown}"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{shown}: {err['msg'].lower()}"
-    if kind in ("date_parsing", "date_type", "date_from_datetime_parsing"):
-        return f"expected a date like 2026-12-31, got {shown}"
-    if kind == "string_too_short":
-        return "must not be empty"
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    return msg
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        return f"a {'mapping' if isinstance(value, dict) else 'list'}"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _fields_at(cls: type[BaseModel], path: tuple) -> list[str]:
-    """Field names of the model found by following `path` from `cls`."""
-
-    current: Any = cls
-    for part in path:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        field = current.model_fields.get(part)
-        if field is None:
-            return []
-        current = _model_in(field.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _model_in(annotation: Any) -> Any:
-    import typing
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def attach_locations(node: m.Node, locs: LocMap, path: tuple) -> None:
-    """Give every Node of a freshly validated design its path and source locations."""
-    node._path = path
-    if path in locs:
-        node._locs[()] = locs[path]
-    for name in type(node).model_fields:
-        sub = path + (name,)
-        if sub not in locs:
-            continue
-        node._locs[(name,)] = locs[sub]
-        value = getattr(node, name)
-        if isinstance(value, m.Node):
-            attach_locations(value, locs, sub)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, m.Node):
-                    attach_locations(item, locs, sub + (i,))
-                elif isinstance(item, m.Suppression):
-                    item._loc = locs.get(sub + (i,))
-                elif sub + (i,) in locs:
-                    node._locs[(name, i)] = locs[sub + (i,)]
 
 
 # --------------------------------------------------------------------------- merging and references

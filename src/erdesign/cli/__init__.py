@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from .. import __version__
+from ..version import __version__
 
 # command name -> (module, attribute, one-line help shown in `erdesign --help`)
 _COMMANDS = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Optional
 
+from .components import ER_GATEWAY, PUBLIC_IP, VPN_GATEWAY
 from .report import CostLine, CostReport, PlanComparison, ScenarioResult, Totals
 
 __all__ = [
@@ -28,7 +29,7 @@ __all__ = [
 ]
 
 # what the hourly meters price, for the assumption about hours a month
-HOURLY = {"er_gateway": "ExpressRoute gateways", "vpn_gateway": "VPN gateways", "public_ip": "public IPs"}
+HOURLY = {ER_GATEWAY.key: "ExpressRoute gateways", VPN_GATEWAY.key: "VPN gateways", PUBLIC_IP.key: "public IPs"}
 
 # A sanity bound on the TCO horizon (a typo guard, not an Azure fact): a hundred years.
 MAX_MONTHS = 1200
@@ -130,8 +131,8 @@ def _egress_range(usage) -> dict:
 def compute_scenarios(design, **options) -> CostReport:
     """The base report, with every scenario of traffic.scenarios priced beside it (report.scenarios) and,
     per circuit, the break-even held against the range of egress the scenarios span."""
-    from .breakeven import scenario_verdicts
     from .book import load_books
+    from .breakeven import scenario_verdicts
     from .usage import scenario as scenario_of
 
     options = dict(options)

@@ -15,40 +15,34 @@ most specific matching entry; on a tie the later layer wins.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from typing_extensions import Annotated
 
 from ..errors import InputError, InputErrors, Loc, did_you_mean
 from ..facts import norm
-from ..loader import located_validation_errors, nearest_loc
+from ..validation import located_validation_errors, nearest_loc
+from .cache import default_book_path
+from .components import CIRCUIT_PORT, COMPONENTS
 from .money import dec
+from .zones import zone_name
 
 # component -> units it may be priced in, and the dimensions an entry must state
-COMPONENTS: dict[str, dict[str, Any]] = {
-    "circuit_port": {"units": ("month",), "required": ("tier",),
-                     "label": "ExpressRoute circuit port fee (per circuit and month)"},
-    "circuit_egress": {"units": ("GB",), "required": ("plan",), "label": "outbound data over a circuit"},
-    "direct_port_pair": {"units": ("month",), "required": ("port_bandwidth",), "label": "ExpressRoute Direct port pair"},
-    "direct_premium_addon": {"units": ("month",), "required": (), "label": "Premium add-on of a circuit on ExpressRoute Direct"},
-    "er_gateway": {"units": ("hour",), "required": ("sku",), "label": "ExpressRoute gateway (per hour; ErGwScale per scale unit)"},
-    "vpn_gateway": {"units": ("hour",), "required": ("sku",), "label": "VPN gateway (per hour)"},
-    "vnet_peering": {"units": ("GB",), "required": ("scope", "direction"), "label": "VNet peering data"},
-    "global_reach_data": {"units": ("GB",), "required": ("direction",), "label": "Global Reach data"},
-    "global_reach_addon": {"units": ("month",), "required": (),
-                           "label": "Global Reach add-on (per circuit with Global Reach, per month)"},
-    "public_ip": {"units": ("hour",), "required": ("sku",), "label": "public IP address of a gateway (per hour)"},
-    "carrier_virtual_circuit": {"units": ("month", "one-time"), "required": (), "label": "carrier layer-2 virtual circuit"},
-    "cross_connect": {"units": ("month", "one-time"), "required": (), "label": "colocation cross-connect"},
-    "vwan_er_scale_unit": {"units": ("hour",), "required": (), "label": "Virtual WAN hub ExpressRoute gateway scale unit"},
-    "vwan_er_connection": {"units": ("hour",), "required": (), "label": "Virtual WAN ExpressRoute connection unit"},
-    "vwan_hub": {"units": ("hour",), "required": ("sku",), "label": "Virtual WAN hub deployment"},
-}
 DIMENSIONS = ("tier", "plan", "bandwidth", "zone", "direct", "port_bandwidth", "sku", "region", "scope",
               "direction", "provider_kind")
 Confidence = Literal["verified", "estimate", "quote"]
@@ -80,23 +74,6 @@ def _plan(value: Any) -> Any:
         return aliases[norm(value)]
     raise PydanticCustomError("dimension", "'{value}' is not a data plan (MeteredData or UnlimitedData)",
                               {"value": value})
-
-
-def zone_name(value: Any) -> Optional[str]:
-    """1, '1', 'zone1', 'Zone 1' -> 'Zone 1'; other zone names ('US Gov Zone 1') are kept as written."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise PydanticCustomError("zone", "'{value}' is not a pricing zone", {"value": value})
-    if isinstance(value, int):
-        return f"Zone {value}"
-    text = str(value).strip()
-    if text.isdigit():
-        return f"Zone {int(text)}"
-    low = text.lower().replace(" ", "")
-    if low.startswith("zone") and low[4:].isdigit():
-        return f"Zone {int(low[4:])}"
-    return text
 
 
 def _zone(value: Any) -> Any:
@@ -199,15 +176,15 @@ class PriceEntry(_Dims):
     @model_validator(mode="after")
     def _consistent(self):
         spec = COMPONENTS[self.component]
-        missing = [d for d in spec["required"] if getattr(self, d) is None]
-        if self.component == "circuit_port" and not self.direct:
+        missing = [d for d in spec.required if getattr(self, d) is None]
+        if self.component == CIRCUIT_PORT.key and not self.direct:
             missing += [d for d in ("plan", "bandwidth", "zone") if getattr(self, d) is None]
         if missing:
             raise PydanticCustomError("entry", "a price for {component} needs {missing}",
                                       {"component": self.component, "missing": ", ".join(missing)})
-        if self.unit not in spec["units"]:
+        if self.unit not in spec.units:
             raise PydanticCustomError("entry", "a price for {component} is per {units}, not per {unit}",
-                                      {"component": self.component, "units": " or ".join(spec["units"]),
+                                      {"component": self.component, "units": " or ".join(spec.units),
                                        "unit": self.unit})
         if self.confidence == "estimate" and not (self.derivation or "").strip():
             raise PydanticCustomError("entry", "an estimate needs a derivation: say how the number was obtained")
@@ -493,6 +470,30 @@ class PriceBooks:
         return out
 
 
+def cached_book():
+    """(the fetched book at the default path, why it is not used) - (None, '') when there is none.
+
+    Used only when it is newer than every shipped Azure book it would overlay."""
+    path = default_book_path()
+    if not os.path.isfile(path):
+        return None, ""
+    try:
+        book = read_book_file(path)
+    except (InputError, InputErrors) as exc:
+        first = str(exc).splitlines()[0]
+        return None, (f"the fetched price book cannot be read ({first}), so it is not used; run `erdesign pricing "
+                      f"fetch` again or delete {path}")
+    shipped = [b for b in packaged_books() if not b.illustrative]
+    newest = max((b.as_of for b in shipped), default=None)
+    if newest is not None and book.as_of <= newest:
+        return None, (f"the fetched price book {path} (as of {book.as_of}) is not newer than the shipped books "
+                      f"(as of {newest}), so it is not used; run `erdesign pricing fetch` again")
+    if book.currency != (shipped[0].currency if shipped else book.currency):
+        return None, (f"the fetched price book {path} is in {book.currency} and the shipped books in "
+                      f"{shipped[0].currency}; pass it with --pricing together with books in {book.currency}")
+    return (book, path), ""
+
+
 def load_books(extra: list[Any] | tuple = (), *, fetched: bool = True) -> PriceBooks:
     """Packaged books, then the book of `erdesign pricing fetch` (when ``fetched`` and it is newer
     than the shipped ones), then overlays (paths or PriceBook objects), in order."""
@@ -500,8 +501,6 @@ def load_books(extra: list[Any] | tuple = (), *, fetched: bool = True) -> PriceB
     for book in packaged_books():
         books.add(book)
     if fetched:
-        from .fetch import cached_book
-
         found, why_not = cached_book()
         if found:
             book, path = found

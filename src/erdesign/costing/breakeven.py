@@ -12,6 +12,7 @@ from typing import Optional
 
 from ..model import format_bandwidth
 from .book import PriceBooks, Quote
+from .components import CIRCUIT_EGRESS, CIRCUIT_PORT, DIRECT_PORT_PAIR
 from .money import cents, fmt_money, fmt_number, quantize
 from .pricer import metro_reason
 from .report import PlanComparison
@@ -71,9 +72,9 @@ def compare(design, books: PriceBooks, usage: Usage, *, hours: int, plan_of, zon
             continue
         bw = format_bandwidth(c.bandwidth)
         asked = {"tier": c.sku.tier, "bandwidth": c.bandwidth, "zone": zone, "direct": False}
-        metered = books.find("circuit_port", "month", plan="MeteredData", **asked)
-        unlimited = books.find("circuit_port", "month", plan="UnlimitedData", **asked)
-        rate = books.find("circuit_egress", "GB", plan="MeteredData", tier=c.sku.tier, zone=zone, bandwidth=c.bandwidth)
+        metered = books.find(CIRCUIT_PORT.key, "month", plan="MeteredData", **asked)
+        unlimited = books.find(CIRCUIT_PORT.key, "month", plan="UnlimitedData", **asked)
+        rate = books.find(CIRCUIT_EGRESS.key, "GB", plan="MeteredData", tier=c.sku.tier, zone=zone, bandwidth=c.bandwidth)
         for quote, label in ((metered, f"{c.sku.tier} Metered {bw} port fee ({zone})"),
                              (unlimited, f"{c.sku.tier} Unlimited {bw} port fee ({zone})"),
                              (rate, f"metered outbound rate ({zone})")):
@@ -120,8 +121,8 @@ def _port_row(design, port, books: PriceBooks, usage: Usage, hours: int, plan_of
         row.recommendation = f"not comparable: the port-pair fees depend on the pricing zone, and {why}"
         return row
     bw = format_bandwidth(port.bandwidth)
-    metered = books.find("direct_port_pair", "month", port_bandwidth=port.bandwidth, plan="MeteredData", zone=zone)
-    unlimited = books.find("direct_port_pair", "month", port_bandwidth=port.bandwidth, plan="UnlimitedData", zone=zone)
+    metered = books.find(DIRECT_PORT_PAIR.key, "month", port_bandwidth=port.bandwidth, plan="MeteredData", zone=zone)
+    unlimited = books.find(DIRECT_PORT_PAIR.key, "month", port_bandwidth=port.bandwidth, plan="UnlimitedData", zone=zone)
     rate = _port_rate(books, circuits, usage, zone)
     for quote, label in ((metered, f"Metered {bw} port-pair fee ({zone})"),
                          (unlimited, f"Unlimited {bw} port-pair fee ({zone})"),
@@ -154,8 +155,8 @@ def _port_rate(books: PriceBooks, circuits, usage: Usage, zone: str) -> Optional
     """The metered outbound rate of a port pair's circuits (billed per circuit, by zone). When their
     rates differ (by bandwidth), the average weighted by their egress; missing if any is unpriced."""
     if not circuits:
-        return books.find("circuit_egress", "GB", plan="MeteredData", zone=zone, direct=True)
-    quotes = [books.find("circuit_egress", "GB", plan="MeteredData", tier=c.sku.tier, zone=zone, bandwidth=c.bandwidth,
+        return books.find(CIRCUIT_EGRESS.key, "GB", plan="MeteredData", zone=zone, direct=True)
+    quotes = [books.find(CIRCUIT_EGRESS.key, "GB", plan="MeteredData", tier=c.sku.tier, zone=zone, bandwidth=c.bandwidth,
                          direct=True) for c in circuits]
     if any(q is None for q in quotes):
         return None

@@ -13,6 +13,7 @@ cost` layers it over the shipped books when it is newer than they are (:func:`ca
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import time
@@ -20,13 +21,23 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from ..errors import InputError, InputErrors
-import contextlib
+from ..errors import InputError
+from .cache import default_book_path
+from .components import (
+    CIRCUIT_EGRESS,
+    CIRCUIT_PORT,
+    DIRECT_PORT_PAIR,
+    DIRECT_PREMIUM_ADDON,
+    ER_GATEWAY,
+    GLOBAL_REACH_ADDON,
+    GLOBAL_REACH_DATA,
+    PUBLIC_IP,
+    VNET_PEERING,
+    VPN_GATEWAY,
+)
 
 DEFAULT_API_URL = "https://prices.azure.com/api/retail/prices"
 BOOK_ID = "azure-retail"
-BOOK_FILE = "azure-retail.yaml"
-CACHE_ENV = "ERDESIGN_CACHE_DIR"
 # Guards against a misbehaving server or mirror (not Azure facts): a real page is about 100 items
 # (~60 kB), and ExpressRoute has a few dozen pages at most.
 MAX_PAGE_BYTES = 20_000_000
@@ -47,14 +58,14 @@ class Query:
 QUERIES = (
     Query("RP-EXPRESSROUTE", "ExpressRoute meters (circuits by zone, outbound data, Global Reach, Direct ports, "
           "Premium add-on, gateways by region)", "serviceName eq 'ExpressRoute'",
-          ("circuit_port", "circuit_egress", "er_gateway", "global_reach_data", "global_reach_addon",
-           "direct_port_pair", "direct_premium_addon")),
+          (CIRCUIT_PORT.key, CIRCUIT_EGRESS.key, ER_GATEWAY.key, GLOBAL_REACH_DATA.key, GLOBAL_REACH_ADDON.key,
+           DIRECT_PORT_PAIR.key, DIRECT_PREMIUM_ADDON.key)),
     Query("RP-VPN", "VPN gateway meters", "serviceName eq 'VPN Gateway' and productName eq 'VPN Gateway'",
-          ("vpn_gateway",)),
+          (VPN_GATEWAY.key,)),
     Query("RP-PEERING", "VNet peering meters", "serviceName eq 'Virtual Network' and (productName eq "
-          "'Virtual Network Peering' or productName eq 'Global Virtual Network Peering')", ("vnet_peering",)),
+          "'Virtual Network Peering' or productName eq 'Global Virtual Network Peering')", (VNET_PEERING.key,)),
     Query("RP-PUBLIC-IP", "public IP address meters", "serviceName eq 'Virtual Network' and productName eq "
-          "'IP Addresses'", ("public_ip",)),
+          "'IP Addresses'", (PUBLIC_IP.key,)),
 )
 
 
@@ -89,52 +100,6 @@ class Fetched:
     fetched_at: str = ""
     api_url: str = ""
     currency: str = "USD"
-
-
-# --------------------------------------------------------------------------- where the book lives
-
-def cache_dir() -> str:
-    """The user's cache folder for erdesign: $ERDESIGN_CACHE_DIR, else $XDG_CACHE_HOME/erdesign,
-    else ~/.cache/erdesign (%LOCALAPPDATA%\\erdesign\\cache on Windows)."""
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return explicit
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return os.path.join(xdg, "erdesign")
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return os.path.join(os.environ["LOCALAPPDATA"], "erdesign", "cache")
-    return os.path.join(os.path.expanduser("~"), ".cache", "erdesign")
-
-
-def default_book_path() -> str:
-    return os.path.join(cache_dir(), BOOK_FILE)
-
-
-def cached_book():
-    """(the fetched book at the default path, why it is not used) - (None, '') when there is none.
-
-    Used only when it is newer than every shipped Azure book it would overlay."""
-    from .book import packaged_books, read_book_file
-
-    path = default_book_path()
-    if not os.path.isfile(path):
-        return None, ""
-    try:
-        book = read_book_file(path)
-    except (InputError, InputErrors) as exc:
-        first = str(exc).splitlines()[0]
-        return None, (f"the fetched price book cannot be read ({first}), so it is not used; run `erdesign pricing "
-                      f"fetch` again or delete {path}")
-    shipped = [b for b in packaged_books() if not b.illustrative]
-    newest = max((b.as_of for b in shipped), default=None)
-    if newest is not None and book.as_of <= newest:
-        return None, (f"the fetched price book {path} (as of {book.as_of}) is not newer than the shipped books "
-                      f"(as of {newest}), so it is not used; run `erdesign pricing fetch` again")
-    if book.currency != (shipped[0].currency if shipped else book.currency):
-        return None, (f"the fetched price book {path} is in {book.currency} and the shipped books in "
-                      f"{shipped[0].currency}; pass it with --pricing together with books in {book.currency}")
-    return (book, path), ""
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -174,7 +139,7 @@ def get_text(url: str, options: FetchOptions) -> str:
     import urllib.error
     import urllib.request
 
-    from .. import __version__
+    from ..version import __version__
 
     attempt = 0
     while True:

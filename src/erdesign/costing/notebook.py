@@ -6,8 +6,8 @@ import html
 from decimal import Decimal
 from typing import Optional
 
+from .components import unpriced_summary
 from .money import fmt_money, fmt_number
-
 
 
 def _pandas():
@@ -24,8 +24,6 @@ def _float(value: Optional[Decimal]) -> Optional[float]:
 
 def _total_values(totals) -> list[tuple]:
     """(label, amount, complete, estimate part, quote part, what is left out) per total, in Decimals."""
-    from .report import unpriced_summary
-
     quote_m = totals.monthly_by_confidence.get("quote", Decimal(0))
     quote_o = totals.one_time_by_confidence.get("quote", Decimal(0))
     est_m, est_o = totals.estimate_monthly, totals.estimate_one_time

@@ -12,15 +12,11 @@ import io
 from decimal import Decimal
 from typing import Optional
 
+from .components import chart_label
+
 INSTALL_HINT = "pip install 'erdesign[plot]'"
 FORMATS = ("png", "svg")
 
-_COMPONENT_LABELS = {
-    "circuit_port": "circuit ports", "circuit_egress": "outbound data", "direct_port_pair": "Direct ports",
-    "direct_premium_addon": "Premium add-on", "er_gateway": "ExpressRoute gateways", "vpn_gateway": "VPN gateways",
-    "vpn_data": "VPN data", "vnet_peering": "VNet peering", "global_reach_data": "Global Reach data",
-    "carrier_virtual_circuit": "carrier virtual circuits", "cross_connect": "cross-connects",
-}
 
 
 class MatplotlibMissing(ImportError):
@@ -59,7 +55,7 @@ def component_totals(report) -> tuple[dict[str, float], int]:
         if not line.priced:
             unpriced += 1
             continue
-        label = _COMPONENT_LABELS.get(line.component, line.component)
+        label = chart_label(line.component)
         out[label] = out.get(label, 0.0) + float(line.monthly or 0)
     return out, unpriced
 

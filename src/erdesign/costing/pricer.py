@@ -13,6 +13,21 @@ from .. import facts
 from ..errors import did_you_mean
 from ..model import format_bandwidth
 from .book import PriceBooks, Quote, zone_name
+from .components import (
+    CARRIER_VIRTUAL_CIRCUIT,
+    CIRCUIT_EGRESS,
+    CIRCUIT_PORT,
+    CROSS_CONNECT,
+    DIRECT_PORT_PAIR,
+    DIRECT_PREMIUM_ADDON,
+    ER_GATEWAY,
+    GLOBAL_REACH_ADDON,
+    GLOBAL_REACH_DATA,
+    PUBLIC_IP,
+    VNET_PEERING,
+    VPN_DATA,
+    VPN_GATEWAY,
+)
 from .money import ZERO, cents, dec, fmt_money, fmt_number
 from .report import CostLine
 from .usage import Usage
@@ -172,18 +187,18 @@ class Pricer:
             bw = format_bandwidth(c.bandwidth)
             if c.is_direct:
                 base_tier = "Local" if tier == "Local" else "Standard"
-                self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_port",
+                self.line(group=group, kind="circuit", obj=c.name, path=path, component=CIRCUIT_PORT.key,
                           description=f"Circuit fee on ExpressRoute Direct {c.express_route_port or '(port not in the inputs)'} "
                                       f"({base_tier} {bw})",
                           factors=[(Decimal(1), "month")], unit="month", book_unit="month",
                           request={"tier": base_tier, "direct": True})
                 if tier == "Premium":
-                    self.line(group=group, kind="circuit", obj=c.name, path=path, component="direct_premium_addon",
+                    self.line(group=group, kind="circuit", obj=c.name, path=path, component=DIRECT_PREMIUM_ADDON.key,
                               description=f"Premium add-on ({bw}, on ExpressRoute Direct)",
                               factors=[(Decimal(1), "month")], unit="month", book_unit="month",
                               request={"bandwidth": c.bandwidth, "zone": zone})
             elif c.sku.is_unknown("tier") or c.sku.is_unknown("family"):
-                self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_port",
+                self.line(group=group, kind="circuit", obj=c.name, path=path, component=CIRCUIT_PORT.key,
                           description=f"Port fee: {bw}, {where} (SKU known only at deployment)",
                           factors=[(Decimal(1), "month")], unit="month", book_unit="month", request={},
                           missing_reason="the circuit's SKU tier or billing model is known only at deployment")
@@ -191,7 +206,7 @@ class Pricer:
                 plan_text = "" if tier == "Local" else f" {PLAN_LABEL[plan]}"
                 if tier == "Premium":  # Microsoft bills a provider Premium circuit as one meter, Premium included
                     bw = f"{bw} (Premium included)"
-                self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_port",
+                self.line(group=group, kind="circuit", obj=c.name, path=path, component=CIRCUIT_PORT.key,
                           description=f"Port fee: {tier}{plan_text} {bw}, {where}",
                           factors=[(Decimal(1), "month")], unit="month", book_unit="month",
                           request={"tier": tier, "plan": plan, "bandwidth": c.bandwidth, "zone": zone, "direct": False},
@@ -217,7 +232,7 @@ class Pricer:
         else:
             description = f"Outbound data, metered, {zone or 'unknown zone'}"
             missing = why if zone is None else ""
-        self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_egress",
+        self.line(group=group, kind="circuit", obj=c.name, path=path, component=CIRCUIT_EGRESS.key,
                   description=description, factors=[(gb, "GB")], unit="GB", book_unit="GB", request=request,
                   missing_reason=missing)
 
@@ -227,7 +242,7 @@ class Pricer:
             plan = self.plan or port.billing_type
             zone, _ = location_zone(port.peering_location)
             self.line(group=f"ExpressRoute Direct {port.name}", kind="express_route_port", obj=port.name,
-                      path=port.path or f"express_route_ports[{index}]", component="direct_port_pair",
+                      path=port.path or f"express_route_ports[{index}]", component=DIRECT_PORT_PAIR.key,
                       description=f"Port pair {format_bandwidth(port.bandwidth)} ({PLAN_LABEL[plan]}), "
                                   f"{port.peering_location or 'no peering location'}",
                       factors=[(Decimal(1), "month")], unit="month", book_unit="month",
@@ -243,7 +258,7 @@ class Pricer:
             request = {"region": _canonical_region(region)}
             if gw.sku is None:
                 self.line(group=group, kind="gateway", obj=gw.name, path=path,
-                          component="er_gateway" if gw.type == "ExpressRoute" else "vpn_gateway",
+                          component=ER_GATEWAY.key if gw.type == "ExpressRoute" else VPN_GATEWAY.key,
                           description=f"{gw.type} gateway (SKU not given), {region or 'no region'}",
                           factors=[(self.hours, "h")], unit="h", book_unit="hour", request=request,
                           missing_reason="the input gives no SKU, and the price depends on it")
@@ -256,14 +271,14 @@ class Pricer:
                     self.scale_gateway(gw, group, path, sku, request)
                     self.gateway_public_ip(gw, group, path, region)
                     continue
-                self.line(group=group, kind="gateway", obj=gw.name, path=path, component="er_gateway",
+                self.line(group=group, kind="gateway", obj=gw.name, path=path, component=ER_GATEWAY.key,
                           description=f"ExpressRoute gateway {sku}, {region or 'no region'}",
                           factors=[(self.hours, "h")], unit="h", book_unit="hour", request=request)
                 self.gateway_public_ip(gw, group, path, region)
             else:
                 request["sku"] = gw.sku
                 purpose = " (IPsec over ExpressRoute)" if gw.name in ipsec_gateways else ""
-                self.line(group=group, kind="gateway", obj=gw.name, path=path, component="vpn_gateway",
+                self.line(group=group, kind="gateway", obj=gw.name, path=path, component=VPN_GATEWAY.key,
                           description=f"VPN gateway {gw.sku}{purpose}, {region or 'no region'}",
                           factors=[(self.hours, "h")], unit="h", book_unit="hour", request=request)
                 self.gateway_public_ip(gw, group, path, region)
@@ -278,7 +293,7 @@ class Pricer:
         ip = self.design.public_ip(gw.public_ip)
         sku = ip.sku if ip else None
         what = f"Public IP {gw.public_ip} ({sku or 'SKU unknown'}, static)" if ip else f"Public IP {gw.public_ip}"
-        self.line(group=group, kind="gateway", obj=gw.name, path=path, component="public_ip",
+        self.line(group=group, kind="gateway", obj=gw.name, path=path, component=PUBLIC_IP.key,
                   description=f"{what}, {region or 'no region'}", factors=[(self.hours, "h")], unit="h",
                   book_unit="hour", request={"sku": sku, "region": _canonical_region(region)},
                   missing_reason="" if ip else f"public IP '{gw.public_ip}' is not in public_ips[], so its SKU is unknown")
@@ -286,13 +301,13 @@ class Pricer:
     def scale_gateway(self, gw, group: str, path: str, sku: str, request: dict) -> None:
         description = f"ExpressRoute gateway {sku} (per scale unit), {self.design.gateway_region(gw) or 'no region'}"
         if gw.scale_units is None:
-            self.line(group=group, kind="gateway", obj=gw.name, path=path, component="er_gateway",
+            self.line(group=group, kind="gateway", obj=gw.name, path=path, component=ER_GATEWAY.key,
                       description=description, factors=[(ZERO, "SU"), (self.hours, "h")], unit="SU·h",
                       book_unit="hour", request=request, quantity_known=False,
                       missing_reason="an ErGwScale gateway is billed per scale unit, and scale_units is not given")
             return
         units = Decimal(gw.scale_units.min)
-        line = self.line(group=group, kind="gateway", obj=gw.name, path=path, component="er_gateway",
+        line = self.line(group=group, kind="gateway", obj=gw.name, path=path, component=ER_GATEWAY.key,
                          description=description, factors=[(units, "SU"), (self.hours, "h")], unit="SU·h",
                          book_unit="hour", request=request)
         if gw.scale_units.max != gw.scale_units.min:
@@ -311,7 +326,7 @@ class Pricer:
             self.assume(f"VPN traffic of gateway '{gw.name}' ({fmt_number(gb)} GB/month) runs over ExpressRoute and is "
                         "billed as the circuit's outbound data: count it in the circuit's egress, not here")
             return
-        self.line(group=group, kind="gateway", obj=gw.name, path=path, component="vpn_data",
+        self.line(group=group, kind="gateway", obj=gw.name, path=path, component=VPN_DATA.key,
                   description="VPN outbound data over the internet", factors=[(gb, "GB")], unit="GB", book_unit="GB",
                   request={}, missing_reason="internet data transfer (tiered, by zone) is not in the price books")
 
@@ -340,7 +355,7 @@ class Pricer:
         path = peering.path
         if not src_region or not dst_region:
             for direction in ("egress", "ingress"):
-                self.line(group=group, kind="vnet_peering", obj=names, path=path, component="vnet_peering",
+                self.line(group=group, kind="vnet_peering", obj=names, path=path, component=VNET_PEERING.key,
                           description=f"{flow.src} -> {flow.dst}: {direction}", factors=[(flow.gb, "GB")], unit="GB",
                           book_unit="GB", request={},
                           missing_reason=f"VNet '{flow.src if not src_region else flow.dst}' has no region, "
@@ -348,7 +363,7 @@ class Pricer:
             return
         if _canonical_region(src_region) == _canonical_region(dst_region):
             for direction, vnet in (("egress", flow.src), ("ingress", flow.dst)):
-                self.line(group=group, kind="vnet_peering", obj=names, path=path, component="vnet_peering",
+                self.line(group=group, kind="vnet_peering", obj=names, path=path, component=VNET_PEERING.key,
                           description=f"{flow.src} -> {flow.dst}: {direction} at {vnet} (intra-region)",
                           factors=[(flow.gb, "GB")], unit="GB", book_unit="GB",
                           request={"scope": "intra_region", "direction": direction,
@@ -357,7 +372,7 @@ class Pricer:
             return
         for direction, vnet, region in (("egress", flow.src, src_region), ("ingress", flow.dst, dst_region)):
             zone, why = region_zone(region)
-            self.line(group=group, kind="vnet_peering", obj=names, path=path, component="vnet_peering",
+            self.line(group=group, kind="vnet_peering", obj=names, path=path, component=VNET_PEERING.key,
                       description=f"{flow.src} -> {flow.dst}: {direction} at {vnet} (global, {zone or region})",
                       factors=[(flow.gb, "GB")], unit="GB", book_unit="GB",
                       request={"scope": "global", "direction": direction, "zone": zone,
@@ -397,7 +412,7 @@ class Pricer:
             zone, why, _ = self.circuit_zone(circuit)
             index = self.design.circuits.index(circuit)
             self.line(group=f"circuit {name}", kind="circuit", obj=name, path=circuit.path or f"circuits[{index}]",
-                      component="global_reach_addon",
+                      component=GLOBAL_REACH_ADDON.key,
                       description=f"Global Reach add-on ({format_bandwidth(circuit.bandwidth)}, {zone or 'unknown zone'})",
                       factors=[(Decimal(1), "month")], unit="month", book_unit="month",
                       request={"zone": zone, "bandwidth": circuit.bandwidth, "tier": circuit.sku.tier},
@@ -433,7 +448,7 @@ class Pricer:
         for (direction, zone), (volume, circuit) in quantities.items():
             where = "source" if direction == "egress" else "destination"
             self.line(group=group, kind="global_reach", obj=f"{a} <-> {b}", path="",
-                      component="global_reach_data",
+                      component=GLOBAL_REACH_DATA.key,
                       description=f"Global Reach data, {direction} at the {where} ({zone or 'unknown zone'})",
                       factors=[(volume, "GB")], unit="GB", book_unit="GB",
                       request={"direction": direction, "zone": zone},
@@ -453,7 +468,7 @@ class Pricer:
                 label = f"Virtual circuit {vc.name} ({vc.link}, {format_bandwidth(bandwidth) if bandwidth else '?'}) to {vc.circuit}"
                 request = {"bandwidth": bandwidth, "provider_kind": provider.kind}
                 for book_unit, fee, suffix in (("month", vc.monthly_fee, "monthly"), ("one-time", vc.one_time_fee, "one-time")):
-                    self.carrier_line(group, "virtual_circuit", vc, path, "carrier_virtual_circuit",
+                    self.carrier_line(group, "virtual_circuit", vc, path, CARRIER_VIRTUAL_CIRCUIT.key,
                                       f"{label}: {suffix}", Decimal(1), "virtual circuit", book_unit, fee, request,
                                       "monthly_fee" if book_unit == "month" else "one_time_fee", label,
                                       other_quoted=(vc.one_time_fee if book_unit == "month" else vc.monthly_fee) is not None)
@@ -465,7 +480,7 @@ class Pricer:
                 label = (f"Cross-connect {xc.name}{f' ×{xc.count}' if xc.count > 1 else ''}"
                          f"{f' at {xc.site}' if xc.site else ''}")
                 for book_unit, fee, suffix in (("month", xc.monthly_fee, "monthly"), ("one-time", xc.one_time_fee, "one-time")):
-                    self.carrier_line(group, "cross_connect", xc, path, "cross_connect", f"{label}: {suffix}",
+                    self.carrier_line(group, "cross_connect", xc, path, CROSS_CONNECT.key, f"{label}: {suffix}",
                                       count, noun, book_unit, fee, request,
                                       "monthly_fee" if book_unit == "month" else "one_time_fee", label,
                                       other_quoted=(xc.one_time_fee if book_unit == "month" else xc.monthly_fee) is not None)

@@ -5,28 +5,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Optional
 
+from .components import CIRCUIT_EGRESS, CIRCUIT_PORT, DIRECT_PORT_PAIR, noun, unpriced_summary
 from .money import ZERO, cents, plain, quantize
 
 CONFIDENCES = ("verified", "quote", "estimate", "unpriced")
-
-# What an unpriced line leaves out of a total, in words: component -> (one, many); carrier fees
-# say whether they are the monthly or the one-time fee.
-_NOUNS = {
-    "circuit_port": ("port fee", "port fees"),
-    "circuit_egress": ("outbound data charge", "outbound data charges"),
-    "direct_port_pair": ("Direct port pair fee", "Direct port pair fees"),
-    "direct_premium_addon": ("Premium add-on fee", "Premium add-on fees"),
-    "er_gateway": ("gateway fee", "gateway fees"),
-    "vpn_gateway": ("VPN gateway fee", "VPN gateway fees"),
-    "vpn_data": ("VPN data charge", "VPN data charges"),
-    "vnet_peering": ("VNet peering data charge", "VNet peering data charges"),
-    "global_reach_data": ("Global Reach data charge", "Global Reach data charges"),
-    "global_reach_addon": ("Global Reach add-on fee", "Global Reach add-on fees"),
-    "public_ip": ("public IP fee", "public IP fees"),
-    "carrier_virtual_circuit": ("virtual circuit fee", "virtual circuit fees"),
-    "cross_connect": ("cross-connect fee", "cross-connect fees"),
-}
-
 
 @dataclass
 class CostLine:
@@ -68,10 +50,8 @@ class CostLine:
         return self.unit == "one-time"
 
     def noun(self) -> tuple[str, str]:
-        one, many = _NOUNS.get(self.component, (f"{self.component} line", f"{self.component} lines"))
-        if self.component in ("carrier_virtual_circuit", "cross_connect") and self.is_one_time:
-            one, many = one.replace(" fee", " one-time fee"), many.replace(" fees", " one-time fees")
-        return one, many
+        """(one, many) for counting this line when it is left out of a total."""
+        return noun(self.component, self.is_one_time)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,18 +72,6 @@ class CostLine:
             "as_of": self.as_of,
             "note": self.note,
         }
-
-
-def unpriced_summary(lines: list[CostLine]) -> str:
-    """'4 port fees, 2 Global Reach data charges unpriced' ('' when there is none)."""
-    order = list(_NOUNS)
-    counts: dict[tuple[str, str], int] = {}
-    for line in sorted(lines, key=lambda line: (order.index(line.component) if line.component in order else len(order),
-                                                    line.is_one_time)):
-        counts[line.noun()] = counts.get(line.noun(), 0) + 1
-    if not counts:
-        return ""
-    return ", ".join(f"{n} {one if n == 1 else many}" for (one, many), n in counts.items()) + " unpriced"
 
 
 @dataclass
@@ -298,8 +266,8 @@ class CostReport:
             return None
         out: dict[str, list[str]] = {"port_fees": [], "outbound_data": []}
         for line in self.unpriced:
-            key = {"circuit_port": "port_fees", "direct_port_pair": "port_fees",
-                   "circuit_egress": "outbound_data"}.get(line.component)
+            key = {CIRCUIT_PORT.key: "port_fees", DIRECT_PORT_PAIR.key: "port_fees",
+                   CIRCUIT_EGRESS.key: "outbound_data"}.get(line.component)
             if key and line.object not in out[key]:
                 out[key].append(line.object)
         return out

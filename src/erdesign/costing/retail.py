@@ -17,33 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..errors import InputError, Loc
-from .book import price_problem, zone_name
+from .book import price_problem
+from .components import Meter, map_meter
 from .money import dec
 
-_CIRCUIT = re.compile(r"^(Standard|Premium) (Metered|Unlimited) Data (\d+(?:\.\d+)?) ?([MG]bps) Circuit$", re.I)
-_LOCAL = re.compile(r"^Local (\d+(?:\.\d+)?) ?([MG]bps) Circuit$", re.I)
-_SKU_BW = re.compile(r"^(\d+(?:\.\d+)?) ?([MG]bps)\b", re.I)
 _UNIT = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*(/\s*Months?|Months?|Hours?|GB)\s*$", re.I)
-
-ER_GATEWAY_METERS = {
-    "standard gateway": "Standard",
-    "high performance gateway": "HighPerformance",
-    "ultra high performance gateway": "UltraPerformance",
-    "ultra performance gateway": "UltraPerformance",
-    "ergw1az gateway": "ErGw1AZ",
-    "ergw2az gateway": "ErGw2AZ",
-    "ergw3az gateway": "ErGw3AZ",
-    "ergwscale unit": "ErGwScale",
-}
-VPN_GATEWAY_METERS = {"basic gateway": "Basic"} | {
-    f"vpngw{n}{az}": f"VpnGw{n}{az.upper()}" for n in range(1, 6) for az in ("", "az")}
-
-# Static IPv4 addresses, the kind a gateway uses (meter names as in the API, see tests/fixtures/retail_prices)
-PUBLIC_IP_METERS = {"standard ipv4 static public ip": "Standard", "basic ipv4 static public ip": "Basic"}
-_BY_NAME = ("Microsoft does not document the {what} meter names, so erdesign maps the meter {meter!r} by the "
-            "words in its name; check the mapping in `erdesign pricing fetch`'s output")
-_DIRECTION = (("egress", "egress"), ("outbound", "egress"), ("data transfer out", "egress"),
-              ("ingress", "ingress"), ("inbound", "ingress"), ("data transfer in", "ingress"))
 
 REQUIRED = {"meterName": str, "retailPrice": (int, float), "unitOfMeasure": str, "serviceName": str,
             "effectiveStartDate": str}
@@ -166,23 +144,11 @@ def _unit(unit_of_measure: str) -> Optional[tuple[str, float]]:
     return unit, count
 
 
-def _bandwidth(number: str, unit: str) -> str:
-    value = float(number)
-    text = f"{int(value)}" if value == int(value) else f"{value}"
-    return f"{text}{unit[0].upper()}bps"
-
-
-def _is_zone(text: str) -> bool:
-    return "zone" in (text or "").lower()
-
-
 def map_item(item: dict) -> tuple[Optional[dict], str]:
-    """(entry fields without price/source, '') or (None, why it is not mapped)."""
-    service = (item.get("serviceName") or "").strip()
-    product = (item.get("productName") or "").strip()
-    meter = (item.get("meterName") or "").strip()
-    sku = (item.get("skuName") or "").strip()
-    region = (item.get("armRegionName") or item.get("location") or "").strip()
+    """(entry fields without price/source, '') or (None, why it is not mapped).
+
+    Only pay-as-you-go, first-tier prices per hour, month or GB are read; each component's
+    declaration (:mod:`.components`) says which meters are its own."""
     kind = item.get("type") or "Consumption"
     if kind != "Consumption":
         return None, f"type {kind}: only pay-as-you-go (Consumption) prices are used"
@@ -191,123 +157,12 @@ def map_item(item: dict) -> tuple[Optional[dict], str]:
     unit = _unit(item.get("unitOfMeasure", ""))
     if unit is None:
         return None, f"unit of measure {item.get('unitOfMeasure')!r} is not hours, months or GB"
-    unit_name = unit[0]
-    text = f"{product} {meter}".lower()
-
-    if service == "ExpressRoute":
-        sku_gw = ER_GATEWAY_METERS.get(meter.lower())
-        if sku_gw and "gateway" in product.lower() and unit_name == "hour":
-            return {"component": "er_gateway", "sku": sku_gw, "region": region or None, "unit": "hour"}, ""
-        m = _CIRCUIT.match(meter)
-        if m and unit_name == "month":
-            if not region:
-                return None, "circuit meter without a zone (armRegionName)"
-            return {"component": "circuit_port", "tier": m.group(1).title(), "plan": f"{m.group(2).title()}Data",
-                    "bandwidth": _bandwidth(m.group(3), m.group(4)), "zone": zone_name(region), "unit": "month"}, ""
-        m = _LOCAL.match(meter)
-        if m and unit_name == "month":
-            if not region:
-                return None, "circuit meter without a zone (armRegionName)"
-            return {"component": "circuit_port", "tier": "Local", "plan": "UnlimitedData",
-                    "bandwidth": _bandwidth(m.group(1), m.group(2)), "zone": zone_name(region), "unit": "month"}, ""
-        if meter.lower() in ("metered data - data transfer out", "unlimited data - data transfer out") and unit_name == "GB":
-            if not region:
-                return None, "data-transfer meter without a zone (armRegionName)"
-            entry = {"component": "circuit_egress", "plan": "MeteredData" if meter.lower().startswith("metered") else "UnlimitedData",
-                     "zone": zone_name(region), "unit": "GB"}
-            bw = _SKU_BW.match(sku)
-            if bw:
-                entry["bandwidth"] = _bandwidth(bw.group(1), bw.group(2))
-            return entry, ""
-        if "global reach" in text:
-            return _global_reach(meter, sku, region, unit_name)
-        if "direct" in text:
-            return _direct(text, meter, sku, region, unit_name)
-        return None, "ExpressRoute meter that erdesign does not price"
-    if service == "VPN Gateway":
-        sku_vpn = VPN_GATEWAY_METERS.get(meter.lower())
-        if sku_vpn and unit_name == "hour":
-            return {"component": "vpn_gateway", "sku": sku_vpn, "region": region or None, "unit": "hour"}, ""
-        return None, "VPN Gateway meter that erdesign does not price (tunnels, add-ons, data)"
-    if service == "Virtual Network":
-        direction = "ingress" if meter.lower().endswith("ingress") else ("egress" if meter.lower().endswith("egress") else None)
-        if product == "Virtual Network Peering" and meter.lower().startswith("intra-region") and direction and unit_name == "GB":
-            entry = {"component": "vnet_peering", "scope": "intra_region", "direction": direction, "unit": "GB"}
-            if region and region.lower() != "global" and not _is_zone(region):
-                entry["region"] = region
-            return entry, ""
-        if product == "Global Virtual Network Peering" and meter.lower().startswith("inter-region") and direction and unit_name == "GB":
-            entry = {"component": "vnet_peering", "scope": "global", "direction": direction, "unit": "GB"}
-            if _is_zone(region):
-                entry["zone"] = zone_name(region)
-            elif region:
-                entry["region"] = region
-            else:
-                return None, "global peering meter without a region"
-            return entry, ""
-        if product == "IP Addresses" and unit_name == "hour":
-            ip_sku = PUBLIC_IP_METERS.get(meter.lower())
-            if ip_sku:
-                return {"component": "public_ip", "sku": ip_sku, "region": region or None, "unit": "hour"}, ""
-            return None, "public IP meter that erdesign does not price (dynamic, global or IPv6 addresses)"
-        return None, "Virtual Network meter that erdesign does not price"
-    return None, f"service {service!r} is not part of an ExpressRoute design's cost"
-
-
-def _by_name(what: str, meter: str) -> dict:
-    return {"confidence": "estimate", "derivation": _BY_NAME.format(what=what, meter=meter)}
-
-
-def _zone_of(region: str) -> Optional[str]:
-    return zone_name(region) if _is_zone(region) else None
-
-
-def _global_reach(meter: str, sku: str, region: str, unit_name: str) -> tuple[Optional[dict], str]:
-    """Global Reach: data per GB by direction and zone, or the per-circuit add-on per month."""
-    low = meter.lower()
-    if unit_name == "GB":
-        direction = next((d for word, d in _DIRECTION if word in low), None)
-        if direction is None:
-            return None, "Global Reach data meter whose name says neither egress nor ingress"
-        if not _is_zone(region):
-            return None, "Global Reach data meter without a zone (armRegionName)"
-        return {"component": "global_reach_data", "direction": direction, "zone": zone_name(region), "unit": "GB",
-                **_by_name("Global Reach", meter)}, ""
-    if unit_name == "month":
-        entry = {"component": "global_reach_addon", "zone": _zone_of(region), "unit": "month",
-                 **_by_name("Global Reach", meter)}
-        bw = _BW_ANY.search(meter) or _BW_ANY.search(sku)
-        if bw:
-            entry["bandwidth"] = _bandwidth(bw.group(1), bw.group(2))
-        return entry, ""
-    return None, "Global Reach meter that is neither per GB nor per month"
-
-
-_PORT = re.compile(r"(\d+) ?Gbps", re.I)
-_BW_ANY = re.compile(r"(\d+(?:\.\d+)?) ?([MG]bps)\b", re.I)
-
-
-def _direct(text: str, meter: str, sku: str, region: str, unit_name: str) -> tuple[Optional[dict], str]:
-    """ExpressRoute Direct: the port pair per month (by port speed and plan), or the Premium add-on."""
-    if unit_name != "month":
-        return None, "ExpressRoute Direct meter that is not per month (erdesign prices port pairs and the Premium add-on)"
-    if "premium" in text:
-        entry = {"component": "direct_premium_addon", "zone": _zone_of(region), "unit": "month",
-                 **_by_name("ExpressRoute Direct", meter)}
-        bw = _BW_ANY.search(meter) or _BW_ANY.search(sku)
-        if bw:
-            entry["bandwidth"] = _bandwidth(bw.group(1), bw.group(2))
-        return entry, ""
-    speed = _PORT.search(meter) or _PORT.search(sku)
-    if "port" not in text or not speed:
-        return None, "ExpressRoute Direct meter that names no port speed"
-    entry = {"component": "direct_port_pair", "port_bandwidth": f"{speed.group(1)}Gbps", "zone": _zone_of(region),
-             "unit": "month", **_by_name("ExpressRoute Direct", meter)}
-    if "unlimited" in text:
-        entry["plan"] = "UnlimitedData"
-    elif "metered" in text:
-        entry["plan"] = "MeteredData"
-    return entry, ""
+    return map_meter(Meter(service=(item.get("serviceName") or "").strip(),
+                           product=(item.get("productName") or "").strip(),
+                           name=(item.get("meterName") or "").strip(),
+                           sku=(item.get("skuName") or "").strip(),
+                           region=(item.get("armRegionName") or item.get("location") or "").strip(),
+                           unit=unit[0]))
 
 
 def import_files(paths: list[str]) -> ImportResult:

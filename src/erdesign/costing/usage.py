@@ -154,7 +154,7 @@ def _volume(option: str, name: str, value: Any) -> Decimal:
     digits given (a Decimal or a string), not their float."""
     from pydantic import BaseModel, ValidationError
 
-    from ..loader import located_validation_errors
+    from ..validation import located_validation_errors
 
     try:
         checked = _volume_adapter().validate_python(value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .components import VWAN_ER_CONNECTION, VWAN_ER_SCALE_UNIT, VWAN_HUB
 from .money import cents, fmt_money
 
 ZERO = Decimal(0)
@@ -28,7 +29,7 @@ def price_virtual_wan(pricer) -> None:
                           "WAN needs a Standard Virtual WAN")
         if sku is None or sku == "Basic":
             continue
-        pricer.line(group=group, kind="virtual hub", obj=hub.name, path=path, component="vwan_hub",
+        pricer.line(group=group, kind="virtual hub", obj=hub.name, path=path, component=VWAN_HUB.key,
                     description=f"Virtual WAN hub ({sku}), {hub.region or 'no region'}",
                     factors=[(pricer.hours, "h")], unit="h", book_unit="hour", request={"sku": sku})
     for index, gw in enumerate(design.hub_gateways):
@@ -37,7 +38,7 @@ def price_virtual_wan(pricer) -> None:
         region = design.hub_gateway_region(gw)
         description = f"Virtual WAN ExpressRoute gateway scale units (2 Gbps each), {region or 'no region'}"
         if gw.scale_units is None:
-            pricer.line(group=group, kind="hub gateway", obj=gw.name, path=path, component="vwan_er_scale_unit",
+            pricer.line(group=group, kind="hub gateway", obj=gw.name, path=path, component=VWAN_ER_SCALE_UNIT.key,
                         description=description, factors=[(ZERO, "SU"), (pricer.hours, "h")], unit="SU·h",
                         book_unit="hour", request={}, quantity_known=False,
                         missing_reason="a hub ExpressRoute gateway is billed per scale unit, and its scale units "
@@ -45,7 +46,7 @@ def price_virtual_wan(pricer) -> None:
         else:
             units = Decimal(gw.scale_units.min)
             line = pricer.line(group=group, kind="hub gateway", obj=gw.name, path=path,
-                               component="vwan_er_scale_unit", description=description,
+                               component=VWAN_ER_SCALE_UNIT.key, description=description,
                                factors=[(units, "SU"), (pricer.hours, "h")], unit="SU·h", book_unit="hour",
                                request={})
             if gw.scale_units.max != gw.scale_units.min:
@@ -60,6 +61,6 @@ def price_virtual_wan(pricer) -> None:
                 continue
             target = conn.circuit or "a circuit outside the inputs"
             pricer.line(group=group, kind="hub connection", obj=conn.name, path=conn.path or path,
-                        component="vwan_er_connection",
+                        component=VWAN_ER_CONNECTION.key,
                         description=f"ExpressRoute connection '{conn.name}' to {target}",
                         factors=[(pricer.hours, "h")], unit="h", book_unit="hour", request={})

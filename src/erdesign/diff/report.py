@@ -158,7 +158,7 @@ class DiffReport:
         return max(self.changes, key=lambda c: c.safety.rank, default=None)
 
     def to_dict(self) -> dict[str, Any]:
-        from .. import __version__
+        from ..version import __version__
 
         return {
             "version": 1, "tool": {"name": "erdesign", "version": __version__},

@@ -69,7 +69,7 @@ class Baseline:
 
 def baseline_text(findings: list[Finding]) -> str:
     """The baseline file for these findings (the active, non-SUP ones)."""
-    from .. import __version__
+    from ..version import __version__
 
     entries = sorted(
         ({"fingerprint": finding_fingerprint(f), "rule": f.rule, "resource": f.resource, "message": f.message}
@@ -83,7 +83,7 @@ def baseline_text(findings: list[Finding]) -> str:
 
 def read_baseline(path: str) -> Baseline:
     """Read a baseline file; a bad one is one located InputError."""
-    from ..loader import read_text
+    from ..discovery import read_text
 
     text = read_text(path)
     try:

@@ -3,7 +3,7 @@ registered for the rule IDs it can report; the rule's metadata (title, severity,
 fix, references) lives in the catalog, rules/catalog/<ID>.yaml."""
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Optional
 
 from .finding import Finding
 
@@ -32,13 +32,22 @@ def check(*rule_ids: str) -> Callable[[CheckFn], CheckFn]:
     return register
 
 
-def load_all_checks() -> dict[str, CheckFn]:
-    """Import every module of erdesign.checks (one per rule family) and return the registry."""
+def load_all_checks(on_error: Optional[Callable[[str, Exception], None]] = None) -> dict[str, CheckFn]:
+    """Import every module of erdesign.checks (one per rule family) and return the registry.
+
+    ``on_error(module name, exception)``: called for a module that cannot be imported, the others
+    still load; without it the error propagates."""
     import importlib
     import pkgutil
 
     from .. import checks
 
     for mod in pkgutil.iter_modules(checks.__path__):
-        importlib.import_module(f"{checks.__name__}.{mod.name}")
+        name = f"{checks.__name__}.{mod.name}"
+        try:
+            importlib.import_module(name)
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(name, exc)
     return dict(_CHECKS)

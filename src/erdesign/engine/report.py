@@ -128,7 +128,7 @@ class LintReport:
         }
 
     def to_dict(self) -> dict:
-        from .. import __version__
+        from ..version import __version__
 
         return {
             "version": JSON_FORMAT_VERSION,

@@ -93,21 +93,14 @@ def lint(design, *, select=None, ignore=None, extend_select=None, severity: Opti
 # --------------------------------------------------------------------------- running checks
 
 def _load_registry(errors: list[InternalError]) -> dict[str, Callable]:
-    """Import every check module (as registry.load_all_checks does), one broken module not stopping the rest."""
-    import importlib
-    import pkgutil
+    """Every registered check; a check module that cannot be imported is an internal error, not the end."""
+    from .registry import load_all_checks
 
-    from .. import checks
-    from .registry import _CHECKS
+    def broken(name: str, exc: Exception) -> None:
+        errors.append(InternalError((), f"check module {name}", f"cannot import: {type(exc).__name__}: {exc}",
+                                    traceback.format_exc()))
 
-    for mod in pkgutil.iter_modules(checks.__path__):
-        name = f"{checks.__name__}.{mod.name}"
-        try:
-            importlib.import_module(name)
-        except Exception as exc:
-            errors.append(InternalError((), f"check module {name}", f"cannot import: {type(exc).__name__}: {exc}",
-                                        traceback.format_exc()))
-    return dict(_CHECKS)
+    return load_all_checks(on_error=broken)
 
 
 def _as_registry(checks, errors: list[InternalError]) -> dict[str, Callable]:

@@ -43,7 +43,7 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     tf_files = [file for _, file in inputs if file.lower().endswith(TERRAFORM_SUFFIXES)]
     bicep_files = [file for _, file in inputs if file.lower().endswith(BICEP_SUFFIXES)]
     inputs = [(text, file) for text, file in inputs if file not in tf_files and file not in bicep_files]
-    from ..loader import read_text
+    from ..discovery import read_text
 
     param_values = _read_parameters(parameters) if parameters else None
     for result in ([read_terraform(tf_files, read_text, var_files)] if tf_files else []) + (
@@ -167,7 +167,7 @@ def _parameters_from_text(text: str, file: str):
 
 
 def _read_parameters(path):
-    from ..loader import read_text
+    from ..discovery import read_text
     from .arm import ParameterValues
     from .jsonloc import parse
 

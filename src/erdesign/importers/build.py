@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from .. import model as m
 from ..errors import InputError, Loc
 from .jsonloc import LocList
+from .objectdata import ObjectData
 from .resources import (AUTHORIZATION, format_id, CHILDREN, CIRCUIT, CONNECTION, GATEWAY, GR_CONNECTION, LABEL, NSG, NSG_RULE,
                         PEERING, PORT, PUBLIC_IP, ROUTE, ROUTE_FILTER, ROUTE_FILTER_RULE, ROUTE_TABLE, SUBNET,
                         SUPPORTED, TOP_LEVEL, VNET, VNET_PEERING, HUB_CONNECTION, HUB_GATEWAY, VIRTUAL_HUB, ArmId, RawResource, get, id_key, is_placeholder,
@@ -80,65 +81,6 @@ def peering_type_name(value) -> Optional[str]:
     if not isinstance(value, str):
         return None
     return next((t for t in m.PEERING_TYPES if t.lower() == value.strip().lower()), None)
-
-
-# --------------------------------------------------------------------------- building one object
-
-class ObjectData:
-    """The data for one model object plus the location of each field (paths relative to the object)."""
-
-    def __init__(self, ctx: "Build", label: str, loc: Optional[Loc]):
-        self.ctx = ctx
-        self.label = label
-        self.data: dict = {}
-        self.locs: dict = {(): loc} if loc else {}
-        self.unknown_fields: dict = {}
-
-    def put(self, path, value, loc: Optional[Loc], *, what: Optional[str] = None):
-        """Set a field (path: 'name' or ('sku', 'tier')); Unknown values are left out and noted."""
-        if isinstance(path, str):
-            path = (path,)
-        if value is None:
-            return
-        if isinstance(value, Unknown):
-            self.ctx.unknown(value, f"{what or path[-1].replace('_', ' ')} of {self.label}")
-            self.unknown_fields[path] = value
-            return
-        target = self.data
-        for part in path[:-1]:
-            target = target.setdefault(part, {})
-        target[path[-1]] = value
-        if loc:
-            self.locs[path] = loc
-
-    def put_list(self, name: str, values: list[tuple[Any, Optional[Loc]]], loc: Optional[Loc] = None):
-        kept = []
-        for value, item_loc in values:
-            if isinstance(value, Unknown):
-                self.ctx.unknown(value, f"an item of {name.replace('_', ' ')} of {self.label}")
-                continue
-            if value is None:
-                continue
-            if item_loc:
-                self.locs[(name, len(kept))] = item_loc
-            kept.append(value)
-        if kept:
-            self.data[name] = kept
-            if loc:
-                self.locs.setdefault((name,), loc)
-
-    def put_child(self, name: str, child: "ObjectData", index: Optional[int] = None):
-        """Nest another object's data (e.g. a peering inside a circuit)."""
-        if index is None:
-            self.data[name] = child.data
-            prefix = (name,)
-        else:
-            self.data.setdefault(name, []).append(child.data)
-            prefix = (name, index)
-        for path, loc in child.locs.items():
-            self.locs[prefix + path] = loc
-        for path, value in child.unknown_fields.items():
-            self.unknown_fields[prefix + path] = value
 
 
 def _str(value) -> Any:
@@ -354,7 +296,7 @@ class Build(VirtualWanBuild):
 
     # ---- validation
     def validate(self, cls: type[BaseModel], obj: ObjectData) -> Optional[BaseModel]:
-        from ..loader import _message
+        from ..validation import validation_message
 
         unknown = {path[0] for path in obj.unknown_fields if len(path) == 1}
         try:
@@ -373,7 +315,7 @@ class Build(VirtualWanBuild):
                     message = f"{obj.label}: required property {source} is missing (the design's {field_text})"
                     where = _nearest(obj.locs, path[:-1])
             else:
-                message = f"{obj.label}: {field_text}: {_message(err)}"
+                message = f"{obj.label}: {field_text}: {validation_message(err)}"
                 where = _nearest(obj.locs, path)
             self.error(message, where)
             return None

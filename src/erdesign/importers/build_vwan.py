@@ -14,6 +14,7 @@ from typing import Optional
 
 from .. import model as m
 from ..errors import Loc
+from .objectdata import ObjectData
 from .resources import HUB_CONNECTION, RawResource, format_id, get, id_key, is_placeholder, items, parse_id, ref_id
 from .values import Unknown
 
@@ -34,8 +35,6 @@ class VirtualWanBuild:
     """Mixed into :class:`build.Build`: the Virtual WAN part of the build."""
 
     def build_virtual_hubs(self, res: RawResource):
-        from .build import ObjectData
-
         name = self.names[id_key(res.id)]
         obj = ObjectData(self, f"virtual hub '{name}'", res.loc)
         self.common(obj, res, name)
@@ -54,8 +53,6 @@ class VirtualWanBuild:
     def placeholder_hub(self, hub_id: str, loc: Optional[Loc], user: str, *,
                         known_only_at_deployment: bool = False) -> Optional[str]:
         """A hub the inputs refer to but do not hold: a placeholder, like placeholder VNets."""
-        from .build import ObjectData
-
         aid = parse_id(hub_id)
         if aid is None:
             return None
@@ -80,8 +77,6 @@ class VirtualWanBuild:
         return name if name in self.built["virtual_hubs"] else None
 
     def build_hub_gateways(self, res: RawResource):
-        from .build import ObjectData
-
         name = self.names[id_key(res.id)]
         label = f"hub ExpressRoute gateway '{name}'"
         obj = ObjectData(self, label, res.loc)
@@ -127,8 +122,6 @@ class VirtualWanBuild:
             self.hub_connection(body, loc, instance.name)
 
     def hub_connection(self, body, loc: Optional[Loc], gateway: str):
-        from .build import ObjectData
-
         cname, cname_loc = get(body, "name")
         if not isinstance(cname, str) or not cname:
             self.error(f"hub ExpressRoute gateway '{gateway}': an ExpressRoute connection has no name", loc)

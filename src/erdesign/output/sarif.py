@@ -108,7 +108,7 @@ def _notification(error, root, sources) -> dict:
 
 def to_sarif(report, cwd=None, root=None, sources=None) -> dict:
     """The report as a SARIF log; `root` (default: the git work tree above `cwd`) is %SRCROOT%."""
-    from .. import __version__
+    from ..version import __version__
     from ..links import REPOSITORY_URL
 
     root = root or source_root(cwd)

@@ -1,6 +1,7 @@
 """What a runbook is made of: steps with their az commands, who does them, and the gates between them."""
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -32,8 +33,6 @@ class Command:
     capture: Optional[str] = None
 
     def text(self) -> str:
-        from .render import shell_line
-
         return shell_line(self)
 
 
@@ -82,3 +81,8 @@ class Runbook:
     assumed_existing: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
+
+
+def shell_line(cmd: Command) -> str:
+    """The command as one line of POSIX shell: literal words quoted, variables expanded."""
+    return " ".join(word.shell if isinstance(word, Var) else shlex.quote(word) for word in cmd.argv)

@@ -6,21 +6,13 @@ import re
 import shlex
 from typing import Optional
 
-from .model import Command, Runbook, Step, Var, Word
+from .model import Command, Runbook, Step, Var, Word, shell_line
 
 FORMATS = ("markdown", "sh", "json")
 
 # Gate timeouts in the script: our defaults (Microsoft documents no upper bound), overridable from the environment.
 _TIMEOUT_DEFAULTS = {"PROVIDER_TIMEOUT_MINUTES": 10080, "GATEWAY_TIMEOUT_MINUTES": 180, "GATE_TIMEOUT_MINUTES": 60,
                      "EMPTY_GROUP_TIMEOUT_MINUTES": 10, "ROUTERS_TIMEOUT_MINUTES": 1440}
-
-
-def _word(word: Word) -> str:
-    return word.shell if isinstance(word, Var) else shlex.quote(word)
-
-
-def shell_line(cmd: Command) -> str:
-    return " ".join(_word(w) for w in cmd.argv)
 
 
 def _plain(word: Word) -> str:
