@@ -134,7 +134,7 @@ def test_no_private_attribute_of_another_module():
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         aliases = {}
         for node in _runtime_nodes(tree):
-            if isinstance(node, ast.ImportFrom) or isinstance(node, ast.Import):
+            if isinstance(node, (ast.ImportFrom, ast.Import)):
                 for target, name, _ in _imports_of(node, module):
                     if name is None:
                         aliases[target[1]] = target[0]

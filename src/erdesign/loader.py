@@ -126,28 +126,6 @@ def merge(fragments: list[m.Design]) -> m.Design:
     return design
 
 
-# (referring section, attribute, target kind, target label)
-_REFERENCES: list[tuple[str, str, str, str]] = [
-    ("circuits", "express_route_port", "express_route_ports", "ExpressRoute Direct port"),
-    ("gateways", "vnet", "vnets", "VNet"),
-    ("gateways", "public_ip", "public_ips", "public IP"),
-    ("connections", "gateway", "gateways", "gateway"),
-    ("connections", "circuit", "circuits", "circuit"),
-    ("vnet_peerings", "vnet", "vnets", "VNet"),
-    ("vnet_peerings", "remote_vnet", "vnets", "VNet"),
-    ("hub_gateways", "hub", "virtual_hubs", "virtual hub"),
-    ("hub_connections", "hub_gateway", "hub_gateways", "hub ExpressRoute gateway"),
-    ("hub_connections", "circuit", "circuits", "circuit"),
-]
-
-_KIND_LABEL = {
-    "sites": "site", "routers": "router", "providers": "provider", "express_route_ports": "ExpressRoute Direct port",
-    "circuits": "circuit", "vnets": "VNet", "route_tables": "route table", "nsgs": "NSG", "public_ips": "public IP",
-    "route_filters": "route filter", "gateways": "gateway", "connections": "connection", "vnet_peerings": "VNet peering",
-    "virtual_hubs": "virtual hub", "hub_gateways": "hub ExpressRoute gateway", "hub_connections": "hub connection",
-}
-
-
 def _named(design: m.Design) -> dict[str, list[m.Node]]:
     kinds = {section: list(getattr(design, section)) for section in _LIST_SECTIONS}
     kinds["routers"] = design.routers
@@ -155,17 +133,19 @@ def _named(design: m.Design) -> dict[str, list[m.Node]]:
 
 
 def resolve(design: m.Design) -> None:
-    """Index objects by name and check that every reference names exactly one object."""
+    """Index objects by name and check that every reference (a field declared with model.Ref) names
+    exactly one object."""
     errors: list[InputError] = []
+    labels = m.section_labels()
     index: dict[str, dict[str, m.Node]] = {}
     for kind, nodes in _named(design).items():
         table: dict[str, m.Node] = {}
         for node in nodes:
-            name = node.name
+            name = getattr(node, "name", None)
             if name in table:
                 first = table[name]
                 errors.append(InputError(
-                    f"{_KIND_LABEL[kind]} name '{name}' is defined twice (first at {first.loc('name') or first.loc()}); "
+                    f"{labels[kind]} name '{name}' is defined twice (first at {first.loc('name') or first.loc()}); "
                     "references to it would be ambiguous",
                     node.loc("name"),
                 ))
@@ -174,46 +154,14 @@ def resolve(design: m.Design) -> None:
         index[kind] = table
     design._index = index
 
-    def ref(src: m.Node, attr: str, kind: str, label: str, owner: str) -> None:
-        target = getattr(src, attr)
-        if target is None or target in index[kind]:
-            return
-        hint = did_you_mean(target, index[kind])
-        defined = "" if index[kind] else f" (the design defines no {label})"
-        errors.append(InputError(f"{owner} refers to {label} '{target}', which is not defined{hint}{defined}",
-                                 src.loc(attr)))
-
-    for section, attr, kind, label in _REFERENCES:
-        for obj in getattr(design, section):
-            ref(obj, attr, kind, label, f"{_KIND_LABEL[section]} '{obj.name}' {attr}")
-    for circuit in design.circuits:
-        for peering in circuit.peerings:
-            owner = f"circuit '{circuit.name}' peering {peering.type}"
-            ref(peering, "route_filter", "route_filters", "route filter", owner)
-            for link_name in ("primary_link", "secondary_link"):
-                link = getattr(peering, link_name)
-                if link is not None:
-                    ref(link, "router", "routers", "router", f"{owner} {link_name}")
-        for gr in circuit.global_reach:
-            ref(gr, "peer_circuit", "circuits", "circuit", f"circuit '{circuit.name}' global_reach")
-    for vnet in design.vnets:
-        for subnet in vnet.subnets:
-            owner = f"VNet '{vnet.name}' subnet '{subnet.name}'"
-            ref(subnet, "route_table", "route_tables", "route table", owner)
-            ref(subnet, "nsg", "nsgs", "NSG", owner)
-    for provider in design.providers:
-        for vc in provider.virtual_circuits:
-            ref(vc, "circuit", "circuits", "circuit", f"provider '{provider.name}' virtual circuit '{vc.name}'")
-        for xc in provider.cross_connects:
-            ref(xc, "site", "sites", "site", f"provider '{provider.name}' cross-connect '{xc.name}'")
-    traffic = design.traffic
-    for t in traffic.circuits:
-        ref(t, "circuit", "circuits", "circuit", "traffic.circuits entry")
-    for t in traffic.vnet_peerings:
-        ref(t, "vnet_peering", "vnet_peerings", "VNet peering", "traffic.vnet_peerings entry")
-    for t in traffic.global_reach:
-        ref(t, "circuit", "circuits", "circuit", "traffic.global_reach entry")
-        ref(t, "peer_circuit", "circuits", "circuit", "traffic.global_reach entry")
-    for t in traffic.vpn:
-        ref(t, "gateway", "gateways", "gateway", "traffic.vpn entry")
+    for ref in m.references(design):
+        if ref.chain[:1] and ref.chain[0][0] == "traffic" and ref.chain[1][0] == "scenarios":
+            continue  # checked when the scenario is priced (costing.usage), so that lint does not stop at them
+        if ref.name is None or ref.name in index[ref.section]:
+            continue
+        label = labels[ref.section]
+        hint = did_you_mean(ref.name, index[ref.section])
+        defined = "" if index[ref.section] else f" (the design defines no {label})"
+        errors.append(InputError(f"{ref.owner_text()} refers to {label} '{ref.name}', which is not defined"
+                                 f"{hint}{defined}", ref.owner.loc(ref.field)))
     InputErrors.raise_if_any(errors)

@@ -4,15 +4,19 @@ Every object derives from :class:`Node`, which remembers where it and each of
 its fields came from (``node.loc('bandwidth')``), so that every input error and
 every lint finding can point at an exact ``file:line:col``.
 
-Objects refer to each other by name; :mod:`erdesign.loader` checks that every
-reference resolves to exactly one object.
+Objects refer to each other by name. A field that names another object says which section the
+name is found in (``vnet: Annotated[str, Ref("vnets")]``); :func:`references` lists every such name
+of a design, :mod:`erdesign.loader` checks that each resolves to exactly one object, the JSON
+Schema marks them (``x-refers-to``) and the importers link by them.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import ipaddress
 import re
-from typing import Annotated, Any, Literal, Optional
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any, ClassVar, Iterator, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -132,6 +136,22 @@ class Suppression(BaseModel):
     _loc: Optional[Loc] = PrivateAttr(default=None)
 
 
+# --------------------------------------------------------------------------- references between objects
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a field that names another object: ``vnet: Annotated[str, Ref("vnets")]``.
+
+    ``section`` is the Design list the name is looked up in ("routers": the routers of every site)."""
+
+    section: str
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        schema["x-refers-to"] = self.section
+        return schema
+
+
 class Node(BaseModel):
     """Base of every design object: strict keys, and a memory of source locations."""
 
@@ -167,6 +187,10 @@ class Node(BaseModel):
         """The importer's Unknown for `field` (what it is, where it is written, why), or None."""
         return self._unknown.get(field)
 
+    def owner_part(self, field: str) -> str:
+        """How this object is named inside its parent in messages: the field it is in, by default."""
+        return field
+
     def set_loc(self, loc: Optional[Loc], *sub) -> None:
         if loc is not None:
             self._locs[tuple(sub)] = loc
@@ -190,9 +214,14 @@ def format_path(path: tuple) -> str:
 
 
 class Named(Node):
+    label: ClassVar[str] = "object"  # what messages call one of these: "circuit", "VNet", ...
+
     name: str = Field(min_length=1)
     description: Optional[str] = None
     suppress: list[Suppression] = Field(default_factory=list, description="Findings accepted on purpose")
+
+    def owner_part(self, field: str) -> str:
+        return f"{self.label} '{self.name}'"
 
 
 # --------------------------------------------------------------------------- on-premises
@@ -213,6 +242,7 @@ ROUTER_PLATFORMS = ("ios-xe", "junos", "eos")
 
 
 class Router(Named):
+    label: ClassVar[str] = "router"
     asn: Optional[Asn] = None
     vendor: Optional[str] = None
     platform: Optional[str] = Field(
@@ -228,6 +258,7 @@ class Router(Named):
 
 
 class Site(Named):
+    label: ClassVar[str] = "site"
     kind: _ci_literal("datacenter", "colocation", "office", "pop") = "datacenter"  # type: ignore[valid-type]
     city: Optional[str] = None
     routers: list[Router] = Field(default_factory=list)
@@ -239,8 +270,9 @@ class Site(Named):
 
 class VirtualCircuit(Named):
     """A carrier layer-2 virtual circuit (VXC, Fabric connection) towards one MSEE link."""
+    label: ClassVar[str] = "virtual circuit"
 
-    circuit: str = Field(description="ExpressRoute circuit this virtual circuit carries")
+    circuit: Annotated[str, Ref("circuits")] = Field(description="ExpressRoute circuit this virtual circuit carries")
     link: _ci_literal("primary", "secondary") = "primary"  # type: ignore[valid-type]
     bandwidth: Optional[Bandwidth] = None
     s_tag: Optional[int] = Field(default=None, ge=0, le=4095)
@@ -250,7 +282,8 @@ class VirtualCircuit(Named):
 
 
 class CrossConnect(Named):
-    site: Optional[str] = None
+    label: ClassVar[str] = "cross-connect"
+    site: Annotated[Optional[str], Ref("sites")] = None
     count: int = Field(default=1, ge=1, le=10_000)  # sanity bound on input, not an Azure fact
     monthly_fee: Optional[Money] = Field(default=None, description="Quoted monthly fee per cross-connect")
     one_time_fee: Optional[Money] = Field(default=None, description="Quoted one-time fee per cross-connect")
@@ -258,6 +291,7 @@ class CrossConnect(Named):
 
 
 class Provider(Named):
+    label: ClassVar[str] = "provider"
     kind: _ci_literal("cloud_exchange", "carrier", "direct") = "cloud_exchange"  # type: ignore[valid-type]
     virtual_circuits: list[VirtualCircuit] = Field(default_factory=list)
     cross_connects: list[CrossConnect] = Field(default_factory=list)
@@ -271,7 +305,7 @@ PEERING_TYPES = ("AzurePrivatePeering", "MicrosoftPeering", "AzurePublicPeering"
 class PeeringLink(Node):
     """Which on-prem router terminates one link of a peering."""
 
-    router: Optional[str] = None
+    router: Annotated[Optional[str], Ref("routers")] = None
     interface: Optional[str] = None
     ip: Optional[IPAddress] = Field(default=None, description="Router's address on the link (must be the first usable)")
     ipv6: Optional[IPAddress] = None
@@ -287,6 +321,9 @@ class Ipv6PeeringConfig(Node):
 
 
 class Peering(Node):
+    def owner_part(self, field: str) -> str:
+        return f"peering {self.type}"
+
     type: _ci_literal(*PEERING_TYPES) = "AzurePrivatePeering"  # type: ignore[valid-type]
     peer_asn: Optional[Asn] = None
     azure_asn: Optional[Asn] = Field(default=None, description="Microsoft side, 12076 (as az shows it)")
@@ -302,7 +339,7 @@ class Peering(Node):
     advertised_prefixes: list[IPv4Prefix] = Field(default_factory=list)
     advertised_prefix_count: Optional[int] = Field(default=None, ge=0)
     ipv6: Optional[Ipv6PeeringConfig] = None
-    route_filter: Optional[str] = None
+    route_filter: Annotated[Optional[str], Ref("route_filters")] = None
     advertised_public_prefixes: list[Prefix] = Field(default_factory=list, description="Microsoft peering")
     customer_asn: Optional[Asn] = Field(default=None, description="Microsoft peering")
     routing_registry: Optional[str] = None
@@ -361,7 +398,7 @@ class CircuitSku(Node):
 
 class GlobalReachLink(Node):
     name: Optional[str] = None
-    peer_circuit: str
+    peer_circuit: Annotated[str, Ref("circuits")]
     address_prefix: Optional[IPv4Prefix] = Field(default=None, description="/29 not used in Azure or on-prem")
     address_prefix_v6: Optional[IPv6Prefix] = None
 
@@ -379,6 +416,7 @@ def _bandwidth_required(schema: dict) -> None:
 
 
 class Circuit(Named):
+    label: ClassVar[str] = "circuit"
     model_config = ConfigDict(json_schema_extra=_bandwidth_required)
 
     subscription: Optional[str] = None
@@ -386,7 +424,7 @@ class Circuit(Named):
     region: Optional[str] = Field(default=None, description="Azure region of the circuit resource")
     peering_location: Optional[str] = None
     provider: Optional[str] = Field(default=None, description="Connectivity provider, as Azure names it")
-    express_route_port: Optional[str] = Field(default=None, description="ExpressRoute Direct port pair (instead of a provider)")
+    express_route_port: Annotated[Optional[str], Ref("express_route_ports")] = Field(default=None, description="ExpressRoute Direct port pair (instead of a provider)")
     express_route_port_outside: Optional[str] = Field(
         default=None, description="ARM ID of the circuit's ExpressRoute Direct port when the port is not in the design")
     bandwidth: Optional[Bandwidth] = Field(default=None, validate_default=True,
@@ -448,6 +486,7 @@ class PortLink(Node):
 
 
 class ExpressRoutePort(Named):
+    label: ClassVar[str] = "ExpressRoute Direct port"
     model_config = ConfigDict(json_schema_extra=_bandwidth_required)
 
     subscription: Optional[str] = None
@@ -483,11 +522,16 @@ class ExpressRoutePort(Named):
 # --------------------------------------------------------------------------- Azure networking
 
 class Subnet(Node):
+    label: ClassVar[str] = "subnet"
+
+    def owner_part(self, field: str) -> str:
+        return f"subnet '{self.name}'"
+
     name: str
     prefix: Optional[Prefix] = None
     prefixes: list[Prefix] = Field(default_factory=list, description="Extra prefixes (dual-stack)")
-    route_table: Optional[str] = None
-    nsg: Optional[str] = None
+    route_table: Annotated[Optional[str], Ref("route_tables")] = None
+    nsg: Annotated[Optional[str], Ref("nsgs")] = None
     private_endpoints: int = Field(default=0, ge=0)
     load_balancer_sku: Optional[_ci_literal("Basic", "Standard", "Gateway")] = None  # type: ignore[valid-type]
     service_endpoint_policy: bool = False
@@ -498,6 +542,7 @@ class Subnet(Node):
 
 
 class VNet(Named):
+    label: ClassVar[str] = "VNet"
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = None
@@ -523,6 +568,7 @@ class Route(Node):
 
 
 class RouteTable(Named):
+    label: ClassVar[str] = "route table"
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = None
@@ -542,6 +588,7 @@ class NsgRule(Node):
 
 
 class Nsg(Named):
+    label: ClassVar[str] = "NSG"
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = None
@@ -549,6 +596,7 @@ class Nsg(Named):
 
 
 class PublicIp(Named):
+    label: ClassVar[str] = "public IP"
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = None
@@ -567,6 +615,7 @@ class PublicIp(Named):
 
 
 class RouteFilter(Named):
+    label: ClassVar[str] = "route filter"
     region: Optional[str] = None
     communities: list[str] = Field(default_factory=list)
 
@@ -591,18 +640,19 @@ def _sku_required(schema: dict) -> None:
 
 
 class Gateway(Named):
+    label: ClassVar[str] = "gateway"
     model_config = ConfigDict(json_schema_extra=_sku_required)
 
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
-    vnet: str
+    vnet: Annotated[str, Ref("vnets")]
     region: Optional[str] = Field(default=None, description="Defaults to the VNet's region")
     type: _ci_literal("ExpressRoute", "Vpn") = "ExpressRoute"  # type: ignore[valid-type]
     sku: Optional[str] = Field(default=None, validate_default=True,
                                description="e.g. ErGw1AZ, ErGwScale, Standard; VpnGw2AZ for a VPN gateway. Required; "
                                            "only an imported gateway whose input gives no SKU is left unset")
     scale_units: Optional[ScaleUnits] = Field(default=None, description="ErGwScale only")
-    public_ip: Optional[str] = None
+    public_ip: Annotated[Optional[str], Ref("public_ips")] = None
     vpn_type: Optional[_ci_literal("RouteBased", "PolicyBased")] = None  # type: ignore[valid-type]
     active_active: Optional[bool] = None
     asn: Optional[Asn] = Field(default=None, description="BGP ASN (VPN gateways)")
@@ -617,10 +667,11 @@ class Gateway(Named):
 
 
 class Connection(Named):
+    label: ClassVar[str] = "connection"
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
-    gateway: str
-    circuit: Optional[str] = None
+    gateway: Annotated[str, Ref("gateways")]
+    circuit: Annotated[Optional[str], Ref("circuits")] = None
     type: _ci_literal("ExpressRoute", "IPsec", "Vnet2Vnet") = "ExpressRoute"  # type: ignore[valid-type]
     routing_weight: int = 0
     fastpath: bool = False
@@ -629,8 +680,9 @@ class Connection(Named):
 
 
 class VNetPeering(Named):
-    vnet: str
-    remote_vnet: str
+    label: ClassVar[str] = "VNet peering"
+    vnet: Annotated[str, Ref("vnets")]
+    remote_vnet: Annotated[str, Ref("vnets")]
     allow_virtual_network_access: bool = True
     allow_forwarded_traffic: bool = False
     allow_gateway_transit: bool = False
@@ -642,6 +694,7 @@ class VNetPeering(Named):
 
 class VirtualHub(Named):
     """A Virtual WAN hub (Microsoft.Network/virtualHubs): Microsoft runs the hub's VNet and its gateways."""
+    label: ClassVar[str] = "virtual hub"
 
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
@@ -654,11 +707,12 @@ class VirtualHub(Named):
 
 class HubGateway(Named):
     """A Virtual WAN hub's ExpressRoute gateway (Microsoft.Network/expressRouteGateways)."""
+    label: ClassVar[str] = "hub ExpressRoute gateway"
 
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = Field(default=None, description="Defaults to the hub's region")
-    hub: str = Field(description="Virtual hub the gateway is deployed in")
+    hub: Annotated[str, Ref("virtual_hubs")] = Field(description="Virtual hub the gateway is deployed in")
     scale_units: Optional[ScaleUnits] = Field(default=None, description="Autoscale bounds (min = max for a fixed size)")
     allow_non_virtual_wan_traffic: Optional[bool] = Field(
         default=None, description="Accept traffic from circuits whose other VNets are outside Virtual WAN")
@@ -667,9 +721,10 @@ class HubGateway(Named):
 class HubConnection(Named):
     """An ExpressRoute connection of a hub gateway to a circuit's private peering
     (Microsoft.Network/expressRouteGateways/expressRouteConnections)."""
+    label: ClassVar[str] = "hub connection"
 
-    hub_gateway: str
-    circuit: Optional[str] = None
+    hub_gateway: Annotated[str, Ref("hub_gateways")]
+    circuit: Annotated[Optional[str], Ref("circuits")] = None
     circuit_outside: Optional[str] = Field(default=None, description="Circuit ID when the circuit is not in the design")
     routing_weight: int = Field(default=0, ge=0, le=32000)
     enable_internet_security: Optional[bool] = None
@@ -683,25 +738,25 @@ class HubConnection(Named):
 # --------------------------------------------------------------------------- traffic (for costing)
 
 class CircuitTraffic(Node):
-    circuit: str
+    circuit: Annotated[str, Ref("circuits")]
     egress_gb_month: Volume = Field(default=0, description="Azure -> on-prem, GB per month")
     ingress_gb_month: Volume = Field(default=0, description="on-prem -> Azure (free), GB per month")
 
 
 class PeeringTraffic(Node):
-    vnet_peering: str
+    vnet_peering: Annotated[str, Ref("vnet_peerings")]
     outbound_gb_month: Volume = Field(default=0, description="Leaving the peering's own VNet, GB per month")
     inbound_gb_month: Volume = Field(default=0, description="Entering the peering's own VNet, GB per month")
 
 
 class GlobalReachTraffic(Node):
-    circuit: str
-    peer_circuit: str
+    circuit: Annotated[str, Ref("circuits")]
+    peer_circuit: Annotated[str, Ref("circuits")]
     gb_month: Volume = Field(default=0, description="Each direction summed, GB per month")
 
 
 class VpnTraffic(Node):
-    gateway: str
+    gateway: Annotated[str, Ref("gateways")]
     egress_gb_month: Volume = 0
 
 
@@ -877,3 +932,71 @@ class Design(Node):
                 elif isinstance(value, list):
                     children.extend(v for v in value if isinstance(v, Node))
             stack.extend(reversed(children))
+
+
+# --------------------------------------------------------------------------- the object graph
+
+@cache
+def reference_fields(cls: type[BaseModel]) -> dict[str, str]:
+    """{field: section} of the fields of `cls` that name another object (declared with :class:`Ref`)."""
+    return {name: meta.section for name, field in cls.model_fields.items()
+            for meta in field.metadata if isinstance(meta, Ref)}
+
+
+def section_labels() -> dict[str, str]:
+    """What messages call an object of each Design section (and of "routers")."""
+    labels = {"routers": Router.label}
+    for section in Design.model_fields:
+        item = list_item_class(Design.model_fields[section].annotation)
+        if item is not None and issubclass(item, Named):
+            labels[section] = item.label
+    return labels
+
+
+def list_item_class(annotation: Any) -> Optional[type]:
+    """`X` for a `list[X]` annotation, else None."""
+    import typing
+
+    if typing.get_origin(annotation) is list:
+        (item,) = typing.get_args(annotation)
+        return item if isinstance(item, type) else None
+    return None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One name in a design that refers to another object: ``owner.<field>`` names an object of ``section``."""
+
+    owner: Node
+    field: str
+    section: str
+    name: Optional[str]
+    chain: tuple  # (field, index or None, node) from the design down to the owner
+
+    def owner_text(self) -> str:
+        """The owner as messages name it: "gateway 'gw1' public_ip", "circuit 'c1' peering
+        AzurePrivatePeering primary_link", "VNet 'hub' subnet 'app'", "traffic.circuits entry"."""
+        (section, _, top), *inner = self.chain
+        if section == "traffic":
+            return f"traffic.{inner[0][0]} entry"
+        if not inner:
+            return f"{top.owner_part(section)} {self.field}"
+        return " ".join([top.owner_part(section)] + [node.owner_part(field) for field, _, node in inner])
+
+
+def references(design: Design) -> Iterator[Reference]:
+    """Every reference of the design, in the order of the design's sections and lists."""
+
+    def walk(node: Node, chain: tuple) -> Iterator[Reference]:
+        for field, section in reference_fields(type(node)).items():
+            yield Reference(node, field, section, getattr(node, field), chain)
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if isinstance(value, Node):
+                yield from walk(value, chain + ((name, None, value),))
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, Node):
+                        yield from walk(item, chain + ((name, i, item),))
+
+    yield from walk(design, ())

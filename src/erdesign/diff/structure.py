@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..errors import Loc
-from ..model import Design, Node, format_bandwidth
+from ..model import Design, Node, Traffic, format_bandwidth, list_item_class, reference_fields, section_labels
 
 # design section -> object kind
 SECTIONS = {
@@ -20,14 +20,10 @@ SECTIONS = {
     "public_ips": "public_ip", "route_filters": "route_filter", "gateways": "gateway",
     "connections": "connection", "vnet_peerings": "vnet_peering",
 }
-KIND_LABELS = {
-    "site": "site", "provider": "provider", "express_route_port": "ExpressRoute Direct port", "circuit": "circuit",
-    "vnet": "VNet", "route_table": "route table", "nsg": "NSG", "public_ip": "public IP",
-    "route_filter": "route filter", "gateway": "gateway", "connection": "connection",
-    "vnet_peering": "VNet peering", "traffic": "traffic",
-}
-_TRAFFIC_KEYS = {"circuits": ("circuit",), "vnet_peerings": ("vnet_peering",),
-                 "global_reach": ("circuit", "peer_circuit"), "vpn": ("gateway",)}
+KIND_LABELS = {kind: section_labels()[section] for section, kind in SECTIONS.items()} | {"traffic": "traffic"}
+# traffic entries are named by the objects they refer to (their model.Ref fields)
+_TRAFFIC_KEYS = {section: tuple(reference_fields(list_item_class(field.annotation)))
+                 for section, field in Traffic.model_fields.items() if section != "scenarios"}
 
 
 @dataclass(frozen=True)

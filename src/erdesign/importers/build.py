@@ -271,9 +271,11 @@ class Build(VirtualWanBuild):
             if clean:
                 obj.put("tags", clean, loc)
 
-    def linked(self, section: str, resource_id, loc: Optional[Loc], owner: str, what: str,
+    def linked(self, model: type[m.Node], field: str, resource_id, loc: Optional[Loc], owner: str, what: str,
                *, note: bool = True) -> Optional[str]:
-        """Model name of a referenced object that was built, else None (with an IMP004 note)."""
+        """Model name of the object `resource_id` names for the reference `model.field` (declared with
+        model.Ref), if that object was built, else None (with an IMP004 note)."""
+        section = m.reference_fields(model)[field]
         if isinstance(resource_id, Unknown):
             self.unknown(resource_id, f"{what} of {owner}")
             return None
@@ -417,7 +419,7 @@ class Build(VirtualWanBuild):
         obj = ObjectData(self, label, res.loc)
         self.common(obj, res, name)
         port_id, port_loc = ref_id(res.body, "expressRoutePort")
-        port = self.linked("express_route_ports", port_id, port_loc, label, "ExpressRoute Direct port", note=False)
+        port = self.linked(m.Circuit, "express_route_port", port_id, port_loc, label, "ExpressRoute Direct port", note=False)
         obj.put("express_route_port", port, port_loc)
         if port is None and isinstance(port_id, str) and port_id:
             # a Direct circuit whose port is not among the inputs: still Direct, on a port we don't know
@@ -533,7 +535,7 @@ class Build(VirtualWanBuild):
         if isinstance(bfd, Unknown):
             obj.put("bfd", bfd, bfd_loc)
         rf_id, rf_loc = ref_id(body, "routeFilter")
-        obj.put("route_filter", self.linked("route_filters", rf_id, rf_loc, obj.label, "route filter"), rf_loc)
+        obj.put("route_filter", self.linked(m.Peering, "route_filter", rf_id, rf_loc, obj.label, "route filter"), rf_loc)
         ms, _ms_loc = get(body, "microsoftPeeringConfig")
         if isinstance(ms, dict):
             obj.put_list("advertised_public_prefixes", items(ms, "advertisedPublicPrefixes"))
@@ -776,9 +778,9 @@ class Build(VirtualWanBuild):
         obj.put("prefix", prefix, prefix_loc)
         obj.put_list("prefixes", more)
         rt_id, rt_loc = ref_id(body, "routeTable")
-        obj.put("route_table", self.linked("route_tables", rt_id, rt_loc, obj.label, "route table"), rt_loc)
+        obj.put("route_table", self.linked(m.Subnet, "route_table", rt_id, rt_loc, obj.label, "route table"), rt_loc)
         nsg_id, nsg_loc = ref_id(body, "networkSecurityGroup")
-        obj.put("nsg", self.linked("nsgs", nsg_id, nsg_loc, obj.label, "NSG"), nsg_loc)
+        obj.put("nsg", self.linked(m.Subnet, "nsg", nsg_id, nsg_loc, obj.label, "NSG"), nsg_loc)
         endpoints, ep_loc = get(body, "privateEndpoints")
         if isinstance(endpoints, list) and endpoints:
             obj.put("private_endpoints", len(endpoints), ep_loc)
@@ -836,7 +838,7 @@ class Build(VirtualWanBuild):
         if vnet_id is None:
             self.error(f"{label}: no ipConfigurations entry with a subnet, so its VNet is unknown", res.loc)
             return
-        obj.put("vnet", self.linked("vnets", vnet_id, subnet_loc, label, "VNet", note=False), subnet_loc)
+        obj.put("vnet", self.linked(m.Gateway, "vnet", vnet_id, subnet_loc, label, "VNet", note=False), subnet_loc)
         gtype, gtype_loc = get(res.body, "gatewayType")
         obj.put("type", gtype, gtype_loc, what="gatewayType")
         sku, sku_loc = get(res.body, "sku", "name")
@@ -857,7 +859,7 @@ class Build(VirtualWanBuild):
         for conf, _ in items(res.body, "ipConfigurations"):
             pip_id, pip_loc = ref_id(conf, "publicIpAddress")
             if pip_id:
-                obj.put("public_ip", self.linked("public_ips", pip_id, pip_loc, label, "public IP"), pip_loc)
+                obj.put("public_ip", self.linked(m.Gateway, "public_ip", pip_id, pip_loc, label, "public IP"), pip_loc)
                 break
         v, vloc = get(res.body, "vpnType")
         if isinstance(gtype, str) and gtype.lower() == "vpn":
@@ -885,7 +887,7 @@ class Build(VirtualWanBuild):
             self.unknown(gw_id, f"gateway of {label} (the connection is left out: a connection needs its gateway)")
             peer_id, peer_loc = ref_id(res.body, "peer")
             return
-        gateway = self.linked("gateways", gw_id, gw_loc, label, "gateway", note=False)
+        gateway = self.linked(m.Connection, "gateway", gw_id, gw_loc, label, "gateway", note=False)
         if gateway is None:
             target = self.lookup(gw_id) if isinstance(gw_id, str) else None
             why = ("could not be imported" if target is not None
@@ -897,7 +899,7 @@ class Build(VirtualWanBuild):
         obj.put("gateway", gateway, gw_loc)
         peer_id, peer_loc = ref_id(res.body, "peer")
         if peer_id is not None:
-            obj.put("circuit", self.linked("circuits", peer_id, peer_loc, label, "circuit"), peer_loc)
+            obj.put("circuit", self.linked(m.Connection, "circuit", peer_id, peer_loc, label, "circuit"), peer_loc)
         v, vloc = get(res.body, "routingWeight")
         obj.put("routing_weight", _int(v), vloc)
         v, vloc = get(res.body, "expressRouteGatewayBypass")
@@ -942,7 +944,7 @@ class Build(VirtualWanBuild):
         unknown_remote = remote_id if isinstance(remote_id, Unknown) else None
         if unknown_remote is not None:  # known only at deployment: the placeholder made for it
             remote_id = self.unknown_remote_id(parent_id, pname)
-        remote = self.linked("vnets", remote_id, remote_loc, label, "remote VNet")
+        remote = self.linked(m.VNetPeering, "remote_vnet", remote_id, remote_loc, label, "remote VNet")
         obj.put("remote_vnet", remote, remote_loc, what="remoteVirtualNetwork")
         if unknown_remote is not None:
             obj.unknown_fields[("remote_vnet",)] = unknown_remote

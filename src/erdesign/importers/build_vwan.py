@@ -90,7 +90,7 @@ class VirtualWanBuild:
                                        hub_loc or res.loc, label, known_only_at_deployment=True)
             hub_id = None
         elif hub_id:
-            hub = self.linked("virtual_hubs", hub_id, hub_loc, label, "virtual hub", note=False)
+            hub = self.linked(m.HubGateway, "hub", hub_id, hub_loc, label, "virtual hub", note=False)
         if hub is None and isinstance(hub_id, str):
             hub = self.placeholder_hub(hub_id, hub_loc or res.loc, label)
         if hub is None:
@@ -138,7 +138,7 @@ class VirtualWanBuild:
         elif isinstance(peering_id, str):
             aid = parse_id(peering_id)
             circuit_id = aid.parent() if aid and len(aid.names) > 1 else peering_id
-            circuit = self.linked("circuits", circuit_id, peering_loc, label, "circuit", note=False)
+            circuit = self.linked(m.HubConnection, "circuit", circuit_id, peering_loc, label, "circuit", note=False)
             if circuit is not None:
                 obj.put("circuit", circuit, peering_loc)
             else:
