@@ -6,7 +6,7 @@ import ipaddress
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from erdesign.checks import addressing as net
+from erdesign.checks import net
 from erdesign.data import table
 from erdesign.loader import load_design_text
 

@@ -338,7 +338,7 @@ def test_vpn002_and_vpn003():
 @pytest.mark.parametrize("prefix, what", [("2002:c000:204::/48", "6to4"), ("3fff:1::/32", "Documentation"),
                                           ("2001:db8:5::/48", "Documentation")])
 def test_net009_6to4_and_documentation_ranges_on_microsoft_peering_ipv6(prefix, what):
-    from erdesign.checks import addressing as net
+    from erdesign.checks import net
 
     text = f"""
 circuits:

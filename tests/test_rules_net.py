@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from erdesign.checks import addressing as net
+from erdesign.checks import net
 from erdesign.loader import load_design_text
 from rules_helpers import FILE, located, where
 

@@ -1000,3 +1000,35 @@ def references(design: Design) -> Iterator[Reference]:
                         yield from walk(item, chain + ((name, i, item),))
 
     yield from walk(design, ())
+
+
+@cache
+def object_kinds() -> frozenset[str]:
+    """What a rule may apply to: the kinds of object a design holds, named after the fields that hold
+    them in the singular ("circuit", "peering", "global_reach"), and nested kinds also with their
+    parent's ("router_interface", "circuit_sku")."""
+    import typing
+
+    def node_classes(annotation: Any) -> Iterator[type[Node]]:
+        if isinstance(annotation, type) and issubclass(annotation, Node):
+            yield annotation
+        for arg in typing.get_args(annotation):
+            yield from node_classes(arg)
+
+    kinds: set[str] = set()
+    todo: list[tuple[type[Node], str]] = [(Design, "")]
+    seen: set[type[Node]] = set()
+    while todo:
+        cls, parent = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        for name, field in cls.model_fields.items():
+            for child in node_classes(field.annotation):
+                plural = typing.get_origin(field.annotation) is list and name.endswith("s")
+                kind = name[:-1] if plural else name
+                kinds.add(kind)
+                if parent:
+                    kinds.add(f"{parent}_{kind}")
+                todo.append((child, kind))
+    return frozenset(kinds)

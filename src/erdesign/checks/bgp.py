@@ -74,17 +74,17 @@ def _reserved_findings(design: Design, owner: str) -> Iterable[Finding]:
 
 
 @check("BGP001")
-def azure_reserved_asn(design: Design, ctx=None) -> Iterable[Finding]:
+def azure_reserved_asn(design: Design) -> Iterable[Finding]:
     return _reserved_findings(design, "azure")
 
 
 @check("BGP002")
-def iana_reserved_asn(design: Design, ctx=None) -> Iterable[Finding]:
+def iana_reserved_asn(design: Design) -> Iterable[Finding]:
     return _reserved_findings(design, "iana")
 
 
 @check("BGP003")
-def microsoft_peering_private_peer_asn(design: Design, ctx=None) -> Iterable[Finding]:
+def microsoft_peering_private_peer_asn(design: Design) -> Iterable[Finding]:
     rules = table("asns")["microsoft_peering"]
     if not rules.get("private_peer_asn_requires_manual_validation"):
         return
@@ -104,7 +104,7 @@ def microsoft_peering_private_peer_asn(design: Design, ctx=None) -> Iterable[Fin
 
 
 @check("BGP004")
-def microsoft_peering_customer_asn_public(design: Design, ctx=None) -> Iterable[Finding]:
+def microsoft_peering_customer_asn_public(design: Design) -> Iterable[Finding]:
     rules = table("asns")["microsoft_peering"]
     if not rules.get("customer_asn_must_be_public"):
         return
@@ -122,7 +122,7 @@ def microsoft_peering_customer_asn_public(design: Design, ctx=None) -> Iterable[
 
 
 @check("BGP005")
-def missing_peer_asn(design: Design, ctx=None) -> Iterable[Finding]:
+def missing_peer_asn(design: Design) -> Iterable[Finding]:
     for circuit, peering in peerings(design):
         if peering.peer_asn is None:
             yield Finding(
@@ -142,7 +142,7 @@ def _linked_routers(design: Design, peering: Peering):
 
 
 @check("BGP006")
-def router_asn_matches_peer_asn(design: Design, ctx=None) -> Iterable[Finding]:
+def router_asn_matches_peer_asn(design: Design) -> Iterable[Finding]:
     for circuit, peering in peerings(design):
         if peering.peer_asn is None:
             continue
@@ -176,7 +176,7 @@ def router_asn_matches_peer_asn(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("BGP007")
-def microsoft_side_asn(design: Design, ctx=None) -> Iterable[Finding]:
+def microsoft_side_asn(design: Design) -> Iterable[Finding]:
     msft = table("asns")["microsoft_asn"]
     for circuit, peering in peerings(design):
         if peering.azure_asn is not None and peering.azure_asn != msft["value"]:
@@ -191,7 +191,7 @@ def microsoft_side_asn(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("BGP008")
-def both_sessions(design: Design, ctx=None) -> Iterable[Finding]:
+def both_sessions(design: Design) -> Iterable[Finding]:
     redundancy = table("addressing")["redundancy"]
     if not redundancy.get("both_bgp_sessions_required_for_sla"):
         return
@@ -215,7 +215,7 @@ def both_sessions(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("BGP009")
-def sessions_on_distinct_routers(design: Design, ctx=None) -> Iterable[Finding]:
+def sessions_on_distinct_routers(design: Design) -> Iterable[Finding]:
     for circuit, peering in peerings(design):
         primary, secondary = peering.primary_link, peering.secondary_link
         if not (primary and secondary and primary.router and secondary.router):

@@ -144,7 +144,7 @@ def _onprem_limit_finding(rule, circuit, peering, count, version, limits, source
 
 
 @check("CAP001", "CAP002")
-def onprem_prefixes_private_peering(design: Design, ctx=None) -> Iterator[Finding]:
+def onprem_prefixes_private_peering(design: Design) -> Iterator[Finding]:
     limits = table("route_limits")["advertised_to_private_peering"]
     router_site = _router_sites(design)
     for circuit, peering in _private_peerings(design):
@@ -156,7 +156,7 @@ def onprem_prefixes_private_peering(design: Design, ctx=None) -> Iterator[Findin
 
 
 @check("CAP008")
-def microsoft_peering_prefixes(design: Design, ctx=None) -> Iterator[Finding]:
+def microsoft_peering_prefixes(design: Design) -> Iterator[Finding]:
     limits = table("route_limits")["advertised_to_microsoft_peering"]
     for circuit in design.circuits:
         peering = circuit.peering("MicrosoftPeering")
@@ -207,7 +207,7 @@ def _summarize(prefixes: list[str], summaries: list) -> tuple[int, int]:
 
 
 @check("CAP003")
-def gateway_advertised_prefixes(design: Design, ctx=None) -> Iterator[Finding]:
+def gateway_advertised_prefixes(design: Design) -> Iterator[Finding]:
     limits = table("route_limits")["advertised_by_gateway"]
     spokes = spokes_using_gateway(design)
     connected = {c.gateway for c in design.connections if c.circuit}
@@ -255,7 +255,7 @@ def _global_reach_pairs(design: Design) -> dict[str, set[frozenset]]:
 
 
 @check("CAP004")
-def vnet_links_per_circuit(design: Design, ctx=None) -> Iterator[Finding]:
+def vnet_links_per_circuit(design: Design) -> Iterator[Finding]:
     links = table("vnet_links")
     by_bw = links["by_bandwidth_mbps"]
     conns: dict[str, int] = defaultdict(int)
@@ -319,7 +319,7 @@ def _bigger_skus(needed: int) -> list[str]:
 
 
 @check("CAP005")
-def circuit_connections_per_gateway(design: Design, ctx=None) -> Iterator[Finding]:
+def circuit_connections_per_gateway(design: Design) -> Iterator[Finding]:
     counts: dict[str, int] = defaultdict(int)
     for c in design.connections:
         if c.circuit:
@@ -353,7 +353,7 @@ def _circuit_location(design: Design, circuit: Circuit) -> Optional[str]:
 
 
 @check("CAP006")
-def circuits_same_location_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
+def circuits_same_location_per_vnet(design: Design) -> Iterator[Finding]:
     rule = table("gateway_skus")["max_circuits_same_peering_location_per_vnet"]
     limit = rule["value"]
     by_vnet: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -382,7 +382,7 @@ def circuits_same_location_per_vnet(design: Design, ctx=None) -> Iterator[Findin
 
 
 @check("CAP007")
-def routes_learned_by_gateway(design: Design, ctx=None) -> Iterator[Finding]:
+def routes_learned_by_gateway(design: Design) -> Iterator[Finding]:
     router_site = _router_sites(design)
     per_circuit: dict[str, PrefixCount] = {}
     for circuit, peering in _private_peerings(design):
@@ -446,7 +446,7 @@ def _offered_bandwidths(design: Design, circuit: Circuit) -> list[int]:
 
 
 @check("CAP010")
-def traffic_above_circuit_capacity(design: Design, ctx=None) -> Iterator[Finding]:
+def traffic_above_circuit_capacity(design: Design) -> Iterator[Finding]:
     data = table("circuit_capacity")
     hours, burst = data["hours_per_month"], data["burst"]
     sums: dict[tuple[str, str], list] = {}  # (circuit, direction) -> [GB, last entry, entries]
@@ -491,7 +491,7 @@ def traffic_above_circuit_capacity(design: Design, ctx=None) -> Iterator[Finding
 # --------------------------------------------------------------------------- VNet peerings per VNet
 
 @check("CAP009")
-def vnet_peerings_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
+def vnet_peerings_per_vnet(design: Design) -> Iterator[Finding]:
     rule = table("network_limits")["vnet_peerings_per_vnet"]
     limit = rule["value"]
     peers = peers_of(design)

@@ -14,7 +14,7 @@ from ._common import names
 
 
 @check("DIR001")
-def port_link_disabled(design: Design, ctx=None) -> Iterable[Finding]:
+def port_link_disabled(design: Design) -> Iterable[Finding]:
     for port in design.express_route_ports:
         circuits = [c.name for c in design.circuits if c.express_route_port == port.name]
         for link in port.links:
@@ -30,7 +30,7 @@ def port_link_disabled(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("DIR002")
-def macsec_on_one_link(design: Design, ctx=None) -> Iterable[Finding]:
+def macsec_on_one_link(design: Design) -> Iterable[Finding]:
     for port in design.express_route_ports:
         if len(port.links) < 2:
             continue

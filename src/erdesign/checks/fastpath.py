@@ -43,7 +43,7 @@ def _feature_evidence(feature: str, text: str):
 
 
 @check("FP001")
-def fastpath_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
+def fastpath_gateway_sku(design: Design) -> Iterator[Finding]:
     fp = _fp()
     capable = {s.lower() for s in fp["gateway_skus"]}
     min_units = fp["ergwscale_min_units"]
@@ -67,7 +67,7 @@ def fastpath_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("FP002")
-def fastpath_spokes_on_provider_circuit(design: Design, ctx=None) -> Iterator[Finding]:
+def fastpath_spokes_on_provider_circuit(design: Design) -> Iterator[Finding]:
     spokes = spokes_using_gateway(design)
     for conn, gw, circuit, _ in _fastpath_connections(design):
         if not _is_provider(circuit) or not spokes.get(gw.vnet):
@@ -85,7 +85,7 @@ def fastpath_spokes_on_provider_circuit(design: Design, ctx=None) -> Iterator[Fi
 
 
 @check("FP003")
-def fastpath_udr_on_provider_circuit(design: Design, ctx=None) -> Iterator[Finding]:
+def fastpath_udr_on_provider_circuit(design: Design) -> Iterator[Finding]:
     for conn, gw, circuit, hub in _fastpath_connections(design):
         if not _is_provider(circuit) or hub is None or hub.gateway_subnet is None:
             continue
@@ -104,7 +104,7 @@ def fastpath_udr_on_provider_circuit(design: Design, ctx=None) -> Iterator[Findi
 
 
 @check("FP004")
-def fastpath_global_peering(design: Design, ctx=None) -> Iterator[Finding]:
+def fastpath_global_peering(design: Design) -> Iterator[Finding]:
     spokes = spokes_using_gateway(design)
     feature = _fp()["features"]["vnet_peering"]
     for conn, gw, circuit, hub in _fastpath_connections(design):
@@ -133,7 +133,7 @@ def fastpath_global_peering(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("FP005")
-def fastpath_private_endpoints(design: Design, ctx=None) -> Iterator[Finding]:
+def fastpath_private_endpoints(design: Design) -> Iterator[Finding]:
     spokes = spokes_using_gateway(design)
     pe = _fp()["features"]["private_endpoint"]
     pe_regions = {facts.norm(r) for r in pe["regions"]}
@@ -175,7 +175,7 @@ def fastpath_private_endpoints(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("FP006")
-def fastpath_peered_hubs_gateway_transit(design: Design, ctx=None) -> Iterator[Finding]:
+def fastpath_peered_hubs_gateway_transit(design: Design) -> Iterator[Finding]:
     by_vnet = gateways_by_vnet(design)
     index = peering_index(design)
     peers = peers_of(design)

@@ -28,7 +28,7 @@ def _fastpath_sku_ok(gw) -> bool:
 
 
 @check("FP007")
-def basic_load_balancer_behind_fastpath(design: Design, ctx=None) -> Iterator[Finding]:
+def basic_load_balancer_behind_fastpath(design: Design) -> Iterator[Finding]:
     rule = table("retirements")["basic_load_balancer_fastpath"]
     spokes = spokes_using_gateway(design)
     for conn in design.connections:
@@ -50,7 +50,7 @@ def basic_load_balancer_behind_fastpath(design: Design, ctx=None) -> Iterator[Fi
 
 
 @check("FP008")
-def ipv6_fastpath_on_provider_circuit(design: Design, ctx=None) -> Iterator[Finding]:
+def ipv6_fastpath_on_provider_circuit(design: Design) -> Iterator[Finding]:
     ipv6 = table("fastpath")["ipv6"]
     for conn in design.connections:
         gw = design.gateway(conn.gateway)
@@ -80,7 +80,7 @@ def ipv6_fastpath_on_provider_circuit(design: Design, ctx=None) -> Iterator[Find
 
 
 @check("FP009")
-def fastpath_could_be_enabled(design: Design, ctx=None) -> Iterator[Finding]:
+def fastpath_could_be_enabled(design: Design) -> Iterator[Finding]:
     for conn in design.connections:
         gw = design.gateway(conn.gateway)
         if conn.fastpath or gw is None or conn.circuit is None or conn.type != "ExpressRoute":

@@ -57,7 +57,7 @@ def _ipv4_prefix(subnet):
 # --------------------------------------------------------------------------- SKUs
 
 @check("GW001")
-def legacy_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
+def legacy_gateway_sku(design: Design) -> Iterator[Finding]:
     for gw in design.gateways:
         sku = facts.expressroute_gateway_sku(gw)
         if not sku or sku.get("family") != "legacy":
@@ -101,7 +101,7 @@ SKU_DEPENDENT_RULES = {
 
 
 @check("GW002")
-def unknown_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
+def unknown_gateway_sku(design: Design) -> Iterator[Finding]:
     er_names = facts.known_gateway_skus()
     vpn_names = _vpn_sku_names()
     vpn_lower = {n.lower(): n for n in vpn_names}
@@ -141,7 +141,7 @@ def unknown_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- public IPs
 
 @check("GW003")
-def basic_or_dynamic_public_ip(design: Design, ctx=None) -> Iterator[Finding]:
+def basic_or_dynamic_public_ip(design: Design) -> Iterator[Finding]:
     retired = table("gateway_skus")["basic_public_ip_retired"]
     extras = table("gateway_extras")["standard_public_ip"]
     seen: set[str] = set()
@@ -172,7 +172,7 @@ def basic_or_dynamic_public_ip(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("GW004")
-def zone_redundant_gateway_pip(design: Design, ctx=None) -> Iterator[Finding]:
+def zone_redundant_gateway_pip(design: Design) -> Iterator[Finding]:
     zr = table("gateway_extras")["zone_redundant_public_ip"]
     wanted = [str(z) for z in zr["zones"]]
     for gw in design.gateways:
@@ -202,7 +202,7 @@ def _gateway_vnets(design: Design) -> list[tuple[VNet, list[Gateway]]]:
 
 
 @check("GW005")
-def missing_gateway_subnet(design: Design, ctx=None) -> Iterator[Finding]:
+def missing_gateway_subnet(design: Design) -> Iterator[Finding]:
     src = table("gateway_skus")["gateway_subnet"]
     for vnet, gws in _gateway_vnets(design):
         if vnet.subnet(GATEWAY_SUBNET) is not None:
@@ -229,7 +229,7 @@ def missing_gateway_subnet(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("GW006")
-def gateway_subnet_too_small(design: Design, ctx=None) -> Iterator[Finding]:
+def gateway_subnet_too_small(design: Design) -> Iterator[Finding]:
     src = table("gateway_skus")["gateway_subnet"]
     big = table("gateway_extras")["gateway_subnet_for_max_circuits"]
     conns_by_gw: dict[str, int] = defaultdict(int)
@@ -284,7 +284,7 @@ def _unsupported_on_gateway_subnet(what: str) -> Evidence:
 
 
 @check("GW007")
-def nsg_on_gateway_subnet(design: Design, ctx=None) -> Iterator[Finding]:
+def nsg_on_gateway_subnet(design: Design) -> Iterator[Finding]:
     for vnet, subnet in _gateway_subnets(design):
         if subnet.nsg:
             yield Finding(
@@ -296,7 +296,7 @@ def nsg_on_gateway_subnet(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("GW008")
-def default_route_on_gateway_subnet(design: Design, ctx=None) -> Iterator[Finding]:
+def default_route_on_gateway_subnet(design: Design) -> Iterator[Finding]:
     for vnet, subnet, rt in _gateway_subnet_route_tables(design):
         for route in rt.routes:
             net = network(route.prefix)
@@ -311,7 +311,7 @@ def default_route_on_gateway_subnet(design: Design, ctx=None) -> Iterator[Findin
 
 
 @check("GW009")
-def gateway_subnet_propagation_disabled(design: Design, ctx=None) -> Iterator[Finding]:
+def gateway_subnet_propagation_disabled(design: Design) -> Iterator[Finding]:
     for vnet, subnet, rt in _gateway_subnet_route_tables(design):
         if not rt.bgp_route_propagation:
             yield Finding(
@@ -325,7 +325,7 @@ def gateway_subnet_propagation_disabled(design: Design, ctx=None) -> Iterator[Fi
 
 
 @check("GW010")
-def gateway_subnet_blackhole_route(design: Design, ctx=None) -> Iterator[Finding]:
+def gateway_subnet_blackhole_route(design: Design) -> Iterator[Finding]:
     for vnet, subnet, rt in _gateway_subnet_route_tables(design):
         text, gsn = _ipv4_prefix(subnet)
         if gsn is None:
@@ -346,7 +346,7 @@ def gateway_subnet_blackhole_route(design: Design, ctx=None) -> Iterator[Finding
 # --------------------------------------------------------------------------- gateways per VNet, coexistence
 
 @check("GW011")
-def multiple_gateways_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
+def multiple_gateways_per_vnet(design: Design) -> Iterator[Finding]:
     limits = table("network_limits")["gateways_per_vnet"]
     for vnet_name, gws in gateways_by_vnet(design).items():
         for gw_type in ("ExpressRoute", "Vpn"):
@@ -367,7 +367,7 @@ def multiple_gateways_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("GW015")
-def ipsec_over_er_with_scale_gateway(design: Design, ctx=None) -> Iterator[Finding]:
+def ipsec_over_er_with_scale_gateway(design: Design) -> Iterator[Finding]:
     by_vnet = gateways_by_vnet(design)
     scale = scale_limits()
     for conn in design.connections:
@@ -391,7 +391,7 @@ def ipsec_over_er_with_scale_gateway(design: Design, ctx=None) -> Iterator[Findi
 
 
 @check("GW016")
-def coexisting_vpn_gateway(design: Design, ctx=None) -> Iterator[Finding]:
+def coexisting_vpn_gateway(design: Design) -> Iterator[Finding]:
     coex = table("gateway_skus")["vpn_coexistence"]
     not_capable = {s.lower() for s in table("gateway_skus")["vpn_skus"]["not_coexistence_capable"]}
     for vnet_name, gws in gateways_by_vnet(design).items():
@@ -422,7 +422,7 @@ def coexisting_vpn_gateway(design: Design, ctx=None) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- ErGwScale
 
 @check("GW012")
-def scale_unit_bounds(design: Design, ctx=None) -> Iterator[Finding]:
+def scale_unit_bounds(design: Design) -> Iterator[Finding]:
     scale = scale_limits()
     lo, hi = scale["scale_units"]["min"], scale["scale_units"]["max"]
     auto_min = scale["autoscale_min_units"]
@@ -449,7 +449,7 @@ def scale_unit_bounds(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("GW013")
-def scale_units_missing(design: Design, ctx=None) -> Iterator[Finding]:
+def scale_units_missing(design: Design) -> Iterator[Finding]:
     scale = scale_limits()
     for gw in design.gateways:
         sku = facts.expressroute_gateway_sku(gw)
@@ -467,7 +467,7 @@ def scale_units_missing(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("GW014")
-def scale_gateway_region(design: Design, ctx=None) -> Iterator[Finding]:
+def scale_gateway_region(design: Design) -> Iterator[Finding]:
     scale = scale_limits()
     unavailable = {facts.norm(r) for r in scale["unavailable_regions"]}
     for gw in design.gateways:
@@ -497,7 +497,7 @@ def scale_gateway_region(design: Design, ctx=None) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- connections
 
 @check("GW017")
-def routing_weight_range(design: Design, ctx=None) -> Iterator[Finding]:
+def routing_weight_range(design: Design) -> Iterator[Finding]:
     rw = table("gateway_skus")["routing_weight"]
     for conn in design.connections:
         if not rw["min"] <= conn.routing_weight <= rw["max"]:
@@ -511,7 +511,7 @@ def routing_weight_range(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("GW018")
-def connection_gateway_type(design: Design, ctx=None) -> Iterator[Finding]:
+def connection_gateway_type(design: Design) -> Iterator[Finding]:
     for conn in design.connections:
         gw = design.gateway(conn.gateway)
         if gw is None:

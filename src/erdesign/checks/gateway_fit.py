@@ -43,7 +43,7 @@ def _sizing_hint(mbps: int) -> str:
 
 
 @check("GW019")
-def gateway_slower_than_circuit(design: Design, ctx=None) -> Iterator[Finding]:
+def gateway_slower_than_circuit(design: Design) -> Iterator[Finding]:
     for conn in design.connections:
         gw = design.gateway(conn.gateway)
         circuit = design.circuit(conn.circuit)
@@ -67,7 +67,7 @@ def gateway_slower_than_circuit(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("GW020")
-def customer_controlled_maintenance(design: Design, ctx=None) -> Iterator[Finding]:
+def customer_controlled_maintenance(design: Design) -> Iterator[Finding]:
     for gw in design.gateways:
         if gw.maintenance_configuration:
             continue
@@ -86,7 +86,7 @@ def customer_controlled_maintenance(design: Design, ctx=None) -> Iterator[Findin
 
 
 @check("GW021")
-def retired_expressroute_sku(design: Design, ctx=None) -> Iterator[Finding]:
+def retired_expressroute_sku(design: Design) -> Iterator[Finding]:
     retired = retired_er_skus()
     for gw in design.gateways:
         entry = retired.get(gw.sku.strip().lower()) if gw.type == "ExpressRoute" else None

@@ -55,7 +55,7 @@ def _blame(circuit: Circuit, culprit: Circuit) -> tuple:
 # --------------------------------------------------------------------------- GR001-GR004, GR007, GR008
 
 @check("GR001", "GR002", "GR003", "GR004", "GR007", "GR008")
-def global_reach_pairs(design: Design, ctx=None) -> Iterable[Finding]:
+def global_reach_pairs(design: Design) -> Iterable[Finding]:
     gr = _gr()
     for circuit, link, peer, first in _links(design):
         title = _title(circuit, link)
@@ -196,7 +196,7 @@ def _used_ranges(design: Design, skip_link: GlobalReachLink) -> list[tuple[ipadd
 
 
 @check("GR005", "GR006")
-def global_reach_prefixes(design: Design, ctx=None) -> Iterable[Finding]:
+def global_reach_prefixes(design: Design) -> Iterable[Finding]:
     lengths = _gr()["address_prefix_length"]
     has_prefix = {frozenset((c.name, gr.peer_circuit)) for c in design.circuits for gr in c.global_reach
                   if gr.address_prefix or gr.address_prefix_v6}
@@ -264,7 +264,7 @@ def _path(adj: dict[str, set[str]], start: str, goal: str) -> Optional[list[str]
 
 
 @check("GR009")
-def global_reach_transit(design: Design, ctx=None) -> Iterable[Finding]:
+def global_reach_transit(design: Design) -> Iterable[Finding]:
     adj: dict[str, set[str]] = {}
     for circuit, _link, peer, _ in _links(design):
         adj.setdefault(circuit.name, set()).add(peer.name)

@@ -58,7 +58,7 @@ def nearing_percent(ctx) -> float:
 # --------------------------------------------------------------------------- CAP011
 
 @check("CAP011")
-def virtual_circuit_slower_than_circuit(design: Design, ctx=None) -> Iterator[Finding]:
+def virtual_circuit_slower_than_circuit(design: Design) -> Iterator[Finding]:
     for provider in design.providers:
         for vc in provider.virtual_circuits:
             circuit = design.circuit(vc.circuit)
@@ -172,7 +172,7 @@ def nearing_limits(design: Design, ctx=None) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- CAP013
 
 @check("CAP013")
-def circuit_nearly_full(design: Design, ctx=None) -> Iterator[Finding]:
+def circuit_nearly_full(design: Design) -> Iterator[Finding]:
     rule = headroom()
     percent = float(rule["circuit_utilisation_percent"])
     totals: dict[tuple[str, str], list] = {}
@@ -205,7 +205,7 @@ def circuit_nearly_full(design: Design, ctx=None) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- CAP014
 
 @check("CAP014")
-def routes_per_route_table(design: Design, ctx=None) -> Iterator[Finding]:
+def routes_per_route_table(design: Design) -> Iterator[Finding]:
     rule = table("network_limits")["routes_per_route_table"]
     for rt in design.route_tables:
         if len(rt.routes) > rule["value"]:

@@ -46,7 +46,7 @@ def _facts() -> dict:
 # --------------------------------------------------------------------------- LIVE001 BGP sessions
 
 @check("LIVE001")
-def bgp_sessions_down(design: Design, ctx=None) -> Iterator[Finding]:
+def bgp_sessions_down(design: Design) -> Iterator[Finding]:
     connected = _facts()["bgp_connected_state"]["value"]
     for view, target in _attributed(design, (BGP_PEERS, ROUTE_TABLE_SUMMARY)):
         where = target.describe()
@@ -98,7 +98,7 @@ def _link_net(target: Target):
 
 
 @check("LIVE002")
-def arp_entries_missing(design: Design, ctx=None) -> Iterator[Finding]:
+def arp_entries_missing(design: Design) -> Iterator[Finding]:
     on_prem, microsoft = _facts()["arp_interfaces"]["value"]
     for view, target in _attributed(design, (ARP_TABLE,)):
         if target.peering is None:
@@ -173,7 +173,7 @@ def _count_findings(view: LiveView, target: Target, count: int, limit, source_ta
 
 
 @check("LIVE003", "LIVE004")
-def route_counts(design: Design, ctx=None) -> Iterator[Finding]:
+def route_counts(design: Design) -> Iterator[Finding]:
     for view, target in _attributed(design, (ROUTE_TABLE, ROUTE_TABLE_SUMMARY, LEARNED_ROUTES, ADVERTISED_ROUTES)):
         if view.kind in (ROUTE_TABLE, ROUTE_TABLE_SUMMARY):
             if target.circuit is None or target.peering is None:
@@ -256,7 +256,7 @@ def _covered(net, declared: list) -> bool:
 
 
 @check("LIVE005")
-def observed_prefix_overlaps_vnet(design: Design, ctx=None) -> Iterator[Finding]:
+def observed_prefix_overlaps_vnet(design: Design) -> Iterator[Finding]:
     vnets = [(v, network(p)) for v in design.vnets for p in v.address_space]
     vnets = [(v, n) for v, n in vnets if n is not None]
     for view, target in _attributed(design, (ROUTE_TABLE, LEARNED_ROUTES)):
@@ -276,7 +276,7 @@ def observed_prefix_overlaps_vnet(design: Design, ctx=None) -> Iterator[Finding]
 
 
 @check("LIVE007")
-def prefix_not_in_design(design: Design, ctx=None) -> Iterator[Finding]:
+def prefix_not_in_design(design: Design) -> Iterator[Finding]:
     for view, target in _attributed(design, (ROUTE_TABLE, LEARNED_ROUTES)):
         if not target.found:
             continue
@@ -302,7 +302,7 @@ def _path_asns(text) -> list[int]:
 
 
 @check("LIVE006")
-def asn_drift(design: Design, ctx=None) -> Iterator[Finding]:
+def asn_drift(design: Design) -> Iterator[Finding]:
     microsoft = table("asns")["microsoft_asn"]["value"]
     for view, target in _attributed(design, (ROUTE_TABLE, ROUTE_TABLE_SUMMARY, LEARNED_ROUTES)):
         if view.kind in (ROUTE_TABLE, ROUTE_TABLE_SUMMARY):
@@ -345,7 +345,7 @@ def asn_drift(design: Design, ctx=None) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- LIVE008 views of undesigned things
 
 @check("LIVE008")
-def view_not_in_design(design: Design, ctx=None) -> Iterator[Finding]:
+def view_not_in_design(design: Design) -> Iterator[Finding]:
     for view in _views(design):
         target = attribute(design, view)
         addresses = view_addresses(view) if view.kind != CIRCUIT_STATS else []
@@ -387,7 +387,7 @@ def view_not_in_design(design: Design, ctx=None) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- LIVE009 idle link
 
 @check("LIVE009")
-def idle_link(design: Design, ctx=None) -> Iterator[Finding]:
+def idle_link(design: Design) -> Iterator[Finding]:
     for view, target in _attributed(design, (CIRCUIT_STATS,)):
         root = view.root
         if target.circuit is None or not isinstance(root, dict):

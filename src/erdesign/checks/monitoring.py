@@ -19,7 +19,7 @@ _WATCHED = (("circuits", "circuit", "BgpAvailability, ArpAvailability, BitsInPer
 
 
 @check("MON001")
-def objects_without_alerts(design: Design, ctx=None) -> Iterator[Finding]:
+def objects_without_alerts(design: Design) -> Iterator[Finding]:
     if design.monitoring is None:
         return
     watched = {a.resource for a in design.monitoring.alerts}
@@ -38,7 +38,7 @@ def objects_without_alerts(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("MON002")
-def service_health_alerts(design: Design, ctx=None) -> Iterator[Finding]:
+def service_health_alerts(design: Design) -> Iterator[Finding]:
     mon = design.monitoring
     if mon is None or mon.service_health_alerts or not (design.circuits or design.gateways):
         return

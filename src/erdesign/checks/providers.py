@@ -24,7 +24,7 @@ from ._common import evidence, names, who
 # --------------------------------------------------------------------------- RES020
 
 @check("RES020")
-def public_peering(design: Design, ctx=None) -> Iterator[Finding]:
+def public_peering(design: Design) -> Iterator[Finding]:
     rule = table("retirements")["public_peering"]
     for circuit in design.circuits:
         for peering in circuit.peerings:
@@ -88,7 +88,7 @@ def _exchange_hint(carrier: str, location: str) -> Optional[str]:
 
 
 @check("RES021", "RES022")
-def provider_at_location(design: Design, ctx=None) -> Iterator[Finding]:
+def provider_at_location(design: Design) -> Iterator[Finding]:
     source = "LOCPROV"
     for circuit in design.circuits:
         if not circuit.provider or circuit.is_direct or facts.is_placeholder(circuit.provider):
@@ -144,7 +144,7 @@ def _locations_serving(region: str, cloud: Optional[str]) -> list[str]:
 
 
 @check("RES023")
-def vnet_far_from_location(design: Design, ctx=None) -> Iterator[Finding]:
+def vnet_far_from_location(design: Design) -> Iterator[Finding]:
     for conn in design.connections:
         gw = design.gateway(conn.gateway)
         circuit = design.circuit(conn.circuit)
@@ -179,7 +179,7 @@ _REGION_SECTIONS = (("circuits", "circuit"), ("express_route_ports", "ExpressRou
 
 
 @check("RES027")
-def retired_region(design: Design, ctx=None) -> Iterator[Finding]:
+def retired_region(design: Design) -> Iterator[Finding]:
     for section, label in _REGION_SECTIONS:
         for obj in getattr(design, section):
             info = facts.region(obj.region)

@@ -80,7 +80,7 @@ def _location_skips(design: Design, section: str, obj) -> dict[str, str]:
 # --------------------------------------------------------------------------- RES001 / RES002
 
 @check("RES001")
-def unknown_regions(design: Design, ctx=None) -> Iterable[Finding]:
+def unknown_regions(design: Design) -> Iterable[Finding]:
     for section, label in _REGION_SECTIONS:
         for obj in getattr(design, section):
             name = obj.region
@@ -101,7 +101,7 @@ def unknown_regions(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("RES002")
-def unknown_peering_locations(design: Design, ctx=None) -> Iterable[Finding]:
+def unknown_peering_locations(design: Design) -> Iterable[Finding]:
     for section, label in (("circuits", "circuit"), ("express_route_ports", "ExpressRoute Direct port")):
         for obj in getattr(design, section):
             name = obj.peering_location
@@ -161,7 +161,7 @@ def _er_gateways(design: Design) -> list[Gateway]:
 
 
 @check("RES003", "RES004", "RES005")
-def gateway_circuit_diversity(design: Design, ctx=None) -> Iterable[Finding]:
+def gateway_circuit_diversity(design: Design) -> Iterable[Finding]:
     for gw in _er_gateways(design):
         conns = [c for c in design.connections_of_gateway(gw.name) if c.type == "ExpressRoute"]
         if not conns:
@@ -231,7 +231,7 @@ def _in_global_reach(design: Design, circuit: Circuit) -> bool:
 
 
 @check("RES006", "RES007", "RES008")
-def circuit_usage(design: Design, ctx=None) -> Iterable[Finding]:
+def circuit_usage(design: Design) -> Iterable[Finding]:
     for circuit in design.circuits:
         types = {p.type for p in circuit.peerings}
         microsoft_only = bool(types) and "AzurePrivatePeering" not in types
@@ -268,7 +268,7 @@ def circuit_usage(design: Design, ctx=None) -> Iterable[Finding]:
 # --------------------------------------------------------------------------- RES009
 
 @check("RES009")
-def bfd_declared(design: Design, ctx=None) -> Iterable[Finding]:
+def bfd_declared(design: Design) -> Iterable[Finding]:
     for circuit in design.circuits:
         for peering in circuit.peerings:
             if peering.type == "AzurePublicPeering" or peering.bfd is True:
@@ -286,7 +286,7 @@ def bfd_declared(design: Design, ctx=None) -> Iterable[Finding]:
 # --------------------------------------------------------------------------- RES010 / RES011
 
 @check("RES010", "RES011")
-def gateway_regions(design: Design, ctx=None) -> Iterable[Finding]:
+def gateway_regions(design: Design) -> Iterable[Finding]:
     for gw in design.gateways:
         vnet = design.vnet(gw.vnet)
         if (gw.region and vnet is not None and vnet.region
@@ -373,7 +373,7 @@ def name_problems(name: str, rule: dict) -> list[str]:
 
 
 @check("RES012")
-def azure_resource_names(design: Design, ctx=None) -> Iterable[Finding]:
+def azure_resource_names(design: Design) -> Iterable[Finding]:
     data = table("resource_names")
     for key, label, obj in _named_objects(design):
         name = obj.name
@@ -405,7 +405,7 @@ def _same_provider(a: str, b: str) -> bool:
 
 
 @check("RES013")
-def provider_virtual_circuits(design: Design, ctx=None) -> Iterable[Finding]:
+def provider_virtual_circuits(design: Design) -> Iterable[Finding]:
     first_on_link: dict[tuple[str, str], tuple] = {}
     for provider in design.providers:
         for vc in provider.virtual_circuits:

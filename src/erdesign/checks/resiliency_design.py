@@ -35,7 +35,7 @@ def connection_subscription(design: Design, conn: Connection) -> Optional[str]:
 
 
 @check("RES024")
-def cross_subscription_without_authorization(design: Design, ctx=None) -> Iterator[Finding]:
+def cross_subscription_without_authorization(design: Design) -> Iterator[Finding]:
     for conn in design.connections:
         circuit = design.circuit(conn.circuit)
         if circuit is None or not circuit.subscription:
@@ -63,7 +63,7 @@ def _site_of(design: Design, router_name: Optional[str]):
 
 
 @check("RES025")
-def links_not_active_active(design: Design, ctx=None) -> Iterator[Finding]:
+def links_not_active_active(design: Design) -> Iterator[Finding]:
     for circuit in design.circuits:
         peering = circuit.peering("AzurePrivatePeering")
         if peering is None or peering.advertised_prefixes or peering.advertised_prefix_count is not None:
@@ -89,7 +89,7 @@ def links_not_active_active(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("RES026")
-def vnet_to_vnet_over_expressroute(design: Design, ctx=None) -> Iterator[Finding]:
+def vnet_to_vnet_over_expressroute(design: Design) -> Iterator[Finding]:
     vnets_of_circuit: dict[str, list[str]] = defaultdict(list)
     first_conn: dict[tuple[str, str], Connection] = {}
     for conn in design.connections:
@@ -120,7 +120,7 @@ def vnet_to_vnet_over_expressroute(design: Design, ctx=None) -> Iterator[Finding
 
 
 @check("RES028")
-def basic_load_balancer(design: Design, ctx=None) -> Iterator[Finding]:
+def basic_load_balancer(design: Design) -> Iterator[Finding]:
     rule = table("retirements")["basic_load_balancer"]
     for vnet in design.vnets:
         for subnet in vnet.subnets:
@@ -136,7 +136,7 @@ def basic_load_balancer(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("SKU011")
-def sku_name_contradicts(design: Design, ctx=None) -> Iterator[Finding]:
+def sku_name_contradicts(design: Design) -> Iterator[Finding]:
     for circuit in design.circuits:
         name = circuit.sku.name
         if not name:
@@ -161,7 +161,7 @@ def sku_name_contradicts(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("SKU012")
-def direct_circuit_rate_limiting(design: Design, ctx=None) -> Iterator[Finding]:
+def direct_circuit_rate_limiting(design: Design) -> Iterator[Finding]:
     for circuit in design.circuits:
         if not circuit.is_direct or circuit.rate_limiting:
             continue

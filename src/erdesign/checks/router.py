@@ -304,7 +304,7 @@ def _check_config(design: Design, attached: AttachedConfig, found_sessions: dict
 
 
 @check(*RULES)
-def router_configuration(design: Design, ctx=None) -> Iterable[Finding]:
+def router_configuration(design: Design) -> Iterable[Finding]:
     found: dict = {}
     for attached in router_configs(design):
         yield from _check_config(design, attached, found)

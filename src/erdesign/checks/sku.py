@@ -50,7 +50,7 @@ def _premium_reason_evidence(reason_id: str) -> Evidence:
 # --------------------------------------------------------------------------- SKU001 / SKU002 / SKU003
 
 @check("SKU001", "SKU002", "SKU003")
-def sku_reach(design: Design, ctx=None) -> Iterable[Finding]:
+def sku_reach(design: Design) -> Iterable[Finding]:
     """Is every VNet linked to a circuit within that circuit's reach (tier and cloud)?"""
     yield from _circuit_cloud_vs_location(design)
     for conn, gw, circuit in _er_links(design):
@@ -141,7 +141,7 @@ def _circuit_cloud_vs_location(design: Design) -> Iterable[Finding]:
 # --------------------------------------------------------------------------- SKU004 / SKU005 / SKU006
 
 @check("SKU004", "SKU005", "SKU006")
-def local_circuits(design: Design, ctx=None) -> Iterable[Finding]:
+def local_circuits(design: Design) -> Iterable[Finding]:
     local = table("sku_rules")["local"]
     for circuit in design.circuits:
         if circuit.sku.tier != "Local":
@@ -189,7 +189,7 @@ def local_circuits(design: Design, ctx=None) -> Iterable[Finding]:
 # --------------------------------------------------------------------------- SKU007 / SKU008 / SKU009
 
 @check("SKU007", "SKU008", "SKU009")
-def direct_circuits(design: Design, ctx=None) -> Iterable[Finding]:
+def direct_circuits(design: Design) -> Iterable[Finding]:
     bw = table("bandwidths")
     by_port = bw["direct_circuit_mbps_by_port"]
     on_port: dict[str, list] = defaultdict(list)
@@ -248,7 +248,7 @@ def direct_circuits(design: Design, ctx=None) -> Iterable[Finding]:
 # --------------------------------------------------------------------------- SKU010
 
 @check("SKU010")
-def m365_without_premium(design: Design, ctx=None) -> Iterable[Finding]:
+def m365_without_premium(design: Design) -> Iterable[Finding]:
     m365 = table("m365_communities")
     communities = {k: v for k, v in m365["communities"].items() if isinstance(v, dict)}
     for circuit in design.circuits:

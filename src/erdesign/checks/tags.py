@@ -17,7 +17,7 @@ _VLAN_PEERINGS = ("AzurePrivatePeering", "MicrosoftPeering", "AzurePublicPeering
 
 
 @check("VLAN005")
-def peering_without_vlan(design: Design, ctx=None) -> Iterator[Finding]:
+def peering_without_vlan(design: Design) -> Iterator[Finding]:
     for circuit, peering in peerings(design):
         if peering.type in _VLAN_PEERINGS and peering.vlan_id is None:
             yield Finding(
@@ -31,7 +31,7 @@ def peering_without_vlan(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("VLAN006")
-def router_interface_vlan(design: Design, ctx=None) -> Iterator[Finding]:
+def router_interface_vlan(design: Design) -> Iterator[Finding]:
     for circuit, peering in peerings(design):
         if peering.vlan_id is None:
             continue
@@ -71,7 +71,7 @@ def _s_tags(design: Design, circuit):
 
 
 @check("VLAN007")
-def s_tag_consistency(design: Design, ctx=None) -> Iterator[Finding]:
+def s_tag_consistency(design: Design) -> Iterator[Finding]:
     for circuit in design.circuits:
         if circuit.is_direct:
             continue  # Direct ports: you choose the outer tag per circuit, there is no provider S-tag

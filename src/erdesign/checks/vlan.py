@@ -47,7 +47,7 @@ def _tags(design: Design) -> Iterator[tuple[str, str, int, Node, tuple]]:
 
 
 @check("VLAN001")
-def vlan_range(design: Design, ctx=None) -> Iterable[Finding]:
+def vlan_range(design: Design) -> Iterable[Finding]:
     v = _vlan()
     low, high = v["min"], v["max"]
     for owner, what, tag, node, field in _tags(design):
@@ -61,7 +61,7 @@ def vlan_range(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("VLAN002")
-def vlan_unique_in_circuit(design: Design, ctx=None) -> Iterable[Finding]:
+def vlan_unique_in_circuit(design: Design) -> Iterable[Finding]:
     v = _vlan()
     if not v.get("unique_per_peering_in_circuit"):
         return
@@ -83,7 +83,7 @@ def vlan_unique_in_circuit(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("VLAN003")
-def vlan_unique_on_dot1q_port(design: Design, ctx=None) -> Iterable[Finding]:
+def vlan_unique_on_dot1q_port(design: Design) -> Iterable[Finding]:
     direct = _vlan()["direct"]
     if not direct.get("dot1q_ctag_unique_across_port_pair"):
         return
@@ -117,7 +117,7 @@ def physical_interface(name: str) -> str:
 
 
 @check("VLAN004")
-def vlan_unique_on_router_interface(design: Design, ctx=None) -> Iterable[Finding]:
+def vlan_unique_on_router_interface(design: Design) -> Iterable[Finding]:
     first: dict[tuple, tuple[str, str]] = {}
     for circuit, peering in peerings(design):
         for role in ROLES:

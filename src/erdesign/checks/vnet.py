@@ -49,7 +49,7 @@ def peers_of(design: Design) -> dict[str, set[str]]:
 # --------------------------------------------------------------------------- rules
 
 @check("VNET001")
-def remote_gateway_unavailable(design: Design, ctx=None) -> Iterator[Finding]:
+def remote_gateway_unavailable(design: Design) -> Iterator[Finding]:
     gws = gateways_by_vnet(design)
     index = peering_index(design)
     for p in design.vnet_peerings:
@@ -75,7 +75,7 @@ def remote_gateway_unavailable(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("VNET002")
-def own_gateway_and_remote_gateways(design: Design, ctx=None) -> Iterator[Finding]:
+def own_gateway_and_remote_gateways(design: Design) -> Iterator[Finding]:
     gws = gateways_by_vnet(design)
     for p in design.vnet_peerings:
         if p.use_remote_gateways and gws.get(p.vnet):
@@ -89,7 +89,7 @@ def own_gateway_and_remote_gateways(design: Design, ctx=None) -> Iterator[Findin
 
 
 @check("VNET003")
-def several_remote_gateway_peerings(design: Design, ctx=None) -> Iterator[Finding]:
+def several_remote_gateway_peerings(design: Design) -> Iterator[Finding]:
     using: dict[str, list[VNetPeering]] = defaultdict(list)
     for p in design.vnet_peerings:
         if p.use_remote_gateways:
@@ -115,7 +115,7 @@ def _networks(vnet) -> list[tuple[int, str, ipaddress._BaseNetwork]]:
 
 
 @check("VNET004")
-def overlapping_peered_vnets(design: Design, ctx=None) -> Iterator[Finding]:
+def overlapping_peered_vnets(design: Design) -> Iterator[Finding]:
     seen: set[frozenset] = set()
     cache: dict[str, list] = {}
     for p in design.vnet_peerings:
@@ -142,7 +142,7 @@ def overlapping_peered_vnets(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("VNET005")
-def peering_without_reverse(design: Design, ctx=None) -> Iterator[Finding]:
+def peering_without_reverse(design: Design) -> Iterator[Finding]:
     index = peering_index(design)
     known = {v.name for v in design.vnets}
     for p in design.vnet_peerings:
@@ -160,7 +160,7 @@ def peering_without_reverse(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("VNET006")
-def peering_not_connected(design: Design, ctx=None) -> Iterator[Finding]:
+def peering_not_connected(design: Design) -> Iterator[Finding]:
     for p in design.vnet_peerings:
         if p.state is not None and p.state.strip().lower() != CONNECTED:
             yield Finding(

@@ -20,7 +20,7 @@ def _vpn_gateways(design: Design):
 
 
 @check("VPN001")
-def vpn_sku_not_zone_redundant(design: Design, ctx=None) -> Iterator[Finding]:
+def vpn_sku_not_zone_redundant(design: Design) -> Iterator[Finding]:
     skus = table("gateway_skus")["vpn_skus"]
     retired = skus["retired_non_az"]
     by_lower = {s.lower(): s for s in retired["skus"]}
@@ -51,7 +51,7 @@ def vpn_sku_not_zone_redundant(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("VPN002")
-def vpn_not_active_active(design: Design, ctx=None) -> Iterator[Finding]:
+def vpn_not_active_active(design: Design) -> Iterator[Finding]:
     for gw in _vpn_gateways(design):
         if gw.active_active or gw.sku.strip().lower() == "basic":
             continue  # Basic can't be active-active: GW016 / GW002 say what to use instead
@@ -67,7 +67,7 @@ def vpn_not_active_active(design: Design, ctx=None) -> Iterator[Finding]:
 
 
 @check("VPN003")
-def vpn_public_ip_not_zone_redundant(design: Design, ctx=None) -> Iterator[Finding]:
+def vpn_public_ip_not_zone_redundant(design: Design) -> Iterator[Finding]:
     zone_redundant = {s.lower() for s in table("gateway_skus")["vpn_skus"]["zone_redundant"]}
     for gw in _vpn_gateways(design):
         pip = design.public_ip(gw.public_ip) if gw.public_ip else None

@@ -42,7 +42,7 @@ def _circuits(design: Design, gw: HubGateway):
 
 
 @check("VWAN001")
-def hub_gateway_location_diversity(design: Design, ctx=None) -> Iterable[Finding]:
+def hub_gateway_location_diversity(design: Design) -> Iterable[Finding]:
     for gw in design.hub_gateways:
         circuits, outside = _circuits(design, gw)
         if not circuits or outside:
@@ -69,7 +69,7 @@ def _wan_of(design: Design, hub_gateway: str):
 
 
 @check("VWAN002")
-def vnet_to_vnet_over_expressroute(design: Design, ctx=None) -> Iterable[Finding]:
+def vnet_to_vnet_over_expressroute(design: Design) -> Iterable[Finding]:
     for circuit in design.circuits:
         hubs = sorted({c.hub_gateway for c in design.hub_connections_of_circuit(circuit.name)})
         if not hubs:
@@ -97,7 +97,7 @@ def vnet_to_vnet_over_expressroute(design: Design, ctx=None) -> Iterable[Finding
 
 
 @check("VWAN003")
-def hub_gateway_scale_units(design: Design, ctx=None) -> Iterable[Finding]:
+def hub_gateway_scale_units(design: Design) -> Iterable[Finding]:
     limit = table("vwan")["max_scale_units"]
     for gw in design.hub_gateways:
         if gw.scale_units is None or gw.scale_units.max <= limit["value"]:
@@ -117,7 +117,7 @@ def hub_gateway_scale_units(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("VWAN004")
-def hub_gateway_throughput(design: Design, ctx=None) -> Iterable[Finding]:
+def hub_gateway_throughput(design: Design) -> Iterable[Finding]:
     per_unit = table("vwan")["gbps_per_scale_unit"]["value"] * 1000
     for gw in design.hub_gateways:
         if gw.scale_units is None:
@@ -143,7 +143,7 @@ def hub_gateway_throughput(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("VWAN005")
-def circuit_connections_per_hub(design: Design, ctx=None) -> Iterable[Finding]:
+def circuit_connections_per_hub(design: Design) -> Iterable[Finding]:
     limit = table("vwan")["circuit_connections_per_hub"]["value"]
     for hub in design.virtual_hubs:
         conns = [c for gw in design.hub_gateways if gw.hub == hub.name for c in _connections(design, gw)]
@@ -159,7 +159,7 @@ def circuit_connections_per_hub(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("VWAN006")
-def hub_within_circuit_reach(design: Design, ctx=None) -> Iterable[Finding]:
+def hub_within_circuit_reach(design: Design) -> Iterable[Finding]:
     for conn in design.hub_connections:
         gw = design.hub_gateway(conn.hub_gateway)
         circuit = design.circuit(conn.circuit) if conn.circuit else None

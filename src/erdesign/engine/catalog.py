@@ -56,6 +56,19 @@ def _page_model():
         references: list[str] = Field(default_factory=list)
         aliases: dict[str, Union[str, list[str]]] = Field(default_factory=dict)
 
+        @field_validator("applies_to")
+        @classmethod
+        def _known_subject(cls, subject: str) -> str:
+            from ..model import object_kinds
+
+            if subject not in object_kinds() and subject not in SUBJECTS_OUTSIDE_THE_MODEL:
+                from ..errors import did_you_mean
+
+                known = sorted(object_kinds() | set(SUBJECTS_OUTSIDE_THE_MODEL))
+                raise ValueError(f"{subject!r} is neither a kind of design object nor one of "
+                                 f"{', '.join(sorted(SUBJECTS_OUTSIDE_THE_MODEL))}{did_you_mean(subject, known)}")
+            return subject
+
         @field_validator("references")
         @classmethod
         def _urls(cls, refs: list[str]) -> list[str]:
@@ -77,6 +90,10 @@ def _page_model():
 
 
 _PageModel = None
+
+# What a rule may apply to besides the kinds of design object (model.object_kinds()).
+SUBJECTS_OUTSIDE_THE_MODEL = ("router configuration", "import", "baseline", "suppression",
+                              "any object with a region", "any Azure object with a name")
 
 
 def parse_page(data, source: str = "<page>"):

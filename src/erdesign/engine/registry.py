@@ -1,6 +1,7 @@
-"""The registry of checks. Each check is a pure function ``(design, ctx) -> Iterable[Finding]``
-registered for the rule IDs it can report; the rule's metadata (title, severity,
-fix, references) lives in the catalog, rules/catalog/<ID>.yaml."""
+"""The registry of checks. Each check is a pure function ``(design) -> Iterable[Finding]``
+registered for the rule IDs it can report (``(design, ctx)`` for the few that need the run's
+context - today's date, the catalog, the configuration: engine.runner.CheckContext); the rule's
+metadata (title, severity, fix, references) lives in the catalog, rules/catalog/<ID>.yaml."""
 from __future__ import annotations
 
 from typing import Callable, Iterable, Optional
@@ -16,7 +17,7 @@ def check(*rule_ids: str) -> Callable[[CheckFn], CheckFn]:
     """Register a check function for one or more rule IDs.
 
         @check("BGP001", "BGP002")
-        def peer_asn(design, ctx):
+        def peer_asn(design):
             ...
             yield Finding("BGP001", "circuit 'x' peering ...: peer ASN 65515 is reserved", node=peering, field=("peer_asn",))
     """

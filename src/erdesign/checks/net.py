@@ -112,7 +112,7 @@ def _written_prefixes(peering: Peering) -> Iterator[tuple[Node, str, str, str]]:
 # --------------------------------------------------------------------------- NET001 size, NET002 host bits
 
 @check("NET001")
-def link_subnet_size(design: Design, ctx=None) -> Iterable[Finding]:
+def link_subnet_size(design: Design) -> Iterable[Finding]:
     for circuit, peering in peerings(design):
         rules = addressing_rules(peering)
         for node, name, text, shown in _written_prefixes(peering):
@@ -137,7 +137,7 @@ def link_subnet_size(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("NET002")
-def link_subnet_host_bits(design: Design, ctx=None) -> Iterable[Finding]:
+def link_subnet_host_bits(design: Design) -> Iterable[Finding]:
     for circuit, peering in peerings(design):
         for node, name, text, shown in _written_prefixes(peering):
             net = _net(text)
@@ -154,7 +154,7 @@ def link_subnet_host_bits(design: Design, ctx=None) -> Iterable[Finding]:
 # --------------------------------------------------------------------------- NET003 both links, NET004 distinct links
 
 @check("NET003")
-def missing_link_subnet(design: Design, ctx=None) -> Iterable[Finding]:
+def missing_link_subnet(design: Design) -> Iterable[Finding]:
     source = table("addressing")["redundancy"]["source"]
     ev = evidence("addressing", source, "BGP sessions needed for the availability SLA", "primary and secondary")
     for circuit, peering in peerings(design):
@@ -190,7 +190,7 @@ def missing_link_subnet(design: Design, ctx=None) -> Iterable[Finding]:
 
 
 @check("NET004")
-def link_subnets_distinct(design: Design, ctx=None) -> Iterable[Finding]:
+def link_subnets_distinct(design: Design) -> Iterable[Finding]:
     for circuit, peering in peerings(design):
         subs = link_subnets(circuit, peering)
         for version in (4, 6):
@@ -292,7 +292,7 @@ _OVERLAP_RULE = {"vnet": "NET005", "link": "NET006", "onprem": "NET007", "gr": "
 
 
 @check("NET005", "NET006", "NET007", "NET008")
-def link_subnet_overlaps(design: Design, ctx=None) -> Iterable[Finding]:
+def link_subnet_overlaps(design: Design) -> Iterable[Finding]:
     ranges = _collect_ranges(design)
     source = table("addressing")["private_peering"]["source"]
     gr_source = table("addressing")["global_reach"]["source"]
@@ -382,7 +382,7 @@ def _vnet_and_onprem_ranges(design: Design) -> list[_Range]:
 
 
 @check("NET011")
-def vnet_overlaps_onprem(design: Design, ctx=None) -> Iterable[Finding]:
+def vnet_overlaps_onprem(design: Design) -> Iterable[Finding]:
     by_vnet: dict[int, tuple[_Range, list[_Range]]] = {}
     for vnet_range, onprem in overlapping_pairs(_vnet_and_onprem_ranges(design), "vnet", frozenset({"onprem"})):
         by_vnet.setdefault(vnet_range.seq, (vnet_range, []))[1].append(onprem)
@@ -439,7 +439,7 @@ def _microsoft_peering_prefixes(circuit: Circuit, peering: Peering):
 
 
 @check("NET009")
-def microsoft_peering_public(design: Design, ctx=None) -> Iterable[Finding]:
+def microsoft_peering_public(design: Design) -> Iterable[Finding]:
     specials = table("special_prefixes")
     defaults = specials["default_routes"]
     for circuit, peering in peerings(design):
@@ -623,7 +623,7 @@ def _microsoft_address_on_interfaces(design: Design, checked: set, reported: set
 
 
 @check("NET010")
-def link_address_assignment(design: Design, ctx=None) -> Iterable[Finding]:
+def link_address_assignment(design: Design) -> Iterable[Finding]:
     assignment = table("addressing")["link_address_assignment"]
     ev = evidence("addressing", assignment["source"], "address assignment in each link subnet",
                   f"first usable: {assignment['first_usable']} router, second usable: {assignment['second_usable']}")
