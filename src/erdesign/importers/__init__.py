@@ -153,9 +153,9 @@ def _note(design, rule: str, message: str, loc) -> None:
 
 
 def _usable(design) -> bool:
-    sections = ("circuits", "express_route_ports", "gateways", "connections", "vnets", "route_tables", "nsgs",
-                "public_ips", "route_filters", "vnet_peerings", "virtual_hubs", "hub_gateways", "hub_connections")
-    return any(getattr(design, s) for s in sections)
+    from .resources import IMPORTED_SECTIONS
+
+    return any(getattr(design, s) for s in IMPORTED_SECTIONS)
 
 
 def _parameters_from_text(text: str, file: str):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..errors import Loc
+from ..model import section_labels
 from .jsonloc import LocDict, LocList
 from .values import Unknown
 
@@ -42,12 +43,10 @@ CHILDREN = {PEERING, GR_CONNECTION, AUTHORIZATION, SUBNET, VNET_PEERING, ROUTE, 
             HUB_CONNECTION}
 SUPPORTED = set(TOP_LEVEL) | CHILDREN
 
-LABEL = {
-    "circuits": "circuit", "express_route_ports": "ExpressRoute Direct port", "gateways": "gateway",
-    "connections": "connection", "vnets": "VNet", "route_tables": "route table", "nsgs": "NSG",
-    "public_ips": "public IP", "route_filters": "route filter", "vnet_peerings": "VNet peering",
-    "virtual_hubs": "virtual hub", "hub_gateways": "hub ExpressRoute gateway", "hub_connections": "hub connection",
-}
+# The design sections the importers fill, and what messages call their objects (from the model)
+IMPORTED_SECTIONS = ("circuits", "express_route_ports", "gateways", "connections", "vnets", "route_tables", "nsgs",
+                     "public_ips", "route_filters", "vnet_peerings", "virtual_hubs", "hub_gateways", "hub_connections")
+LABEL = {section: section_labels()[section] for section in IMPORTED_SECTIONS}
 
 @dataclass
 class RawResource:
