@@ -126,7 +126,7 @@ def merge(fragments: list[m.Design]) -> m.Design:
     return design
 
 
-def _named(design: m.Design) -> dict[str, list[m.Node]]:
+def _named(design: m.Design) -> dict[str, list[m.Named]]:
     kinds = {section: list(getattr(design, section)) for section in _LIST_SECTIONS}
     kinds["routers"] = design.routers
     return kinds
@@ -137,11 +137,11 @@ def resolve(design: m.Design) -> None:
     exactly one object."""
     errors: list[InputError] = []
     labels = m.section_labels()
-    index: dict[str, dict[str, m.Node]] = {}
+    index: dict[str, dict[str, m.Named]] = {}
     for kind, nodes in _named(design).items():
-        table: dict[str, m.Node] = {}
+        table: dict[str, m.Named] = {}
         for node in nodes:
-            name = getattr(node, "name", None)
+            name = node.name
             if name in table:
                 first = table[name]
                 errors.append(InputError(

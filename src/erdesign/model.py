@@ -23,7 +23,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import Loc
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Literal[1] = 1
 
 
 # --------------------------------------------------------------------------- value types
@@ -40,7 +40,7 @@ def _case_insensitive(*values: str):
 
 
 def _ci_literal(*values: str):
-    return Annotated[Literal[values], _case_insensitive(*values)]  # type: ignore[valid-type]
+    return Annotated[Literal[values], _case_insensitive(*values)]
 
 
 _BANDWIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:bps|b/s|bit/s)?\s*$", re.IGNORECASE)
@@ -920,11 +920,11 @@ class Design(Node):
 
     def iter_nodes(self):
         """Every Node in the design, depth first, in file order."""
-        stack = [self]
+        stack: list[Node] = [self]
         while stack:
             node = stack.pop()
             yield node
-            children = []
+            children: list[Node] = []
             for name in type(node).model_fields:
                 value = getattr(node, name)
                 if isinstance(value, Node):

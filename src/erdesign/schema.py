@@ -264,7 +264,7 @@ def design_schema() -> dict[str, Any]:
 
     doc = copy.deepcopy(Design.model_json_schema())
     doc = {"$schema": DRAFT, "$id": SCHEMA_ID, **doc}
-    doc.setdefault("description", Design.__doc__.strip())
+    doc.setdefault("description", (Design.__doc__ or "").strip())
     suggestions = _suggestions()
     objects = [(name, d) for name, d in doc.get("$defs", {}).items()] + [("Design", doc)]
     for model, definition in objects:

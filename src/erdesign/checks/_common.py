@@ -38,7 +38,7 @@ def evidence(table_name: str, source_id: Optional[str], label: str, value, confi
     table's date marked '(table date; source undated)'.
     """
     data = table(table_name)
-    src = next((s for s in data.get("sources", []) if s.get("id") == source_id), {}) if source_id else {}
+    src: dict = next((s for s in data.get("sources", []) if s.get("id") == source_id), {}) if source_id else {}
     title = src.get("title") or source_id
     where = f"[rules/data/{table_name}.yaml]"
     if title:

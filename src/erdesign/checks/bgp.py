@@ -11,7 +11,7 @@ from typing import Iterable, Optional
 from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
-from ..model import Design, Peering
+from ..model import Design, Peering, Router
 from ._common import ROLES, evidence, link_of, peerings, who
 
 _OWNER_RULE = {"azure": "BGP001", "iana": "BGP002"}
@@ -146,7 +146,7 @@ def router_asn_matches_peer_asn(design: Design) -> Iterable[Finding]:
     for circuit, peering in peerings(design):
         if peering.peer_asn is None:
             continue
-        routers = {}
+        routers: dict[str, Router] = {}
         for _, _, router in _linked_routers(design, peering):
             if router.asn is not None:
                 routers.setdefault(router.name, router)
@@ -204,6 +204,8 @@ def both_sessions(design: Design) -> Iterable[Finding]:
         have = present[0]
         missing = "secondary" if have == "primary" else "primary"
         link = link_of(peering, have)
+        if link is None:  # not reached: `have` is a role with a link
+            continue
         where = f" (router '{link.router}')" if link.router else ""
         yield Finding(
             "BGP008",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
+from typing_extensions import TypeIs
+
 from .. import facts
 from ..data import table
 from ..engine.finding import Finding
@@ -33,7 +35,7 @@ def _fastpath_connections(design: Design) -> Iterator[tuple[Connection, Gateway,
         yield conn, gw, design.circuit(conn.circuit), design.vnet(gw.vnet)
 
 
-def _is_provider(circuit: Optional[Circuit]) -> bool:
+def _is_provider(circuit: Optional[Circuit]) -> TypeIs[Circuit]:
     return circuit is not None and not circuit.is_direct
 
 

@@ -253,8 +253,10 @@ def _path(adj: dict[str, set[str]], start: str, goal: str) -> Optional[list[str]
         node = queue.popleft()
         if node == goal:
             path = [node]
-            while prev[path[-1]] is not None:
-                path.append(prev[path[-1]])
+            step = prev[node]
+            while step is not None:
+                path.append(step)
+                step = prev[step]
             return path[::-1]
         for nxt in sorted(adj.get(node, ())):
             if nxt not in prev:

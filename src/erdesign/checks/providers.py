@@ -71,8 +71,9 @@ def providers_at(location: dict, cloud: Optional[str]) -> Optional[list[str]]:
     else:
         by_loc = (data.get("national_cloud_locations") or {}).get(cloud) or {}
     if location.get("is_metro"):
-        sites = [by_loc.get(s) for s in location.get("metro_sites") or []]
-        if not sites or any(s is None for s in sites):
+        listed = [by_loc.get(s) for s in location.get("metro_sites") or []]
+        sites = [s for s in listed if s is not None]
+        if not sites or len(sites) != len(listed):
             return None
         common = [p for p in sites[0] if all(facts.norm(p) in {facts.norm(q) for q in s} for s in sites[1:])]
         return common

@@ -37,7 +37,9 @@ def router_interface_vlan(design: Design) -> Iterator[Finding]:
             continue
         for role in ROLES:
             link = link_of(peering, role)
-            iface = interface_of(design, link) if link is not None else None
+            if link is None:
+                continue
+            iface = interface_of(design, link)
             if iface is None or iface.vlan_id is None or iface.vlan_id == peering.vlan_id:
                 continue
             yield Finding(

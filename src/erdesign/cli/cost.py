@@ -104,7 +104,7 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, no_fet
         click.echo(f"wrote {output}: {lines} line(s), {unpriced} unpriced", err=True)
     elif text:
         click.echo(text, nl=False)
-    if plot and priced:
+    if plot and plot_format and priced:
         _write_plot(plot, plot_format, priced[0][1])
     if failed:
         raise SystemExit(2)

@@ -92,8 +92,8 @@ def show(pricing_files, component):
         for gap in book.unpriced:
             if component and gap.component != component:
                 continue
-            dims = " ".join(f"{d}={v}" for d, v in gap.dims().items())
-            click.echo(f"  UNPRICED {gap.component}{' ' + dims if dims else ''}: {gap.reason}")
+            gap_dims = " ".join(f"{d}={v}" for d, v in gap.dims().items())
+            click.echo(f"  UNPRICED {gap.component}{' ' + gap_dims if gap_dims else ''}: {gap.reason}")
 
 
 @pricing.command("fetch")

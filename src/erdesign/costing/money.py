@@ -31,7 +31,7 @@ def quantize(value: Decimal, exponent: Decimal) -> Decimal:
     """
     if not value.is_finite():
         raise ValueError(f"not a finite amount: {value}")
-    digits = max(value.adjusted(), 0) - exponent.as_tuple().exponent + 3
+    digits = max(value.adjusted(), 0) - int(exponent.as_tuple().exponent) + 3
     return value.quantize(exponent, rounding=ROUND_HALF_UP, context=Context(prec=max(80, digits)))
 
 

@@ -99,7 +99,7 @@ def figure(report):
                     bbox={"boxstyle": "round", "facecolor": "#fff4d6", "edgecolor": "#e69500"})
 
     parts, unpriced = component_totals(report)
-    names = sorted(parts, key=parts.get)
+    names = sorted(parts, key=lambda name: parts[name])
     parts_ax.barh(names, [parts[n] for n in names], color="#1f6fb2")
     for y, name in enumerate(names):
         parts_ax.text(parts[name], y, f" {parts[name]:,.2f}", va="center", fontsize=8)

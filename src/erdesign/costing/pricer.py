@@ -393,7 +393,7 @@ class Pricer:
         for key in self.usage.global_reach:
             if key not in seen and len(key) == 2:
                 seen.add(key)
-                links.append(tuple(sorted(key)))  # type: ignore[arg-type]
+                links.append(tuple(sorted(key)))
         for a, b in links:
             self.global_reach_link(a, b)
         self.global_reach_addons(links)

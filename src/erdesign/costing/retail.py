@@ -23,7 +23,7 @@ from .money import dec
 
 _UNIT = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*(/\s*Months?|Months?|Hours?|GB)\s*$", re.I)
 
-REQUIRED = {"meterName": str, "retailPrice": (int, float), "unitOfMeasure": str, "serviceName": str,
+REQUIRED: dict[str, type | tuple[type, ...]] = {"meterName": str, "retailPrice": (int, float), "unitOfMeasure": str, "serviceName": str,
             "effectiveStartDate": str}
 
 
@@ -73,9 +73,11 @@ def _item_offsets(text: str) -> list[int]:
         return []
     decoder = json.JSONDecoder()
     skip = re.compile(r"[\s,]*")
-    offsets, i = [], m.end()
+    offsets: list[int] = []
+    i = m.end()
     while True:
-        i = skip.match(text, i).end()
+        gap = skip.match(text, i)  # [\s,]* always matches
+        i = gap.end() if gap else i
         if i >= len(text) or text[i] == "]":
             return offsets
         offsets.append(i)

@@ -61,7 +61,8 @@ def findings_delta(old: Iterable, new: Iterable) -> FindingsDelta:
 def cost_delta(old_report, new_report) -> CostDelta:
     """Pair cost lines by object, component and kind (monthly / one-time), in order."""
     def keyed(report):
-        out, seen = {}, {}
+        out: dict = {}
+        seen: dict = {}
         for line in report.lines:
             base = (line.group, line.component, line.is_one_time)
             n = seen[base] = seen.get(base, -1) + 1

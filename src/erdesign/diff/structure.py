@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..errors import Loc
-from ..model import Design, Node, Traffic, format_bandwidth, list_item_class, reference_fields, section_labels
+from ..model import Design, GlobalReachLink, Node, Peering, Traffic, format_bandwidth, list_item_class, reference_fields, section_labels
 
 # design section -> object kind
 SECTIONS = {
@@ -88,9 +88,9 @@ def flatten_design(design: Design) -> dict[tuple[str, str], tuple[Any, dict]]:
 
 
 def _item_key(node: Node, index: int) -> str:
-    if type(node).__name__ == "Peering":
+    if isinstance(node, Peering):
         return str(node.type)
-    if type(node).__name__ == "GlobalReachLink":
+    if isinstance(node, GlobalReachLink):
         return str(node.peer_circuit)
     name = getattr(node, "name", None)
     return str(name) if isinstance(name, str) and name else str(index)

@@ -81,7 +81,8 @@ def _page_model():
         def _family_matches_id(self):
             if self.family not in FAMILIES:
                 raise ValueError(f"family {self.family!r} is not one of {', '.join(FAMILIES)}")
-            if RULE_ID_RE.match(self.id).group(1) != self.family:
+            found = RULE_ID_RE.match(self.id)  # the id's pattern is checked before this runs
+            if found is None or found.group(1) != self.family:
                 raise ValueError(f"id {self.id} does not start with its family {self.family}")
             return self
 
@@ -89,7 +90,7 @@ def _page_model():
     return RulePage
 
 
-_PageModel = None
+_PageModel: Optional[type] = None
 
 # What a rule may apply to besides the kinds of design object (model.object_kinds()).
 SUBJECTS_OUTSIDE_THE_MODEL = ("router configuration", "import", "baseline", "suppression",

@@ -114,7 +114,7 @@ def split_selectors(value) -> list[str]:
     if value is None:
         return []
     items = [value] if isinstance(value, str) else list(value)
-    out = []
+    out: list = []
     for item in items:
         out.extend(part.strip().upper() for part in str(item).split(",") if part.strip())
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..model import Node
+from ..model import Node, Peering
 
 # A chain is the list of (field, key, node) steps from the design down to a node.
 Chain = tuple
@@ -23,7 +23,7 @@ _LABELS = {
 
 
 def _key(node: Node, index: int) -> str:
-    if type(node).__name__ == "Peering":
+    if isinstance(node, Peering):
         return str(node.type)
     name = getattr(node, "name", None)
     return str(name) if isinstance(name, str) and name else str(index)

@@ -105,8 +105,9 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
         problems = other_files + problems
         if not problems:  # nothing failed: say what was left out (IMP004), and that nothing modelled remains
             problems = [InputError(n.message, n.loc) for n in design._notes if n.rule in ("IMP001", "IMP002", "IMP004")]
-            skipped = len(raw)
-            what = f" (skipped {skipped} resource{'s' if skipped != 1 else ''} of other types)" if skipped else ""
+            skipped_count = len(raw)
+            what = (f" (skipped {skipped_count} resource{'s' if skipped_count != 1 else ''} of other types)"
+                    if skipped_count else "")
             first = next(iter(sources), None)
             problems.append(InputError("nothing erdesign models in these inputs: no circuit, ExpressRoute Direct "
                                        "port, gateway, connection, VNet, route table, NSG, public IP, route filter or "
