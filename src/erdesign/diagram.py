@@ -139,19 +139,19 @@ def build(design: Design, *, findings=None, cost=None) -> Diagram:
         for vc in vcs_of_circuit.get(circuit.name, []):
             vlan = _vlan(circuit)
             d.edges.append(DiagramEdge(ids.get("vc", vc.name), cnode, vc.link + (f", VLAN {vlan}" if vlan is not None else "")))
-            for router, interface in _routers_of_link(design, circuit, vc.link):
-                d.edges.append(DiagramEdge(ids.get("rtr", router), ids.get("vc", vc.name), interface or ""))
+            for router_name, interface in _routers_of_link(design, circuit, vc.link):
+                d.edges.append(DiagramEdge(ids.get("rtr", router_name), ids.get("vc", vc.name), interface or ""))
         if circuit.express_route_port and design.port(circuit.express_route_port):
             d.edges.append(DiagramEdge(ids.get("port", circuit.express_route_port), cnode, "Direct"))
             for link in ("primary", "secondary"):
-                for router, interface in _routers_of_link(design, circuit, link):
-                    d.edges.append(DiagramEdge(ids.get("rtr", router), ids.get("port", circuit.express_route_port),
+                for router_name, interface in _routers_of_link(design, circuit, link):
+                    d.edges.append(DiagramEdge(ids.get("rtr", router_name), ids.get("port", circuit.express_route_port),
                                                f"{link}" + (f" {interface}" if interface else "")))
         elif not vcs_of_circuit.get(circuit.name):
             for link in ("primary", "secondary"):
                 vlan = _vlan(circuit)
-                for router, _interface in _routers_of_link(design, circuit, link):
-                    d.edges.append(DiagramEdge(ids.get("rtr", router), cnode,
+                for router_name, _interface in _routers_of_link(design, circuit, link):
+                    d.edges.append(DiagramEdge(ids.get("rtr", router_name), cnode,
                                                link + (f", VLAN {vlan}" if vlan is not None else "")))
 
     # Azure: gateways, VNets, peerings
@@ -199,7 +199,7 @@ def _vlan(circuit) -> Optional[int]:
 
 def _routers_of_link(design: Design, circuit, link: str) -> list[tuple[str, Optional[str]]]:
     """(router, interface) terminating the primary or secondary link of a circuit's peerings."""
-    out = []
+    out: list[tuple[str, Optional[str]]] = []
     for peering in circuit.peerings:
         end = peering.primary_link if link == "primary" else peering.secondary_link
         if end and end.router and design.router(end.router) and (end.router, end.interface) not in out:

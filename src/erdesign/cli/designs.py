@@ -9,7 +9,7 @@ from ..errors import InputError, InputErrors
 T = TypeVar("T")
 
 
-def input_errors_of(exc: Exception) -> list[InputError]:
+def input_errors_of(exc: InputError | InputErrors) -> list[InputError]:
     return list(exc.errors) if isinstance(exc, InputErrors) else [exc]
 
 
@@ -31,7 +31,7 @@ def designs_named(paths, verbose: bool = False) -> list[DesignUnit]:
 
 def run_each(units: list[DesignUnit], work: Callable[[DesignUnit], T]) -> list[tuple[DesignUnit, T | None, list]]:
     """(unit, work(unit) or None, input errors) for every unit; input errors never stop the others."""
-    outcomes = []
+    outcomes: list[tuple[DesignUnit, T | None, list]] = []
     for unit in units:
         if unit.errors:
             outcomes.append((unit, None, list(unit.errors)))

@@ -355,8 +355,9 @@ def packaged_books() -> tuple[PriceBook, ...]:
     for resource in pricing_resources():
         book = parse_book(resource.read_text(encoding="utf-8"), f"pricing/{resource.name}",
                           default_id=_default_id(resource.name))
-        if book.book not in newest or book.as_of > newest[book.book].as_of:
-            newest[book.book] = book
+        key = book.book or ""
+        if key not in newest or book.as_of > newest[key].as_of:
+            newest[key] = book
     return tuple(sorted(newest.values(), key=lambda b: b.book or ""))
 
 
@@ -430,7 +431,7 @@ class PriceBooks:
         return Quote(amount=entry.price, unit=entry.unit, currency=book.currency, confidence=entry.confidence,
                      source_id=source_id, source_text=source_text, as_of=as_of.isoformat() if as_of else None,
                      book=book.book or "", derivation=entry.derivation, note=entry.note,
-                     range=tuple(entry.range) if entry.range else None, illustrative=book.illustrative)
+                     range=(entry.range[0], entry.range[1]) if entry.range else None, illustrative=book.illustrative)
 
     def gap(self, component: str, unit: Optional[str] = None, **request: Any) -> Optional[str]:
         """The documented reason why a component is not priced, if a book gives one."""

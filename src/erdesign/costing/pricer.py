@@ -120,7 +120,7 @@ class Pricer:
             formula += "".join(f" × {fmt_number(dec(v), 4)} {label}" for v, label in factors)
             if quote.unit == "one-time":
                 formula += ", once"
-            note = quote.derivation if quote.confidence == "estimate" else (quote.note or "")
+            note = (quote.derivation if quote.confidence == "estimate" else quote.note) or ""
             if quote.range:
                 note = (note + " " if note else "") + f"(range {fmt_money(quote.range[0])}–{fmt_money(quote.range[1])})"
             if quote.illustrative and "illustrative" not in note.lower():

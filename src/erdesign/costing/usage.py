@@ -5,6 +5,7 @@ report says so in its assumptions.
 """
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -144,7 +145,7 @@ def _volume_ceiling() -> Optional[Decimal]:
     """The model's upper bound on a Volume (exact digits may pass its float check by a hair)."""
     from ..model import Volume
 
-    bounds = [c.le for m in Volume.__metadata__ for c in getattr(m, "metadata", []) if hasattr(c, "le")]
+    bounds = [c.le for m in typing.get_args(Volume)[1:] for c in getattr(m, "metadata", []) if hasattr(c, "le")]
     return dec(bounds[0]) if bounds else None
 
 
@@ -209,12 +210,12 @@ def read_usage(design, *, egress: Optional[Mapping[str, Any]] = None, peering_ou
             _check_name(option, name, list(peerings))
             pair = given.setdefault(name, [None, None])
             pair[index] = _volume(option, name, gb)
-    for name, (out, inn) in given.items():
+    for name, (outbound, inbound) in given.items():
         peering = peerings.get(name)
         if peering is None:
             continue
         link = frozenset((peering.vnet, peering.remote_vnet))
-        for src, dst, gb in ((peering.vnet, peering.remote_vnet, out), (peering.remote_vnet, peering.vnet, inn)):
+        for src, dst, gb in ((peering.vnet, peering.remote_vnet, outbound), (peering.remote_vnet, peering.vnet, inbound)):
             if gb is None:
                 continue
             flows = usage.flows.setdefault(link, [])

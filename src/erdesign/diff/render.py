@@ -112,7 +112,7 @@ def _cost_text(report: DiffReport) -> list[str]:
            f"{cost.months} months)"]
     rows = []
     for line in cost.changed_lines:
-        what = line.new_description or line.old_description
+        what = line.new_description or line.old_description or ""
         if line.old_description and line.new_description and line.old_description != line.new_description:
             what = f"{line.old_description} -> {line.new_description}"
         rows.append([line.group, what + (" (one-time)" if line.one_time else ""),
@@ -183,7 +183,7 @@ def _markdown(report: DiffReport) -> str:
     out += [f"<details><summary>Cost: {cost_phrase(report)}</summary>", "",
             "| object | line | old (a month) | new (a month) | delta |", "|---|---|---|---|---|"]
     for line in cost.changed_lines:
-        out.append(f"| {_md_escape(line.group)} | {_md_escape(line.new_description or line.old_description)}"
+        out.append(f"| {_md_escape(line.group)} | {_md_escape(line.new_description or line.old_description or '')}"
                    f"{' (one-time)' if line.one_time else ''} | {_amount(line.old_amount, line.old_priced)} | "
                    f"{_amount(line.new_amount, line.new_priced)} | {_signed(line.delta)}{'*' if line.estimate and line.delta is not None else ''} |")
     out += ["", "| total | old | new | delta |", "|---|---|---|---|"]

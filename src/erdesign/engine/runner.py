@@ -185,10 +185,11 @@ def _sort_key(f: Finding):
 
 def _covers(sup: Suppression, f: Finding, chains: dict) -> bool:
     if sup.kind == "inSource":
-        if f.loc is not None and f.loc.file == sup.loc.file and f.loc.line in sup.lines:
+        file = sup.loc.file if sup.loc is not None else None
+        if f.loc is not None and f.loc.file == file and f.loc.line in sup.lines:
             return True
         start = f.node.loc() if f.node is not None else None
-        return start is not None and start.file == sup.loc.file and start.line in sup.lines
+        return start is not None and start.file == file and start.line in sup.lines
     if f.node is None:
         return False
     chain = chains.get(id(f.node), ())
@@ -220,7 +221,7 @@ def _apply_suppressions(findings: list[Finding], suppressions: list[Suppression]
         elif sup.expired(today):
             rule = "SUP002"
             then = "the findings it covered count again" if sup.used else "it no longer matches any finding; remove it"
-            message = f"{label} expired on {sup.expires.isoformat()} (reason: {sup.reason}); {then}"
+            message = f"{label} expired on {sup.expires} (reason: {sup.reason}); {then}"
         elif not sup.used and any(sup.covers_rule(r) for r in ran):
             rule = "SUP001"
             message = f"{label} matches no finding; remove it"
@@ -241,5 +242,5 @@ def _label(sup: Suppression, chains: dict) -> str:
     rules = ",".join(sup.rules)
     if sup.kind == "inSource":
         return f"suppression comment ignore[{rules}]" if rules else "suppression comment"
-    owner = describe(sup.owner, chains.get(id(sup.owner)))
+    owner = describe(sup.owner, chains.get(id(sup.owner))) if sup.owner is not None else "design"
     return f"{owner}: suppress entry for {rules}" if rules else f"{owner}: suppress entry"

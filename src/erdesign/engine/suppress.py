@@ -37,10 +37,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..errors import Loc, did_you_mean
 from .config import split_selectors
+
+if TYPE_CHECKING:
+    from ..model import Node
 
 _DIRECTIVE_RE = re.compile(r"erdesign\s*:", re.IGNORECASE)
 _IGNORE_RE = re.compile(r"^erdesign\s*:\s*ignore\s*\[([^\]]*)\](.*)$", re.IGNORECASE | re.DOTALL)
@@ -57,7 +60,7 @@ class Suppression:
     loc: Optional[Loc]
     text: str  # how it is written, for messages
     lines: frozenset = frozenset()  # inSource: the lines it covers (in loc.file)
-    owner: object = None  # external: the node whose subtree it covers
+    owner: Optional[Node] = None  # external: the node whose subtree it covers
     index: int = 0  # external: position in the owner's suppress list
     problem: Optional[tuple[str, str]] = None  # (rule, message) when it cannot be applied
     used: int = 0

@@ -47,7 +47,7 @@ _Dumper.add_representer(_FlowList, _represent_flow_list)
 
 def design_data(design: m.Design) -> dict:
     """Plain data of a design: defaults left out, bandwidths as text."""
-    data = {"version": m.FORMAT_VERSION}
+    data: dict[str, Any] = {"version": m.FORMAT_VERSION}
     dumped = design.model_dump(mode="json", exclude_defaults=True)
     dumped.pop("version", None)
     for key, value in dumped.items():

@@ -13,6 +13,7 @@ an empty list (suppression was evaluated and none applies).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ..engine.fingerprint import finding_fingerprint as fingerprint  # re-exported: SARIF's partial fingerprint
 from ._util import file_uri, one_line, source_root, value_end
@@ -97,7 +98,7 @@ def _result(f, index, root, sources):
 
 
 def _notification(error, root, sources) -> dict:
-    note = {"level": "error", "message": {"text": error.message}, "descriptor": {"id": "input-error"}}
+    note: dict[str, Any] = {"level": "error", "message": {"text": error.message}, "descriptor": {"id": "input-error"}}
     if error.loc is not None:
         note["locations"] = [{"physicalLocation": _physical(error.loc, root, sources)}]
     elif error.file:
@@ -124,7 +125,7 @@ def to_sarif(report, cwd=None, root=None, sources=None) -> dict:
         "informationUri": REPOSITORY_URL,
         "rules": [_rule(catalog[rid], report.docs_url) for rid in rule_ids],
     }
-    invocation = {"executionSuccessful": not report.errors and not report.input_errors}
+    invocation: dict[str, Any] = {"executionSuccessful": not report.errors and not report.input_errors}
     notifications = [_notification(err, root, sources) for err in report.input_errors]
     notifications += [{"level": "error", "message": {"text": str(err)}} for err in report.errors]
     if notifications:
