@@ -15,7 +15,7 @@ dropped with a located error, the rest still load) and records importer notes.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -27,7 +27,7 @@ from .resources import (AUTHORIZATION, format_id, CHILDREN, CIRCUIT, CONNECTION,
                         PEERING, PORT, PUBLIC_IP, ROUTE, ROUTE_FILTER, ROUTE_FILTER_RULE, ROUTE_TABLE, SUBNET,
                         SUPPORTED, TOP_LEVEL, VNET, VNET_PEERING, HUB_CONNECTION, HUB_GATEWAY, VIRTUAL_HUB, ArmId, RawResource, get, id_key, is_placeholder,
                         items, loose_key, parse_id, ref_id)
-from .build_vwan import VirtualWanBuild
+from . import build_vwan
 from .values import Unknown
 
 # --------------------------------------------------------------------------- normalisation
@@ -107,7 +107,9 @@ def _bool(value) -> Any:
 
 # --------------------------------------------------------------------------- the build
 
-class Build(VirtualWanBuild):
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+class Build:
     """Turns RawResources into one Design."""
 
     def __init__(self, resources: list[RawResource]):
@@ -297,7 +299,7 @@ class Build(VirtualWanBuild):
         return None
 
     # ---- validation
-    def validate(self, cls: type[BaseModel], obj: ObjectData) -> Optional[BaseModel]:
+    def validate(self, cls: type[ModelT], obj: ObjectData) -> Optional[ModelT]:
         from ..validation import validation_message
 
         unknown = {path[0] for path in obj.unknown_fields if len(path) == 1}
@@ -822,6 +824,13 @@ class Build(VirtualWanBuild):
                 self.note("IMP004", f"{users} refers to VNet '{aid.name}' ({stub['id']}), which is not among the "
                                     f"inputs; a placeholder VNet is used {known}, region unknown", stub["loc"])
             self.add("vnets", self.validate(m.VNet, obj), obj)
+
+    # ---- Virtual WAN (importers/build_vwan.py)
+    def build_virtual_hubs(self, res: RawResource):
+        build_vwan.build_virtual_hubs(self, res)
+
+    def build_hub_gateways(self, res: RawResource):
+        build_vwan.build_hub_gateways(self, res)
 
     # ---- gateways, connections, VNet peerings
     def build_gateways(self, res: RawResource):
