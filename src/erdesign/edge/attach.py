@@ -92,7 +92,7 @@ def read_text(path: str) -> str:
 
 def split_pairs(values: Iterable[str]) -> list[tuple[Optional[str], str]]:
     """('rtr1=a.cfg', 'b.cfg') -> [('rtr1', 'a.cfg'), (None, 'b.cfg')]."""
-    out = []
+    out: list[tuple[Optional[str], str]] = []
     for value in values:
         name, sep, path = value.partition("=")
         if sep and name.strip() and path.strip() and not os.path.exists(value):
@@ -125,8 +125,8 @@ def attach_router_configs(design: Design, pairs: Iterable[tuple[Optional[str], s
     for name, path in wanted:
         try:
             text = read_text(path)
-            router = design.router(name) if name else None
-            attached.append(AttachedConfig(name, parse_config(text, path, platform_of(router))))
+            named = design.router(name) if name else None
+            attached.append(AttachedConfig(name, parse_config(text, path, platform_of(named))))
         except InputError as exc:
             errors.append(exc)
     InputErrors.raise_if_any(errors)

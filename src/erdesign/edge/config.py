@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from ..errors import Loc
 
@@ -15,7 +15,7 @@ from ..errors import Loc
 class Item:
     """A value read from the configuration and where it was written."""
 
-    value: object
+    value: Any  # a number, text or an ipaddress interface, as the field it is in says
     loc: Loc
 
 
@@ -104,7 +104,7 @@ class RouterConfig:
 
     def addresses(self) -> set:
         """Every interface address and neighbour address, for matching links by their /30."""
-        out = set()
+        out: set = set()
         for iface in self.interfaces:
             out.update(a.value.ip for a in iface.addresses if a.value.version == 4)
         for nb in self.neighbors:

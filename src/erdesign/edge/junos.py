@@ -230,11 +230,11 @@ class _Extractor:
                         iface.inner_tag = Item(int(value), self.loc(words[k + 1]))
             elif rest[:3] == ["family", "inet", "address"] and len(rest) > 3:
                 try:
-                    value = ipaddress.ip_interface(rest[3])
+                    address = ipaddress.ip_interface(rest[3])
                 except ValueError:
                     self.cfg.notes.append(f"{self.loc(words[3])}: unreadable address on {name}")
                     continue
-                item = Item(value, self.loc(words[3]))
+                item = Item(address, self.loc(words[3]))
                 if item.value not in [a.value for a in iface.addresses]:
                     iface.addresses.append(item)
         for name, iface in units.items():
@@ -327,6 +327,7 @@ class _Extractor:
             if self.cfg.bgp_loc is None:
                 self.cfg.bgp_loc = self.loc(s[n + 1])
             rest, words = t[n + 2:], s[n + 2:]
+            key: tuple[str, ...]
             if rest[:1] == ["group"] and len(rest) >= 2:
                 group = rest[1]
                 if rest[2:3] == ["neighbor"] and len(rest) >= 4:

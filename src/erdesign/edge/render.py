@@ -82,9 +82,9 @@ def render_context(design: Design, target: EdgeRouter) -> dict:
     links = [_link_context(link, asn, edge["parent_placeholder"]) for link in target.links]
 
     vrfs: list[dict] = []
-    for link in links:
-        if link["vrf"] and all(v["name"] != link["vrf"] for v in vrfs):
-            vrfs.append({"name": link["vrf"], "rd": f"{asn if asn is not None else LOCAL_ASN_PLACEHOLDER}:{link['c_tag']}"})
+    for values in links:
+        if values["vrf"] and all(v["name"] != values["vrf"] for v in vrfs):
+            vrfs.append({"name": values["vrf"], "rd": f"{asn if asn is not None else LOCAL_ASN_PLACEHOLDER}:{values['c_tag']}"})
 
     groups: list[dict] = []
     for link, ctx in zip(target.links, links):
