@@ -86,7 +86,8 @@ def _tags(ctx: _Context, link: EdgeLink, iface: ConfigInterface) -> Iterator[Fin
                           iface.loc)
         return
     if link.c_tag is not None and inner != link.c_tag:
-        place = (iface.inner_tag or iface.outer_tag).loc
+        tagged = iface.inner_tag or iface.outer_tag  # one of them: the interface has a tag
+        place = tagged.loc if tagged is not None else iface.loc
         yield ctx.finding("RTR001", link, f"sub-interface {iface.name} carries C-tag/VLAN {inner}; the peering's VLAN "
                           f"is {link.c_tag}", place)
     if link.s_tag is not None and outer is None and link.s_tag_from.startswith("the provider"):
@@ -180,7 +181,7 @@ def _max_prefix(ctx: _Context, link: EdgeLink, nb: ConfigNeighbor) -> Iterator[F
     elif configured > link.max_prefix:
         yield ctx.finding("RTR008", link, f"BGP neighbour {nb.address} maximum-prefix {configured:,} is above the "
                           f"{link.max_prefix:,} routes Azure may send on this session ({link.max_prefix_basis})",
-                          nb.max_prefix.loc, evidence=ev)
+                          nb.max_prefix.loc if nb.max_prefix is not None else nb.loc, evidence=ev)
 
 
 Opening = Optional[tuple[str, Loc]]  # what lets a session advertise every route, and where
