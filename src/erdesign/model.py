@@ -16,7 +16,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, ClassVar, Iterator, Literal, Optional
+from typing import Annotated, Any, ClassVar, Iterator, Literal, NamedTuple, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -943,8 +943,22 @@ def reference_fields(cls: type[BaseModel]) -> dict[str, str]:
             for meta in field.metadata if isinstance(meta, Ref)}
 
 
+@cache
+def _node_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of `cls` that may hold design objects (the others need no walking)."""
+    import typing
+
+    def holds_node(annotation: Any) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, Node):
+            return True
+        return any(holds_node(arg) for arg in typing.get_args(annotation))
+
+    return tuple(name for name, field in cls.model_fields.items() if holds_node(field.annotation))
+
+
+@cache
 def section_labels() -> dict[str, str]:
-    """What messages call an object of each Design section (and of "routers")."""
+    """What messages call an object of each Design section (and of "routers"); read-only."""
     labels = {"routers": Router.label}
     for section in Design.model_fields:
         item = list_item_class(Design.model_fields[section].annotation)
@@ -963,8 +977,7 @@ def list_item_class(annotation: Any) -> Optional[type]:
     return None
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """One name in a design that refers to another object: ``owner.<field>`` names an object of ``section``."""
 
     owner: Node
@@ -984,22 +997,25 @@ class Reference:
         return " ".join([top.owner_part(section)] + [node.owner_part(field) for field, _, node in inner])
 
 
-def references(design: Design) -> Iterator[Reference]:
-    """Every reference of the design, in the order of the design's sections and lists."""
-
-    def walk(node: Node, chain: tuple) -> Iterator[Reference]:
-        for field, section in reference_fields(type(node)).items():
-            yield Reference(node, field, section, getattr(node, field), chain)
-        for name in type(node).model_fields:
+def references(design: Design) -> list[Reference]:
+    """Every reference of the design, depth first in the order of the design's sections and lists."""
+    found: list[Reference] = []
+    stack: list[tuple[Node, tuple]] = [(design, ())]
+    while stack:
+        node, chain = stack.pop()
+        cls = type(node)
+        for field, section in reference_fields(cls).items():
+            found.append(Reference(node, field, section, getattr(node, field), chain))
+        children: list[tuple[Node, tuple]] = []
+        for name in _node_fields(cls):
             value = getattr(node, name)
             if isinstance(value, Node):
-                yield from walk(value, chain + ((name, None, value),))
+                children.append((value, chain + ((name, None, value),)))
             elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    if isinstance(item, Node):
-                        yield from walk(item, chain + ((name, i, item),))
-
-    yield from walk(design, ())
+                children.extend((item, chain + ((name, i, item),)) for i, item in enumerate(value)
+                                if isinstance(item, Node))
+        stack.extend(reversed(children))
+    return found
 
 
 @cache
