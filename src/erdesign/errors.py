@@ -22,11 +22,44 @@ def one_line(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
+CLIP_KEEP = 60  # characters of a long value kept in a message
+_CLIP_OVER = 80  # values longer than this are clipped
+MESSAGE_MAX = 240  # a whole message longer than this is cut
+
+
+def clip(value: str, keep: int = CLIP_KEEP) -> str:
+    """`value` itself when short, else its first `keep` characters + '… (N characters)'."""
+    value = str(value)
+    if len(value) <= max(keep, _CLIP_OVER):
+        return value
+    return f"{value[:keep]}… ({len(value)} characters)"
+
+
+def clip_message(message: str) -> str:
+    """A message with every long value in it clipped (a value is a run without spaces), and the whole
+    cut to MESSAGE_MAX characters, so that one error stays one readable line whatever the input."""
+    if len(message) <= _CLIP_OVER:
+        return message
+    parts = message.split(" ")
+    if any(len(p) > _CLIP_OVER for p in parts):
+        message = " ".join(clip(p) if len(p) > _CLIP_OVER else p for p in parts)
+    if len(message) > MESSAGE_MAX:
+        message = f"{message[:MESSAGE_MAX - 40]}… (message of {len(message)} characters cut)"
+    return message
+
+
+def _clip_name(file: str | None) -> str | None:
+    return clip(file, 120) if file and len(file) > 160 else file
+
+
 class InputError(Exception):
     """One problem with the user's input, at a known place."""
 
     def __init__(self, message: str, loc: Loc | None = None, file: str | None = None):
-        message = one_line(message)
+        message = clip_message(one_line(str(message)))
+        if loc is not None and len(loc.file) > 160:
+            loc = Loc(_clip_name(one_line(loc.file)), loc.line, loc.col)
+        file = _clip_name(one_line(file)) if file else file
         super().__init__(message)
         self.message = message
         self.loc = loc

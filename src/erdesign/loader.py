@@ -33,10 +33,15 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
     """Files as given; a folder means every design or JSON file in it and its subfolders
     (sorted; hidden files and folders are left out). Other files found in folders are
     appended to `skipped` when a list is given."""
+    from .inputgate import STDIN, check_readable_file
+
     files: list[str] = []
     for raw in paths:
+        if os.fspath(raw) == STDIN:
+            files.append(STDIN)
+            continue
         p = FsPath(raw)
-        if p.is_dir():
+        if _is_folder(p):
             found: list[str] = []
             for folder, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -51,25 +56,24 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
             if not found:
                 raise InputError("folder holds no .yaml, .yml or .json file", file=str(raw))
             files.extend(found)
-        elif p.exists():
-            files.append(str(raw))
         else:
-            raise InputError("no such file", file=str(raw))
+            check_readable_file(str(raw))
+            files.append(str(raw))
     return files
 
 
-def read_text(path: str) -> str:
+def _is_folder(p: FsPath) -> bool:
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(2)
-        # Windows PowerShell 5.1 writes `az ... > file.json` as UTF-16 with a byte-order mark.
-        encoding = "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
-        with open(path, encoding=encoding) as fh:
-            return fh.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=path) from None
+        return p.is_dir()
+    except (OSError, ValueError):  # a symlink loop, a name too long: the input gate says which
+        return False
+
+
+def read_text(path: str, what: str = "file") -> str:
+    """The text of one input file through the input gate (UTF-8, or UTF-16 with a byte-order mark)."""
+    from .inputgate import read_input_text
+
+    return read_input_text(path, what, utf16=True)
 
 
 def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import_options: Any) -> m.Design:
@@ -87,6 +91,8 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
     for path in files:
         try:
             text = read_text(path)
+            if path == "-":
+                path = "<stdin>"
             if path.lower().endswith(IMPORT_SUFFIXES):
                 json_inputs.append((text, path))
             else:

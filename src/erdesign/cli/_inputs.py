@@ -43,7 +43,7 @@ def load_inputs(paths, parameters=None, verbose=False, summary=True):
     skipped_files: list[str] = []
     files = expand_paths(list(paths), skipped=skipped_files)
     remember_inputs(files)
-    _context_meta()[DESIGN_FILES_KEY] = list(files)
+    _context_meta()[DESIGN_FILES_KEY] = ["<stdin>" if f == "-" else f for f in files]
     if skipped_files and verbose:
         for name in skipped_files:
             click.echo(f"{name}: skipped: not a .yaml, .yml or .json file", err=True)

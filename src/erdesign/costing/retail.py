@@ -102,13 +102,9 @@ def _item_offsets(text: str) -> list[int]:
 
 def read_response(path: str) -> tuple[dict, list[Loc]]:
     """Parse one saved response; malformed input is an InputError at file:line:col."""
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise InputError(f"cannot read Retail Prices file: {exc.strerror or exc}", file=path) from None
-    except UnicodeDecodeError:
-        raise InputError("cannot read Retail Prices file: not UTF-8 text", file=path) from None
+    from ..inputgate import read_input_text
+
+    text = read_input_text(path, "Retail Prices file")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

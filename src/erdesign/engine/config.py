@@ -151,23 +151,20 @@ def find_config_file(start: str | os.PathLike) -> Optional[str]:
 
 
 def _has_tool_table(path: str) -> bool:
+    from ..inputgate import read_input_text
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError):
+        text = read_input_text(path, "configuration")
+    except InputError:
         return False
     return re.search(r"^\s*\[\s*tool\s*\.\s*erdesign\s*[\].]", text, re.MULTILINE) is not None
 
 
 def load_config_file(path: str, catalog=None) -> Config:
     """Read one configuration file; InputError (file:line) for anything wrong."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read configuration: {exc.strerror}", file=path) from None
+    from ..inputgate import read_input_text
+
+    text = read_input_text(path, "configuration")
     if path.endswith(".toml"):
         data, locate = _read_toml(text, path)
     else:

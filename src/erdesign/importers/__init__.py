@@ -136,9 +136,7 @@ def _read_parameters(path):
     from .jsonloc import parse
 
     file = os.fspath(path)
-    if not os.path.exists(file):
-        raise InputError("no such parameters file", file=file)
-    text = read_text(file)
+    text = read_text(file, "parameters file")
     root, doc = parse(text, file)
     return ParameterValues(root, doc)
 
