@@ -1,6 +1,7 @@
 """Input errors: one clear, located line each; the CLI turns them into exit code 2."""
 from __future__ import annotations
 
+import re
 from typing import Iterable, NamedTuple
 
 
@@ -35,15 +36,18 @@ def clip(value: str, keep: int = CLIP_KEEP) -> str:
     return f"{value[:keep]}… ({len(value)} characters)"
 
 
+_LOCATION = re.compile(r"\S+:\d+:\d+")  # file:line:col (paths are the user's own, never clipped)
+
+
 def clip_message(message: str) -> str:
-    """A message with every long value in it clipped (a value is a run without spaces), and the whole
-    cut to MESSAGE_MAX characters, so that one error stays one readable line whatever the input."""
+    """A message with every long value in it clipped (a value is a run without spaces), and the rest
+    cut to MESSAGE_MAX characters (locations aside), so that one error stays one readable line."""
     if len(message) <= _CLIP_OVER:
         return message
     parts = message.split(" ")
     if any(len(p) > _CLIP_OVER for p in parts):
-        message = " ".join(clip(p) if len(p) > _CLIP_OVER else p for p in parts)
-    if len(message) > MESSAGE_MAX:
+        message = " ".join(clip(p) if len(p) > _CLIP_OVER and not _LOCATION.match(p) else p for p in parts)
+    if len(message) > MESSAGE_MAX and len(_LOCATION.sub("", message)) > MESSAGE_MAX:
         message = f"{message[:MESSAGE_MAX - 40]}… (message of {len(message)} characters cut)"
     return message
 

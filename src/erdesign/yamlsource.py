@@ -41,26 +41,148 @@ def _loc(file: str, node) -> Loc:
     return _new_loc(Loc, (file, mark.line + 1, mark.column + 1))
 
 
+MAX_NODES = 1_000_000  # about twice a 10,000-VNet design
+MAX_ALIAS_NODES = 100_000  # nodes that aliases (*name, <<: *name) may add, counted as what they expand to
+MAX_DEPTH = 100  # nesting of mappings and lists; a design needs fewer than 10
+
+
 def load_yaml(text: str, file: str) -> tuple[Any, LocMap]:
     """Parse YAML text into plain data plus a map from value path to location."""
-    try:
-        loader = _Loader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Loc(file, mark.line + 1, mark.column + 1) if mark else None
-        what = exc.problem or exc.context or "malformed YAML"
-        raise InputError(f"malformed YAML: {what}", where, file) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", None, file) from None
+    root = compose(text, file)
     locs: LocMap = {}
     if root is None:
         return None, locs
     builder = _Builder(file, locs)
     return builder.build(root, ()), locs
+
+
+def compose(text: str, file: str):
+    """The YAML node tree of `text` (None for an empty document), composed from the parser's events
+    under budgets: at most MAX_NODES nodes with aliases counted as what they expand to, of which at
+    most MAX_ALIAS_NODES come from aliases, nested at most MAX_DEPTH deep; an alias inside its own
+    anchor is refused. Every problem is an InputError at file:line:col."""
+    loader = _Loader(text)
+    try:
+        return _Composer(loader, file).compose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Loc(file, mark.line + 1, mark.column + 1) if mark else None
+        what = exc.problem or exc.context or "malformed YAML"
+        raise InputError(f"malformed YAML: {what}", where, file) from None
+    except yaml.reader.ReaderError as exc:  # a control character or bad byte, at an offset into the UTF-8 text
+        from .inputgate import decode_error_loc
+
+        raise InputError(f"malformed YAML: {exc.reason} (character {_codepoint(exc.character)})",
+                         decode_error_loc(text.encode("utf-8", "surrogatepass"), exc.position, file)) from None
+    except UnicodeEncodeError as exc:  # a lone surrogate cannot reach the parser
+        prefix = text[:exc.start]
+        where = Loc(file, prefix.count("\n") + 1, exc.start - (prefix.rfind("\n") + 1) + 1)
+        raise InputError("malformed YAML: a lone surrogate character is not text", where) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"malformed YAML: {exc}", None, file) from None
+    finally:
+        loader.dispose()
+
+
+def _codepoint(character) -> str:
+    if isinstance(character, int):
+        return f"0x{character:02x}" if character < 256 else f"U+{character:04X}"
+    return f"U+{ord(character):04X}" if isinstance(character, str) and len(character) == 1 else "?"
+
+
+_OPEN = object()  # an anchor whose node is still being composed
+
+
+class _Composer:
+    """An iterative composer (no recursion, so any nesting is safe) that keeps the budgets."""
+
+    def __init__(self, loader, file: str):
+        self.loader = loader
+        self.file = file
+        self.anchors: dict = {}
+        self.nodes = 0
+        self.alias_nodes = 0
+
+    def _error(self, message: str, event) -> InputError:
+        mark = event.start_mark
+        return InputError(message, Loc(self.file, mark.line + 1, mark.column + 1) if mark else None, self.file)
+
+    def _count(self, size: int, event, via_alias: bool = False) -> None:
+        self.nodes += size
+        if via_alias:
+            self.alias_nodes += size
+            if self.alias_nodes > MAX_ALIAS_NODES:
+                raise self._error(f"aliases expand to more than {MAX_ALIAS_NODES:,} values (an alias bomb?); "
+                                  "write the values out or use fewer nested aliases", event)
+        if self.nodes > MAX_NODES:
+            raise self._error(f"the YAML holds more than {MAX_NODES:,} values (aliases counted as what they "
+                              "expand to); split the design into several files", event)
+
+    def compose(self):
+        loader = self.loader
+        root = None
+        documents = 0
+        stack: list = []  # [node, items, anchor, size, height]
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return root
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self._error("malformed YAML: expected a single document in the stream "
+                                      "(one design per file)", event)
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                target = self.anchors.get(event.anchor)
+                if target is None:
+                    raise self._error(f"malformed YAML: found undefined alias '{event.anchor}'", event)
+                if target is _OPEN:
+                    raise self._error(f"recursive alias: '*{event.anchor}' is inside the value anchored as "
+                                      f"'&{event.anchor}'", event)
+                node, size, height = target
+                if len(stack) + height > MAX_DEPTH:
+                    raise self._error(f"the YAML nests more than {MAX_DEPTH} levels deep once alias "
+                                      f"'*{event.anchor}' is expanded", event)
+                self._count(size, event, via_alias=True)
+            elif isinstance(event, yaml.ScalarEvent):
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                node, size, height = yaml.ScalarNode(tag, event.value, event.start_mark, None, event.style), 1, 1
+                self._count(1, event)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (node, 1, 1)
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise self._error(f"the YAML nests more than {MAX_DEPTH} levels deep", event)
+                sequence = isinstance(event, yaml.SequenceStartEvent)
+                kind = yaml.SequenceNode if sequence else yaml.MappingNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(kind, None, event.implicit)
+                node = kind(tag, [], event.start_mark, None, event.flow_style)
+                self._count(1, event)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = _OPEN
+                stack.append([node, [], event.anchor, 1, 1])
+                continue
+            else:  # SequenceEndEvent / MappingEndEvent
+                node, items, anchor, size, height = stack.pop()
+                if isinstance(node, yaml.MappingNode):
+                    node.value = list(zip(items[0::2], items[1::2]))
+                else:
+                    node.value = items
+                if anchor is not None:
+                    self.anchors[anchor] = (node, size, height)
+            if stack:
+                stack[-1][1].append(node)
+                stack[-1][3] += size
+                stack[-1][4] = max(stack[-1][4], height + 1)
+            else:
+                root = node
 
 
 class _Builder:
