@@ -206,3 +206,24 @@ def _os_error(exc: OSError, path: str, what: str) -> InputError:
     if exc.errno == errno.ENOENT and what == "file":
         return InputError(reason, file=_label(path))
     return InputError(f"cannot read {what}: {reason}", file=_label(path))
+
+
+def deep_nesting_loc(text: str, file: str, limit: int = 100) -> Loc:
+    """Where brackets ([ {) in `text` first nest deeper than `limit` (quoted text skipped roughly);
+    for parsers that only report a RecursionError."""
+    depth, line, line_start, quote = 0, 1, 0, ""
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line, line_start = line + 1, i + 1
+        elif quote:
+            if ch == quote and text[i - 1] != "\\":
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return Loc(file, line, i - line_start + 1)
+        elif ch in "]}":
+            depth -= 1
+    return Loc(file, 1, 1)

@@ -180,6 +180,10 @@ def _read_toml(text: str, path: str):
 
     try:
         doc = tomllib.loads(text)
+    except RecursionError:
+        from ..inputgate import deep_nesting_loc
+
+        raise InputError("invalid TOML: nesting is too deep", deep_nesting_loc(text, path)) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", message) or re.search(r"\(at end of document\)", message)
