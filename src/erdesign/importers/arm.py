@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..errors import InputError, Loc, did_you_mean
+from .arm_budget import BudgetExceeded
 from .arm_expr import CURRENT_RG, CURRENT_SUB, MAX_EXPANSION, ArmError, Evaluator, Scope
 from .jsonloc import Document, LocDict, LocList
 from .resources import RawResource, format_id
@@ -167,6 +168,11 @@ class Template:
                 return
             saved = dict(self.scope.copy_index)
             try:
+                self.ev.budget.enter_copy(count, loop_name or "copy")
+            except BudgetExceeded as exc:
+                errors.append(ArmError(str(exc), count_loc))
+                return
+            try:
                 for i in range(count):
                     self.scope.copy_index[None] = i
                     if loop_name:
@@ -174,6 +180,7 @@ class Template:
                     self._one(res, loc, parent, out, errors)
             finally:
                 self.scope.copy_index = saved
+                self.ev.budget.leave_copy(count)
             return
         self._one(res, loc, parent, out, errors)
 
