@@ -39,14 +39,20 @@ def clip(value: str, keep: int = CLIP_KEEP) -> str:
 _LOCATION = re.compile(r"\S+:\d+:\d+")  # file:line:col (paths are the user's own, never clipped)
 
 
-def clip_message(message: str) -> str:
-    """A message with every long value in it clipped (a value is a run without spaces), and the rest
-    cut to MESSAGE_MAX characters (locations aside), so that one error stays one readable line."""
+def clip_values(message: str) -> str:
+    """`message` with every long value in it (a run without spaces, locations aside) clipped."""
     if len(message) <= _CLIP_OVER:
         return message
     parts = message.split(" ")
     if any(len(p) > _CLIP_OVER for p in parts):
         message = " ".join(clip(p) if len(p) > _CLIP_OVER and not _LOCATION.match(p) else p for p in parts)
+    return message
+
+
+def clip_message(message: str) -> str:
+    """A message with every long value in it clipped (a value is a run without spaces), and the rest
+    cut to MESSAGE_MAX characters (locations aside), so that one error stays one readable line."""
+    message = clip_values(message)
     if len(message) > MESSAGE_MAX and len(_LOCATION.sub("", message)) > MESSAGE_MAX:
         message = f"{message[:MESSAGE_MAX - 40]}… (message of {len(message)} characters cut)"
     return message

@@ -72,6 +72,8 @@ def _skipped_count(note) -> int:
 
 def report_notes(notes) -> None:
     """Importer notes on stderr, one located line each."""
+    from ..errors import clip_message
+
     for note in notes:
         where = f"{note.loc}: " if note.loc else ""
-        click.echo(f"{where}{note.rule} {note.message}", err=True)
+        click.echo(f"{where}{note.rule} {clip_message(note.message)}", err=True)
