@@ -31,6 +31,7 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
 
 
 _new_loc = tuple.__new__
@@ -210,6 +211,8 @@ class _Builder:
             return node.value  # YAML 1.2: yes/no/on/off are text (country codes, names), not booleans
         if node.tag == _STR_TAG:
             return node.value
+        if node.tag == _INT_TAG and len(node.value) > 1000:
+            raise InputError(f"an integer of {len(node.value):,} digits is not a plausible value", _loc(self.file, node))
         try:
             return self._constructor.yaml_constructors[node.tag](self._constructor, node)
         except (yaml.YAMLError, ValueError) as exc:

@@ -144,6 +144,8 @@ class Template:
             entries = []
         for res, loc in entries:
             self._resource(res, loc, None, out, errors)
+            if self.ev.budget.exhausted:  # said once; the rest would fail the same way
+                break
         return out, errors
 
     def _resource(self, res: Any, loc: Optional[Loc], parent: Optional[RawResource], out: list, errors: list):
@@ -178,6 +180,8 @@ class Template:
                     if loop_name:
                         self.scope.copy_index[loop_name] = i
                     self._one(res, loc, parent, out, errors)
+                    if self.ev.budget.exhausted:
+                        break
             finally:
                 self.scope.copy_index = saved
                 self.ev.budget.leave_copy(count)

@@ -33,13 +33,18 @@ class EvalBudget:
         self.steps = 0
         self.depth = 0
         self.copy_product = 1
+        self.exhausted = False  # the steps or a copy product ran out: loops over resources stop
+
+    def _out(self, message: str) -> BudgetExceeded:
+        self.exhausted = True
+        return BudgetExceeded(message)
 
     def enter(self) -> None:
         """One more expression node evaluated (and one level deeper)."""
         self.steps += 1
         self.depth += 1
         if self.steps > MAX_STEPS:
-            raise BudgetExceeded(f"the template takes more than {MAX_STEPS:,} evaluation steps")
+            raise self._out(f"the template takes more than {MAX_STEPS:,} evaluation steps")
         if self.depth > MAX_EVALUATION_DEPTH:
             raise BudgetExceeded(f"expressions nest more than {MAX_EVALUATION_DEPTH} deep "
                                  "(counting variables that refer to variables)")
@@ -50,7 +55,7 @@ class EvalBudget:
     def enter_copy(self, count: int, name: str) -> None:
         product = self.copy_product * max(count, 1)
         if product > MAX_COPY_PRODUCT:
-            raise BudgetExceeded(f"copy loop '{name}' of {count} inside other copy loops makes "
+            raise self._out(f"copy loop '{name}' of {count} inside other copy loops makes "
                                  f"{product:,} copies; at most {MAX_COPY_PRODUCT:,}")
         self.copy_product = product
 
@@ -83,7 +88,7 @@ class EvalBudget:
                 stack.extend((child, depth + 1) for child in (item if isinstance(item, list) else item.values()))
         self.steps += nodes
         if self.steps > MAX_STEPS:
-            raise BudgetExceeded(f"the template takes more than {MAX_STEPS:,} evaluation steps")
+            raise self._out(f"the template takes more than {MAX_STEPS:,} evaluation steps")
 
 
 def check_format_number(number: int, what: str) -> int:
