@@ -206,7 +206,7 @@ def mutate_data(rng: random.Random, doc, arm: bool = False):
             del parent[key]
         elif op == 1 and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[key]))
-        elif op == 2 and isinstance(parent, list):
+        elif op == 2 and isinstance(parent, list) and len(repr(parent[key])) < 2_000:
             for _ in range(rng.choice([10, 1000])):
                 parent.append(parent[key])  # shared: YAML dumps it as anchors and aliases
         elif op == 3 and arm:

@@ -25,8 +25,8 @@ from .errors import InputError, Loc
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
 MAX_INPUT_BYTES_ENV = "ERDESIGN_MAX_INPUT_BYTES"
-# A generated 10,000-customer design (10,000 circuits, 20,000 VNets, 10,000 gateways) is about 14 MB.
-DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
+# A generated 5,000-customer design (10,000 VNets) is about 4.5 MB; 10,000 customers about 9 MB.
+DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024
 
 
 class FileIdentity(NamedTuple):
@@ -72,6 +72,18 @@ def max_input_bytes() -> int:
     return int(digits) * factor
 
 
+DEFAULT_MAX_VALUES = 1_000_000  # values in one YAML or JSON input: about twice a 10,000-VNet design
+
+
+def max_values() -> int:
+    """How many values (YAML nodes, JSON values) one input may hold: DEFAULT_MAX_VALUES, raised in
+    proportion when ERDESIGN_MAX_INPUT_BYTES raises the size limit."""
+    limit = max_input_bytes()
+    if limit <= DEFAULT_MAX_INPUT_BYTES:
+        return DEFAULT_MAX_VALUES
+    return DEFAULT_MAX_VALUES * limit // DEFAULT_MAX_INPUT_BYTES
+
+
 def describe_size(size: int) -> str:
     if size >= 1024 ** 2 and size % (1024 ** 2) == 0:
         return f"{size // 1024 ** 2} MiB"
@@ -102,7 +114,7 @@ def check_readable_file(path: str, what: str = "file") -> os.stat_result:
     limit = max_input_bytes()
     if st.st_size > limit:
         raise InputError(f"{what} is too large: {describe_size(st.st_size)}, the limit is {describe_size(limit)} "
-                         f"(set {MAX_INPUT_BYTES_ENV} to raise it)", file=path)
+                         f"(set {MAX_INPUT_BYTES_ENV} to raise it)", Loc(path, 1, 1))
     return st
 
 
@@ -114,7 +126,7 @@ def read_input_bytes(path: str | os.PathLike, what: str = "file") -> bytes:
         data = sys.stdin.buffer.read(limit + 1)
         if len(data) > limit:
             raise InputError(f"{what} on standard input is too large: more than {describe_size(limit)} "
-                             f"(set {MAX_INPUT_BYTES_ENV} to raise it)", file=STDIN_LABEL)
+                             f"(set {MAX_INPUT_BYTES_ENV} to raise it)", Loc(STDIN_LABEL, 1, 1))
         return data
     check_readable_file(path, what)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -139,7 +151,7 @@ def read_input_bytes(path: str | os.PathLike, what: str = "file") -> bytes:
         os.close(fd)
     if total > limit:
         raise InputError(f"{what} is too large: more than {describe_size(limit)} "
-                         f"(set {MAX_INPUT_BYTES_ENV} to raise it)", file=path)
+                         f"(set {MAX_INPUT_BYTES_ENV} to raise it)", Loc(path, 1, 1))
     _files_read[FileIdentity(os.path.realpath(path), st.st_dev, st.st_ino)] = None
     return b"".join(chunks)
 

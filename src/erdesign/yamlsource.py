@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Loc
+from .inputgate import max_values
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -42,7 +43,6 @@ def _loc(file: str, node) -> Loc:
     return _new_loc(Loc, (file, mark.line + 1, mark.column + 1))
 
 
-MAX_NODES = 1_000_000  # about twice a 10,000-VNet design
 MAX_ALIAS_NODES = 100_000  # nodes that aliases (*name, <<: *name) may add, counted as what they expand to
 MAX_DEPTH = 100  # nesting of mappings and lists; a design needs fewer than 10
 
@@ -59,7 +59,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, LocMap]:
 
 def compose(text: str, file: str):
     """The YAML node tree of `text` (None for an empty document), composed from the parser's events
-    under budgets: at most MAX_NODES nodes with aliases counted as what they expand to, of which at
+    under budgets: at most inputgate.max_values() nodes with aliases counted as what they expand to, of which at
     most MAX_ALIAS_NODES come from aliases, nested at most MAX_DEPTH deep; an alias inside its own
     anchor is refused. Every problem is an InputError at file:line:col."""
     loader = _Loader(text)
@@ -103,6 +103,7 @@ class _Composer:
         self.anchors: dict = {}
         self.nodes = 0
         self.alias_nodes = 0
+        self.max_nodes = max_values()
 
     def _error(self, message: str, event) -> InputError:
         mark = event.start_mark
@@ -115,8 +116,8 @@ class _Composer:
             if self.alias_nodes > MAX_ALIAS_NODES:
                 raise self._error(f"aliases expand to more than {MAX_ALIAS_NODES:,} values (an alias bomb?); "
                                   "write the values out or use fewer nested aliases", event)
-        if self.nodes > MAX_NODES:
-            raise self._error(f"the YAML holds more than {MAX_NODES:,} values (aliases counted as what they "
+        if self.nodes > self.max_nodes:
+            raise self._error(f"the YAML holds more than {self.max_nodes:,} values (aliases counted as what they "
                               "expand to); split the design into several files", event)
 
     def compose(self):
