@@ -39,6 +39,7 @@ CORPUS = {
     "arm/array-growth.json": ("9:13", "an array grows beyond 100,000 items"),
     "arm/cidr-subnet-index.json": ("14:15", "index 1000000000000000000 is out of range (0 to 16777215)"),
     "arm/deep-expression.json": ("14:463", "the expression nests more than 64 calls deep"),
+    "arm/evaluation-steps.json": ("20:33", "the template takes more than 2,000,000 evaluation steps"),
     "arm/format-precision.json": ("14:15", "format precision 999999999 is more than 10,000"),
     "arm/format-width.json": ("14:15", "format width 999999999 is more than 10,000"),
     "arm/integer-growth.json": ("11:13", "an integer goes beyond 64 bits"),

@@ -15,6 +15,7 @@ import os
 from typing import Iterable, Optional
 
 from ..errors import InputError, InputErrors, Loc
+from .arm_budget import is_over_budget
 
 IMPORT_OPTIONS = ("parameters",)
 
@@ -72,7 +73,7 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     problems += errors
     for unknown in template_notes:
         _note(design, unknown.rule, f"{unknown.text}: {unknown.why}", unknown.loc)
-    if not _usable(design):
+    if not _usable(design) or any(is_over_budget(p) for p in problems):
         problems = other_files + problems
         if not problems and design._notes:  # e.g. a peering list without its circuit
             problems = [InputError(n.message, n.loc) for n in design._notes if n.rule != "IMP003"]

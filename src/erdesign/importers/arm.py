@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..errors import InputError, Loc, did_you_mean
-from .arm_budget import BudgetExceeded
+from .arm_budget import BudgetExceeded, over_budget
 from .arm_expr import CURRENT_RG, CURRENT_SUB, MAX_EXPANSION, ArmError, Evaluator, Scope
 from .jsonloc import Document, LocDict, LocList
 from .resources import RawResource, format_id
@@ -172,7 +172,7 @@ class Template:
             try:
                 self.ev.budget.enter_copy(count, loop_name or "copy")
             except BudgetExceeded as exc:
-                errors.append(ArmError(str(exc), count_loc))
+                errors.append(over_budget(ArmError(str(exc), count_loc)))
                 return
             try:
                 for i in range(count):

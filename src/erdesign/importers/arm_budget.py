@@ -26,6 +26,17 @@ class BudgetExceeded(Exception):
     """An evaluation budget was exceeded; the evaluator locates it at the expression."""
 
 
+def over_budget(error):
+    """Mark a located error as an exceeded budget: it stops the import (exit 2) even when other
+    resources could be imported, since the template is not one erdesign will evaluate."""
+    error.over_budget = True
+    return error
+
+
+def is_over_budget(error) -> bool:
+    return bool(getattr(error, "over_budget", False))
+
+
 class EvalBudget:
     """The running totals of one template's evaluation."""
 

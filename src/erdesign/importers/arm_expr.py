@@ -25,7 +25,7 @@ from typing import Any, Callable, Optional
 from ..errors import InputError, Loc, clip, did_you_mean
 from .arm_budget import (
     MAX_EXPRESSION_DEPTH, MAX_STRING_LENGTH, BudgetExceeded, EvalBudget, check_format_number, check_index,
-    check_replace, check_union,
+    check_replace, check_union, over_budget,
 )
 from .jsonloc import LocDict, LocList
 from .values import Unknown
@@ -329,7 +329,7 @@ class Evaluator:
             try:
                 self.budget.enter_copy(count, name)
             except BudgetExceeded as exc:
-                raise ArmError(str(exc), count_loc) from None
+                raise over_budget(ArmError(str(exc), count_loc)) from None
             try:
                 for n in range(count):
                     self.scope.copy_index[name] = n
@@ -407,7 +407,7 @@ class _Ctx:
             if isinstance(node, Call):
                 budget.check_value(value[0])
         except BudgetExceeded as exc:
-            raise self.error(node, f"{clip(source_text(self.text, node))}: {exc}") from None
+            raise over_budget(self.error(node, f"{clip(source_text(self.text, node))}: {exc}")) from None
         return value
 
     def _eval(self, node) -> tuple[Any, Optional[Loc]]:
@@ -516,8 +516,10 @@ class _Ctx:
                 return next(v for v in values if isinstance(v, Unknown)), None
         try:
             return impl(*values), None
-        except (_FnError, BudgetExceeded) as exc:
+        except _FnError as exc:
             raise self.error(node, f"{node.name}(): {exc}") from None
+        except BudgetExceeded as exc:
+            raise over_budget(self.error(node, f"{node.name}(): {exc}")) from None
         except RecursionError:
             raise self.error(node, f"{node.name}(): the value nests too deeply") from None
         except (TypeError, ValueError, ZeroDivisionError, KeyError, IndexError) as exc:
