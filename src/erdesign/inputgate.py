@@ -20,7 +20,7 @@ import stat
 import sys
 from typing import NamedTuple
 
-from .errors import InputError, Loc
+from .errors import InputError, Loc, clip
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
@@ -90,12 +90,6 @@ def describe_size(size: int) -> str:
     if size >= 1024 ** 2:
         return f"{size / 1024 ** 2:.1f} MiB"
     return f"{size} bytes"
-
-
-def clip(text: str, keep: int = 60) -> str:
-    from .errors import clip as clip_text
-
-    return clip_text(text, keep)
 
 
 def check_readable_file(path: str, what: str = "file") -> os.stat_result:
