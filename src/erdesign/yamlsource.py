@@ -38,9 +38,43 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _new_loc = tuple.__new__
 
 
+class _Node:
+    """A composed YAML node, lighter than PyYAML's (a design can hold a million): its tag (a scalar's
+    is resolved only when built), value and 1-based line and column."""
+
+    __slots__ = ("tag", "value", "line", "col", "implicit")
+
+    def __init__(self, tag, value, mark, implicit=None):
+        self.tag = tag
+        self.value = value
+        self.line = mark.line + 1
+        self.col = mark.column + 1
+        self.implicit = implicit
+
+
+class _Scalar(_Node):
+    __slots__ = ()
+
+
+class _Seq(_Node):
+    __slots__ = ()
+
+
+class _Map(_Node):
+    __slots__ = ()
+
+
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _scalar_tag(node: _Scalar) -> str:
+    if node.tag is None or node.tag == "!":
+        node.tag = _RESOLVER.resolve(yaml.ScalarNode, node.value, node.implicit)
+    return node.tag
+
+
 def _loc(file: str, node) -> Loc:
-    mark = node.start_mark
-    return _new_loc(Loc, (file, mark.line + 1, mark.column + 1))
+    return _new_loc(Loc, (file, node.line, node.col))
 
 
 MAX_ALIAS_NODES = 100_000  # nodes that aliases (*name, <<: *name) may add, counted as what they expand to
@@ -125,8 +159,25 @@ class _Composer:
         root = None
         documents = 0
         stack: list = []  # [node, items, anchor, size, height]
+        get_event, scalar_event, max_nodes = loader.get_event, yaml.ScalarEvent, self.max_nodes
         while True:
-            event = loader.get_event()
+            event = get_event()
+            if type(event) is scalar_event:  # the common case, kept short
+                node = _Scalar(event.tag, event.value, event.start_mark, event.implicit)
+                self.nodes += 1
+                if self.nodes > max_nodes:
+                    self._count(0, event)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (node, 1, 1)
+                if stack:
+                    top = stack[-1]
+                    top[1].append(node)
+                    top[3] += 1
+                    if top[4] < 2:
+                        top[4] = 2
+                else:
+                    root = node
+                continue
             if event is None or isinstance(event, yaml.StreamEndEvent):
                 return root
             if isinstance(event, yaml.DocumentStartEvent):
@@ -149,23 +200,14 @@ class _Composer:
                     raise self._error(f"the YAML nests more than {MAX_DEPTH} levels deep once alias "
                                       f"'*{event.anchor}' is expanded", event)
                 self._count(size, event, via_alias=True)
-            elif isinstance(event, yaml.ScalarEvent):
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-                node, size, height = yaml.ScalarNode(tag, event.value, event.start_mark, None, event.style), 1, 1
-                self._count(1, event)
-                if event.anchor is not None:
-                    self.anchors[event.anchor] = (node, 1, 1)
             elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     raise self._error(f"the YAML nests more than {MAX_DEPTH} levels deep", event)
                 sequence = isinstance(event, yaml.SequenceStartEvent)
-                kind = yaml.SequenceNode if sequence else yaml.MappingNode
                 tag = event.tag
                 if tag is None or tag == "!":
-                    tag = loader.resolve(kind, None, event.implicit)
-                node = kind(tag, [], event.start_mark, None, event.flow_style)
+                    tag = _SEQ_TAG if sequence else _MAP_TAG
+                node = (_Seq if sequence else _Map)(tag, [], event.start_mark)
                 self._count(1, event)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = _OPEN
@@ -173,7 +215,7 @@ class _Composer:
                 continue
             else:  # SequenceEndEvent / MappingEndEvent
                 node, items, anchor, size, height = stack.pop()
-                if isinstance(node, yaml.MappingNode):
+                if isinstance(node, _Map):
                     node.value = list(zip(items[0::2], items[1::2]))
                 else:
                     node.value = items
@@ -195,27 +237,28 @@ class _Builder:
 
     def build(self, node, path: Path):
         self.locs[path] = _loc(self.file, node)
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, _Map):
             if node.tag != _MAP_TAG:
                 raise self._bad_tag(node)
             return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, _Seq):
             if node.tag != _SEQ_TAG:
                 raise self._bad_tag(node)
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         return self._scalar(node)
 
     def _scalar(self, node):
-        if node.tag not in _PLAIN_SCALAR_TAGS:
-            raise self._bad_tag(node)
-        if node.tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
-            return node.value  # YAML 1.2: yes/no/on/off are text (country codes, names), not booleans
-        if node.tag == _STR_TAG:
+        tag = _scalar_tag(node)
+        if tag == _STR_TAG:
             return node.value
-        if node.tag == _INT_TAG and len(node.value) > 1000:
+        if tag not in _PLAIN_SCALAR_TAGS:
+            raise self._bad_tag(node)
+        if tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
+            return node.value  # YAML 1.2: yes/no/on/off are text (country codes, names), not booleans
+        if tag == _INT_TAG and len(node.value) > 1000:
             raise InputError(f"an integer of {len(node.value):,} digits is not a plausible value", _loc(self.file, node))
         try:
-            return self._constructor.yaml_constructors[node.tag](self._constructor, node)
+            return self._constructor.yaml_constructors[tag](self._constructor, yaml.ScalarNode(tag, node.value))
         except (yaml.YAMLError, ValueError) as exc:
             raise InputError(f"bad value: {exc}", _loc(self.file, node)) from None
 
@@ -230,24 +273,24 @@ class _Builder:
         """Key/value node pairs, with YAML merge keys (<<) expanded first."""
         merged, own = [], []
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
-                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            if isinstance(key_node, _Scalar) and _scalar_tag(key_node) == _MERGE_TAG:
+                sources = value_node.value if isinstance(value_node, _Seq) else [value_node]
                 for src in sources:
-                    if not isinstance(src, yaml.MappingNode):
+                    if not isinstance(src, _Map):
                         raise InputError("a merge key (<<) needs a mapping", _loc(self.file, src))
                     merged.extend(self._pairs(src))
             else:
                 own.append((key_node, value_node))
-        own_keys = {k.value for k, _ in own if isinstance(k, yaml.ScalarNode)}
+        own_keys = {k.value for k, _ in own if isinstance(k, _Scalar)}
         return [(k, v) for k, v in merged if k.value not in own_keys] + own
 
     def _mapping(self, node, path: Path) -> dict:
         result: dict = {}
         first_seen: dict = {}
         for key_node, value_node in self._pairs(node):
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, _Scalar):
                 raise InputError("a mapping key must be a plain value", _loc(self.file, key_node))
-            key = key_node.value if key_node.tag == _STR_TAG else self._scalar(key_node)
+            key = self._scalar(key_node)
             if isinstance(key, (int, float, bool)) or key is None:
                 key = str(key) if key is not None else "null"
             if key in first_seen:
