@@ -137,6 +137,9 @@ def main() -> int:
                 ok += 1
                 tally[0] += 1
             shutil.rmtree(folder, ignore_errors=True)
+            if not args.quiet and (index + 1) % 1000 == 0:
+                print(f"  … {index + 1} runs: {ok} ok, {clean} clean errors, {bad} bad "
+                      f"({time.monotonic() - start:.0f} s)", file=sys.stderr, flush=True)
     if not args.quiet:
         for kind, (k_ok, k_clean, k_bad) in sorted(kinds.items()):
             print(f"  {kind}: {k_ok} ok, {k_clean} clean errors, {k_bad} bad", file=sys.stderr)

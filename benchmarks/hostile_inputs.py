@@ -102,7 +102,7 @@ def odd_value(rng: random.Random, depth: int = 0):
         return {str(odd_scalar(rng))[:20]: odd_value(rng, depth + 1) for _ in range(rng.randrange(3))}
     if pick == 2:
         value = odd_scalar(rng)
-        for _ in range(rng.choice([5, 50, 150, 1_000])):
+        for _ in range(rng.choice([5, 50, 150, 300])):
             value = [value]
         return value
     return odd_scalar(rng)
@@ -301,8 +301,12 @@ GENERATORS = {
 
 
 def random_case(rng: random.Random) -> Case:
-    kind = rng.choice(list(GENERATORS))
-    return GENERATORS[kind](rng)
+    while True:
+        kind = rng.choice(list(GENERATORS))
+        try:
+            return GENERATORS[kind](rng)
+        except RecursionError:  # a mutation nested too deep for the generator itself: draw again
+            continue
 
 
 # --------------------------------------------------------------------------- judging a run
