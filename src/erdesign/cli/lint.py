@@ -99,8 +99,11 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
         _write(output, text)
     else:
         click.echo(text, nl=False)
+    from ..errors import clip_message, one_line
+
     for err in report.errors:
-        click.echo(f"erdesign: {err} (set ERDESIGN_DEBUG=1 for the traceback; please report it)", err=True)
+        click.echo(f"erdesign: {clip_message(one_line(str(err)))} (set ERDESIGN_DEBUG=1 for the traceback; "
+                   "please report it)", err=True)
         if _debug() and err.traceback:
             click.echo(err.traceback, err=True)
     sys.exit(report.exit_code(exit_zero=exit_zero))
