@@ -349,3 +349,14 @@ def test_messages_stay_short_whatever_the_values():
     message = clip_message(f"bad value '{long_words}'")
     assert len(message) <= 240
     assert str(InputError("z" * 5000, Loc("f.yaml", 1, 2))) == "f.yaml:1:2: " + "z" * 60 + "… (5000 characters)"
+
+
+def test_the_value_budget_grows_with_the_size_limit(monkeypatch):
+    from erdesign.inputgate import DEFAULT_MAX_VALUES, max_values
+
+    monkeypatch.delenv("ERDESIGN_MAX_INPUT_BYTES", raising=False)
+    assert max_values() == DEFAULT_MAX_VALUES
+    monkeypatch.setenv("ERDESIGN_MAX_INPUT_BYTES", "1M")  # a lower size limit keeps the value budget
+    assert max_values() == DEFAULT_MAX_VALUES
+    monkeypatch.setenv("ERDESIGN_MAX_INPUT_BYTES", "64M")
+    assert max_values() == 4 * DEFAULT_MAX_VALUES
