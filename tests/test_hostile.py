@@ -360,3 +360,13 @@ def test_the_value_budget_grows_with_the_size_limit(monkeypatch):
     assert max_values() == DEFAULT_MAX_VALUES
     monkeypatch.setenv("ERDESIGN_MAX_INPUT_BYTES", "64M")
     assert max_values() == 4 * DEFAULT_MAX_VALUES
+
+
+def test_a_flood_of_errors_lists_the_first_hundred_and_counts_the_rest(run_cli, tmp_path):
+    path = tmp_path / "keys.yaml"
+    path.write_text("version: 1\n" + "".join(f"k{i}: 1\n" for i in range(5_000)))
+    result = run_cli("lint", path)
+    lines = result.err.strip().splitlines()
+    assert result.code == 2 and len(lines) == 101
+    assert lines[0] == f"{path}:2:1: unknown key 'k0'"
+    assert lines[-1] == "erdesign: … and 4,900 more input errors, not listed (fix these first)"

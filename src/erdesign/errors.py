@@ -88,12 +88,19 @@ class InputError(Exception):
         return (self.file or "", 0, 0, self.message)
 
 
+MAX_LISTED = 100  # input errors printed; a file with thousands says how many more there are
+
+
 class InputErrors(Exception):
-    """Several input errors found in one pass, reported together."""
+    """Several input errors found in one pass, reported together (the first MAX_LISTED of them)."""
 
     def __init__(self, errors: Iterable[InputError]):
         self.errors = sorted(errors, key=InputError.sort_key)
-        super().__init__("\n".join(str(e) for e in self.errors))
+        lines = [str(e) for e in self.errors[:MAX_LISTED]]
+        if len(self.errors) > MAX_LISTED:
+            lines.append(f"erdesign: … and {len(self.errors) - MAX_LISTED:,} more input errors, not listed "
+                         "(fix these first)")
+        super().__init__("\n".join(lines))
 
     @classmethod
     def raise_if_any(cls, errors: list[InputError]) -> None:
