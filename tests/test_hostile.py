@@ -370,3 +370,12 @@ def test_a_flood_of_errors_lists_the_first_hundred_and_counts_the_rest(run_cli, 
     assert result.code == 2 and len(lines) == 101
     assert lines[0] == f"{path}:2:1: unknown key 'k0'"
     assert lines[-1] == "erdesign: … and 4,900 more input errors, not listed (fix these first)"
+
+
+def test_a_long_value_that_ends_like_a_location_is_still_clipped():
+    # found by benchmarks/fuzz.py: a date "2024-10-…01T00:00:00Z" looked like file:line:col
+    value = "2024-10-[padLeft('" + "[" * 200 + "')]01T00:00:00Z"
+    message = clip_message(f"Items[1]: effectiveStartDate {value!r} is not a date")
+    assert len(message) < 160 and message.endswith("… (235 characters) is not a date")
+    kept = "(first at /tmp/some/where/design.yaml:66:5)"
+    assert clip_message(f"VNet 'x' is defined twice {kept} " + "y" * 30) == f"VNet 'x' is defined twice {kept} " + "y" * 30

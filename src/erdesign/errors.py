@@ -36,7 +36,13 @@ def clip(value: str, keep: int = CLIP_KEEP) -> str:
     return f"{value[:keep]}… ({len(value)} characters)"
 
 
-_LOCATION = re.compile(r"\S+:\d+:\d+")  # file:line:col (paths are the user's own, never clipped)
+# file:line:col, as messages cite other places ("first at a.yaml:3:5)"); kept whole unless huge
+_LOCATION = re.compile(r"\(?[^\s'\"]+:\d+:\d+[),;:.]*")  # not a quoted value that merely ends like one
+_LOCATION_MAX = 200
+
+
+def _is_location(part: str) -> bool:
+    return len(part) <= _LOCATION_MAX and _LOCATION.fullmatch(part) is not None
 
 
 def clip_values(message: str) -> str:
@@ -45,7 +51,7 @@ def clip_values(message: str) -> str:
         return message
     parts = message.split(" ")
     if any(len(p) > _CLIP_OVER for p in parts):
-        message = " ".join(clip(p) if len(p) > _CLIP_OVER and not _LOCATION.match(p) else p for p in parts)
+        message = " ".join(clip(p) if len(p) > _CLIP_OVER and not _is_location(p) else p for p in parts)
     return message
 
 
@@ -53,7 +59,7 @@ def clip_message(message: str) -> str:
     """A message with every long value in it clipped (a value is a run without spaces), and the rest
     cut to MESSAGE_MAX characters (locations aside), so that one error stays one readable line."""
     message = clip_values(message)
-    if len(message) > MESSAGE_MAX and len(_LOCATION.sub("", message)) > MESSAGE_MAX:
+    if len(message) > MESSAGE_MAX and sum(len(p) + 1 for p in message.split(" ") if not _is_location(p)) > MESSAGE_MAX:
         message = f"{message[:MESSAGE_MAX - 40]}… (message of {len(message)} characters cut)"
     return message
 
