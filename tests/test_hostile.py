@@ -379,3 +379,19 @@ def test_a_long_value_that_ends_like_a_location_is_still_clipped():
     assert len(message) < 160 and message.endswith("… (235 characters) is not a date")
     kept = "(first at /tmp/some/where/design.yaml:66:5)"
     assert clip_message(f"VNet 'x' is defined twice {kept} " + "y" * 30) == f"VNet 'x' is defined twice {kept} " + "y" * 30
+
+
+def test_numbers_beyond_float_are_input_errors_not_crashes():
+    # found by benchmarks/fuzz.py: a 315-digit bandwidth in a price book, a 100,000-digit zone number
+    from pydantic_core import PydanticCustomError
+
+    from erdesign.costing.book import zone_name
+    from erdesign.model import parse_bandwidth
+
+    with pytest.raises(PydanticCustomError, match="more than a petabit per second"):
+        parse_bandwidth(10 ** 315)
+    with pytest.raises(PydanticCustomError, match="not a whole, positive number"):
+        parse_bandwidth(-(10 ** 315))
+    assert zone_name("Zone 1" + "1" * 100_000).startswith("Zone 11")  # kept as written, no int() of it
+    with pytest.raises(PydanticCustomError):
+        zone_name(10 ** 400)

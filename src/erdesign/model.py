@@ -48,7 +48,12 @@ def parse_bandwidth(value: Any) -> int:
     """'50Mbps', '1Gbps', '1 Gbps', 1000 (Mbps) -> Mbps as int."""
     if isinstance(value, bool):
         raise PydanticCustomError("bandwidth", "expected a bandwidth such as 1Gbps or 500Mbps")
-    if isinstance(value, (int, float)):
+    if isinstance(value, int) and value > _MAX_MBPS:  # a sanity bound on input (a typo guard), not an Azure fact
+        raise PydanticCustomError("bandwidth", "'{value}' is more than a petabit per second; not a link bandwidth",
+                                  {"value": value})
+    if isinstance(value, int) and value < 0:
+        mbps = -1.0
+    elif isinstance(value, (int, float)):
         mbps = float(value)
     elif isinstance(value, str) and (m := _BANDWIDTH_RE.match(value)):
         unit = m.group(2).lower()
@@ -61,7 +66,7 @@ def parse_bandwidth(value: Any) -> int:
         )
     if mbps != mbps or mbps in (float("inf"), float("-inf")) or mbps <= 0 or mbps != int(mbps):
         raise PydanticCustomError("bandwidth", "'{value}' is not a whole, positive number of Mbps", {"value": value})
-    if mbps > _MAX_MBPS:  # a sanity bound on input (a typo guard), not an Azure fact
+    if mbps > _MAX_MBPS:
         raise PydanticCustomError("bandwidth", "'{value}' is more than a petabit per second; not a link bandwidth",
                                   {"value": value})
     return int(mbps)
