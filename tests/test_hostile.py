@@ -395,3 +395,13 @@ def test_numbers_beyond_float_are_input_errors_not_crashes():
     assert zone_name("Zone 1" + "1" * 100_000).startswith("Zone 11")  # kept as written, no int() of it
     with pytest.raises(PydanticCustomError):
         zone_name(10 ** 400)
+
+
+def test_a_toml_number_of_thousands_of_digits_is_located(run_cli, tmp_path):
+    # found by benchmarks/fuzz.py: tomllib raises a plain ValueError for it
+    shutil.copy(MINIMAL, tmp_path / "design.yaml")
+    (tmp_path / "pyproject.toml").write_text("[tool.erdesign]\nselect = " + "1" * 5000 + "\n")
+    result = run_cli("lint", tmp_path / "design.yaml")
+    assert result.code == 2
+    assert result.err.strip() == (f"{tmp_path / 'pyproject.toml'}:2:10: invalid TOML: a number of more than "
+                                  "1,000 digits is not a plausible value")

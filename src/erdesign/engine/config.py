@@ -192,6 +192,12 @@ def _read_toml(text: str, path: str):
         else:  # the end of the document: the line after the last one
             loc = Loc(path, len(text.splitlines()) + (1 if text.endswith("\n") or not text else 0), 1)
         raise InputError(f"invalid TOML: {message[:m.start()].strip() if m else message}", loc, path) from None
+    except ValueError:  # a number of more digits than Python converts
+        digits = re.search(r"\d{1001,}", text)
+        start = digits.start() if digits else 0
+        line = text.count("\n", 0, start) + 1
+        loc = Loc(path, line, start - (text.rfind("\n", 0, start) + 1) + 1)
+        raise InputError("invalid TOML: a number of more than 1,000 digits is not a plausible value", loc) from None
     tool = doc.get("tool", {}).get("erdesign", {})
     if not isinstance(tool, dict):
         raise InputError("[tool.erdesign] must be a table", Loc(path, 1, 1))
