@@ -114,12 +114,13 @@ def is_live_view(file: str) -> bool:
     """Whether a JSON file holds a live-state view (unreadable or other JSON: no)."""
     import json
 
+    from .errors import InputError, InputErrors
     from .importers.detect import LIVE, detect
+    from .inputgate import read_input_text
 
-    try:
-        with open(file, encoding="utf-8-sig") as fh:
-            root = json.load(fh)
-    except (OSError, ValueError):
+    try:  # through the input gate (regular files, size limit); a bad file is reported when its design loads
+        root = json.loads(read_input_text(file, "JSON input"))
+    except (InputError, InputErrors, ValueError, RecursionError):
         return False
     return detect(root, file) == LIVE
 
@@ -336,10 +337,15 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
     """Files as given; a folder means every design or JSON file in it and its subfolders
     (sorted; hidden files and folders, and tools' folders such as build/ or node_modules/, are left out). Other files found in folders are
     appended to `skipped` when a list is given."""
+    from .inputgate import STDIN, check_readable_file
+
     files: list[str] = []
     for raw in paths:
+        if os.fspath(raw) == STDIN:
+            files.append(STDIN)
+            continue
         p = Path(raw)
-        if p.is_dir():
+        if _is_folder(p):
             found: list[str] = []
             terraform_roots: list[str] = []
             for folder, dirs, names in os.walk(p):
@@ -363,10 +369,9 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
             if not found:
                 raise InputError("folder holds no .yaml, .yml, .json, .tf or .bicep file", file=str(raw))
             files.extend(found)
-        elif p.exists():
-            files.append(str(raw))
         else:
-            raise InputError("no such file", file=str(raw))
+            check_readable_file(str(raw))
+            files.append(str(raw))
     return files
 
 
@@ -384,15 +389,15 @@ def looks_like_design(path: str) -> bool:
     return isinstance(data, dict) and any(k in Design.model_fields for k in data)
 
 
-def read_text(path: str) -> str:
+def _is_folder(p: Path) -> bool:
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(2)
-        # Windows PowerShell 5.1 writes `az ... > file.json` as UTF-16 with a byte-order mark.
-        encoding = "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
-        with open(path, encoding=encoding) as fh:
-            return fh.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=path) from None
+        return p.is_dir()
+    except (OSError, ValueError):  # a symlink loop, a name too long: the input gate says which
+        return False
+
+
+def read_text(path: str, what: str = "file") -> str:
+    """The text of one input file through the input gate (UTF-8, or UTF-16 with a byte-order mark)."""
+    from .inputgate import read_input_text
+
+    return read_input_text(path, what, utf16=True)

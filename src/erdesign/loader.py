@@ -48,6 +48,8 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
     for path in files:
         try:
             text = read_text(path)
+            if path == "-":
+                path = "<stdin>"
             if path.lower().endswith(IMPORT_SUFFIXES):
                 json_inputs.append((text, path))
             else:

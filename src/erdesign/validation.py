@@ -27,8 +27,12 @@ def located_validation_errors(exc: ValidationError, locs: LocMap, file: str, roo
     ``message``: the wording of a value error (default: the design's).
     """
     message = message or validation_message
-    return InputErrors([_validation_error(err, locs, file, root_model, strip, root_label, message)
-                        for err in _dedupe(exc.errors())])
+    return InputErrors([_validation_error(err, locs, file, root_model, strip, root_label, message,
+                                          suggest=i < _SUGGESTED)
+                        for i, err in enumerate(_dedupe(exc.errors()))])
+
+
+_SUGGESTED = 200  # 'did you mean' hints for the first errors only: a file of many thousand stays quick
 
 
 def _dedupe(errors: list) -> list[dict]:
@@ -42,7 +46,7 @@ def _dedupe(errors: list) -> list[dict]:
 
 
 def _validation_error(err: dict, locs: LocMap, file: str, root_model: type[BaseModel], strip: Container[str],
-                      root_label: str, message: Callable[[dict], str]) -> InputError:
+                      root_label: str, message: Callable[[dict], str], suggest: bool = True) -> InputError:
     path = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in strip))
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -50,7 +54,7 @@ def _validation_error(err: dict, locs: LocMap, file: str, root_model: type[BaseM
         parent = path[:-1]
         where = locs.get(parent + ("<key>", key)) or nearest_loc(locs, path, file)
         valid = _fields_at(root_model, parent)
-        hint = did_you_mean(str(key), valid) if valid else ""
+        hint = did_you_mean(str(key), valid) if valid and suggest else ""
         shown = f"'{key}'" if str(key).isprintable() else repr(str(key))
         return InputError(f"{_where(parent, root_label)}unknown key {shown}{hint}", where)
     if kind == "missing":

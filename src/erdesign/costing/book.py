@@ -326,13 +326,9 @@ def read_book_file(path: str) -> PriceBook:
     """A user's price book (--pricing FILE)."""
     import os
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise InputError(f"cannot read price book: {exc.strerror or exc}", file=path) from None
-    except UnicodeDecodeError:
-        raise InputError("cannot read price book: not UTF-8 text", file=path) from None
+    from ..inputgate import read_input_text
+
+    text = read_input_text(path, "price book")
     stem = os.path.splitext(os.path.basename(path))[0]
     return parse_book(text, path, default_id=stem)
 

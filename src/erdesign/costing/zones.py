@@ -13,11 +13,13 @@ def zone_name(value: Any) -> Optional[str]:
     if isinstance(value, bool):
         raise PydanticCustomError("zone", "'{value}' is not a pricing zone", {"value": value})
     if isinstance(value, int):
+        if not 0 <= value <= 99:
+            raise PydanticCustomError("zone", "'{value}' is not a pricing zone", {"value": value})
         return f"Zone {value}"
     text = str(value).strip()
-    if text.isdigit():
+    if text.isdigit() and len(text) <= 2:
         return f"Zone {int(text)}"
     low = text.lower().replace(" ", "")
-    if low.startswith("zone") and low[4:].isdigit():
+    if low.startswith("zone") and low[4:].isdigit() and len(low) <= 6:
         return f"Zone {int(low[4:])}"
     return text
