@@ -378,7 +378,7 @@ def ipsec_over_er_with_scale_gateway(design: Design) -> Iterator[Finding]:
             continue
         er = gw if gw.type == "ExpressRoute" else er_gateway_in(by_vnet.get(gw.vnet, []))
         sku = facts.expressroute_gateway_sku(er) if er else None
-        if sku and sku["name"] == "ErGwScale":
+        if er is not None and sku and sku["name"] == "ErGwScale":
             yield Finding(
                 "GW015",
                 f"connection '{conn.name}': IPsec over ExpressRoute is not supported with the ErGwScale gateway "

@@ -79,7 +79,7 @@ def virtual_circuit_slower_than_circuit(design: Design) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- CAP012
 
 def _near(value: int, limit: Optional[int], percent: float) -> bool:
-    return bool(limit) and limit * percent / 100 <= value <= limit
+    return limit is not None and limit != 0 and limit * percent / 100 <= value <= limit
 
 
 def _pct(value: int, limit: int) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from .. import facts
 from ..engine.finding import Finding
@@ -327,7 +327,7 @@ def _pattern(name: str) -> tuple:
     return re.compile(p["allowed"]), re.compile(p["start"]), re.compile(p["end"]), p
 
 
-def _named_objects(design: Design) -> Iterator[tuple[str, str, object]]:
+def _named_objects(design: Design) -> Iterator[tuple[str, str, Any]]:
     """(resource_names.yaml key, how to name it, object) for every Azure object with a name rule."""
     for key in table("resource_names")["resources"]:
         section, _, child = key.partition(".")

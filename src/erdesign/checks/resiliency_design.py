@@ -16,7 +16,7 @@ from .. import facts
 from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
-from ..model import Connection, Design
+from ..model import Connection, Design, Site
 from ._common import ROLES, evidence, link_of, names, network, who
 from .vnet import peers_of
 
@@ -58,7 +58,7 @@ def cross_subscription_without_authorization(design: Design) -> Iterator[Finding
         )
 
 
-def _site_of(design: Design, router_name: Optional[str]):
+def _site_of(design: Design, router_name: Optional[str]) -> Optional[Site]:
     return next((s for s in design.sites for r in s.routers if r.name == router_name), None)
 
 
@@ -68,20 +68,20 @@ def links_not_active_active(design: Design) -> Iterator[Finding]:
         peering = circuit.peering("AzurePrivatePeering")
         if peering is None or peering.advertised_prefixes or peering.advertised_prefix_count is not None:
             continue  # the peering declares one list for both links
-        sites = [_site_of(design, link.router) if (link := link_of(peering, role)) is not None else None
-                 for role in ROLES]
-        if None in sites or sites[0] is sites[1]:
+        primary, secondary = (_site_of(design, link.router) if (link := link_of(peering, role)) is not None else None
+                              for role in ROLES)
+        if primary is None or secondary is None or primary is secondary:
             continue
-        lists = [{str(n) for p in s.advertised_prefixes if (n := network(p)) is not None} for s in sites]
+        lists = [{str(n) for p in s.advertised_prefixes if (n := network(p)) is not None} for s in (primary, secondary)]
         if not lists[0] or not lists[1] or lists[0] == lists[1]:
             continue
         only = sorted(lists[0] ^ lists[1])
         yield Finding(
             "RES025",
-            f"{who(circuit, peering)}: sites '{sites[0].name}' (primary link) and '{sites[1].name}' (secondary link) "
+            f"{who(circuit, peering)}: sites '{primary.name}' (primary link) and '{secondary.name}' (secondary link) "
             f"advertise different prefixes ({names(only)} over one link only); those prefixes have no second path and "
             "the links are not active-active",
-            node=sites[1], field=("advertised_prefixes",),
+            node=secondary, field=("advertised_prefixes",),
             hint="Advertise the same prefixes over both links (with equal AS path), so that both carry traffic and "
                  "either can take it all",
             evidence=[evidence("addressing", "ROUTING", "ExpressRoute links", "active-active, both advertised")],

@@ -215,18 +215,18 @@ def read_usage(design, *, egress: Optional[Mapping[str, Any]] = None, peering_ou
         if peering is None:
             continue
         link = frozenset((peering.vnet, peering.remote_vnet))
-        for src, dst, gb in ((peering.vnet, peering.remote_vnet, outbound), (peering.remote_vnet, peering.vnet, inbound)):
-            if gb is None:
+        for src, dst, volume in ((peering.vnet, peering.remote_vnet, outbound), (peering.remote_vnet, peering.vnet, inbound)):
+            if volume is None:
                 continue
             flows = usage.flows.setdefault(link, [])
             same = next((f for f in flows if f.src == src and f.dst == dst), None)
             if same is None:
-                flows.append(Flow(src, dst, gb, [name]))
-            elif same.gb != gb:
+                flows.append(Flow(src, dst, volume, [name]))
+            elif same.gb != volume:
                 usage.notes.append(
-                    f"traffic {src} -> {dst} is given twice ({same.gb} GB by {', '.join(same.peerings)}, {gb} GB by "
-                    f"{name}); the larger, {max(same.gb, gb)} GB/month, is priced")
-                same.gb = max(same.gb, gb)
+                    f"traffic {src} -> {dst} is given twice ({same.gb} GB by {', '.join(same.peerings)}, {volume} GB by "
+                    f"{name}); the larger, {max(same.gb, volume)} GB/month, is priced")
+                same.gb = max(same.gb, volume)
                 same.peerings.append(name)
             else:
                 same.peerings.append(name)
