@@ -156,13 +156,52 @@ def parse_design_text(text: str, file: str) -> m.Design:
     if not isinstance(data, dict):
         raise InputError(f"a design file is a mapping of sections (circuits:, vnets:, …), not a {type(data).__name__}",
                          locs.get((), Loc(file, 1, 1)))
+    marked = _take_unknown_markers(data)
     try:
-        design = m.Design.model_validate(data)
+        design = m.Design.model_validate(data, context={"unknown_fields": {f for _, _, f in marked}} if marked else None)
     except ValidationError as exc:
         raise located_validation_errors(exc, locs, file, m.Design) from None
     attach_locations(design, locs, ())
+    if marked:
+        _mark_unknown(design, marked, locs, file)
     design._sources[file] = text
     return design
+
+
+# Required fields an imported design may leave unknown (the input gives no value): written as `unknown`.
+UNKNOWABLE_FIELDS = {"circuits": "bandwidth", "express_route_ports": "bandwidth", "gateways": "sku"}
+
+
+def _take_unknown_markers(data: dict) -> list[tuple[str, int, str]]:
+    """(section, index, field) of every `field: unknown`, removed from the data before validation."""
+    marked = []
+    for section, field in UNKNOWABLE_FIELDS.items():
+        items = data.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            value = item.get(field) if isinstance(item, dict) else None
+            if isinstance(value, str) and value.strip().lower() == m.UNKNOWN_MARKER:
+                del item[field]
+                marked.append((section, i, field))
+    return marked
+
+
+def _mark_unknown(design: m.Design, marked: list, locs: LocMap, file: str) -> None:
+    """Record the `unknown` values (checks that need them are held back, IMP008), and refuse a missing value
+    elsewhere that validation let through only because some object said `unknown`."""
+    from .importers.values import Unknown
+
+    chosen = {(section, i) for section, i, _ in marked}
+    errors = []
+    for section, field in UNKNOWABLE_FIELDS.items():
+        for i, obj in enumerate(getattr(design, section)):
+            if getattr(obj, field) is not None:
+                continue
+            if (section, i) in chosen:
+                where = locs.get((section, i, "<key>", field)) or obj.loc()
+                obj._unknown[field] = Unknown(f"{section}[{i}].{field}", where, "given as 'unknown' in the design")
+            else:
+                errors.append(InputError(f"{section}[{i}]: missing required key '{field}'", obj.loc() or Loc(file, 1, 1)))
+    InputErrors.raise_if_any(errors)
 
 
 def located_validation_errors(exc: ValidationError, locs: LocMap, file: str, root_model: type[BaseModel], *,

@@ -596,6 +596,9 @@ class ScaleUnits(Node):
         return self
 
 
+UNKNOWN_MARKER = "unknown"  # in a design file, a required value the imported input did not give (loader)
+
+
 def _sku_required(schema: dict) -> None:
     schema.setdefault("required", [])
     if "sku" not in schema["required"]:
