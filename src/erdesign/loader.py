@@ -14,6 +14,7 @@ from typing import Any, Callable, Container, Optional, Sequence
 from pydantic import BaseModel, ValidationError
 
 from . import model as m
+from .collector import collector_paused
 from .errors import InputError, InputErrors, Loc, did_you_mean
 from .yamlsource import LocMap, load_yaml
 
@@ -80,7 +81,11 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files = expand_paths(paths)
+    with collector_paused():
+        return _load_files(expand_paths(paths), import_options)
+
+
+def _load_files(files: list[str], import_options: dict) -> m.Design:
     fragments: list[m.Design] = []
     errors: list[InputError] = []
     json_inputs: list[tuple[str, str]] = []  # imported together, so resources link across files
@@ -112,8 +117,9 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
 
 def load_design_text(text: str, file: str = "<design>") -> m.Design:
     """Parse and check a single YAML design given as text."""
-    design = parse_design_text(text, file)
-    resolve(design)
+    with collector_paused():
+        design = parse_design_text(text, file)
+        resolve(design)
     return design
 
 

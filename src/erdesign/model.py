@@ -600,6 +600,7 @@ class Design(Node):
     _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
     _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)
     _index: dict = PrivateAttr(default_factory=dict)
+    _groups: dict = PrivateAttr(default_factory=dict)  # see _grouped
 
     # ---- lookups (valid after loader.resolve)
     def _lookup(self, kind: str, name: Optional[str]):
@@ -644,17 +645,33 @@ class Design(Node):
     def routers(self) -> list[Router]:
         return [r for s in self.sites for r in s.routers]
 
+    def _grouped(self, section: str, key: str) -> dict:
+        """Objects of a section grouped by one field's value, in file order; built once per design.
+
+        A group is keyed by the section's length too, so that objects appended later (tests, importers
+        building a design) are seen; edits of a field in place are not, and no check makes them.
+        """
+        items = getattr(self, section)
+        cache_key = (section, key, len(items))
+        groups = self._groups.get(cache_key)
+        if groups is None:
+            groups = {}
+            for item in items:
+                groups.setdefault(getattr(item, key), []).append(item)
+            self._groups[cache_key] = groups
+        return groups
+
     def gateway_of_vnet(self, vnet_name: str, gateway_type: str = "ExpressRoute") -> Optional[Gateway]:
-        return next((g for g in self.gateways if g.vnet == vnet_name and g.type == gateway_type), None)
+        return next((g for g in self._grouped("gateways", "vnet").get(vnet_name, ()) if g.type == gateway_type), None)
 
     def connections_of_gateway(self, gateway_name: str) -> list[Connection]:
-        return [c for c in self.connections if c.gateway == gateway_name]
+        return list(self._grouped("connections", "gateway").get(gateway_name, ()))
 
     def connections_of_circuit(self, circuit_name: str) -> list[Connection]:
-        return [c for c in self.connections if c.circuit == circuit_name]
+        return list(self._grouped("connections", "circuit").get(circuit_name, ()))
 
     def peerings_of_vnet(self, vnet_name: str) -> list[VNetPeering]:
-        return [p for p in self.vnet_peerings if p.vnet == vnet_name]
+        return list(self._grouped("vnet_peerings", "vnet").get(vnet_name, ()))
 
     def gateway_region(self, gw: Gateway) -> Optional[str]:
         if gw.region:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import ipaddress
+from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
 from ..data import table
@@ -90,11 +91,15 @@ def names(items: Iterable[str], limit: int = 3) -> str:
 
 # --------------------------------------------------------------------------- design walking
 
+@lru_cache(maxsize=1 << 18)
 def network(text: str):
-    """ip_network for a prefix string, or None for anything else (service tags, bad text)."""
+    """ip_network for a prefix string, or None for anything else (service tags, bad text).
+
+    Cached: the same prefix lists (a site's, shared by many circuits) are read by several checks.
+    """
     try:
         return ipaddress.ip_network(text.strip(), strict=False)
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, TypeError):
         return None
 
 

@@ -60,6 +60,7 @@ class LinkSubnet:
         return plural if self.plural else singular
 
 
+@lru_cache(maxsize=1 << 18)
 def _net(text: str) -> Network:
     return ipaddress.ip_network(text, strict=False)
 

@@ -19,6 +19,7 @@ from .config import Config, validate_selectors
 from .finding import Finding
 from .report import InternalError, LintReport
 from .suppress import Suppression, collect
+from ..collector import collector_paused
 from .tree import ancestry, describe, resource_id
 
 
@@ -43,6 +44,12 @@ def lint(design, *, select=None, ignore=None, extend_select=None, severity: Opti
     severity: {ID or prefix: level}; these override `config`. `checks` ({ID: fn} or a list of
     @check functions) and `catalog` ({ID: page}) replace the registry and catalog (for tests).
     """
+    with collector_paused():
+        return _lint(design, select=select, ignore=ignore, extend_select=extend_select, severity=severity,
+                     config=config, fail_on=fail_on, today=today, checks=checks, catalog=catalog)
+
+
+def _lint(design, *, select, ignore, extend_select, severity, config, fail_on, today, checks, catalog) -> LintReport:
     cat = as_catalog(catalog)
     cfg = (config or Config()).with_overrides(
         select=select, ignore=ignore, extend_select=extend_select, severity=severity, fail_on=fail_on)

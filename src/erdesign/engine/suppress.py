@@ -91,6 +91,8 @@ class Suppression:
 
 def comment_start(line: str) -> int:
     """Index of the '#' that starts a YAML comment on this line, or -1 (quoted scalars respected)."""
+    if "#" not in line:
+        return -1
     quote = None
     prev = ""  # the previous non-blank character outside quotes
     i = 0
