@@ -78,19 +78,28 @@ def _reorder(data: dict, cls) -> dict:
     return data
 
 
-def _flow_width(value: Any) -> int:
-    return len(yaml.dump(value, Dumper=yaml.SafeDumper, default_flow_style=True, width=10_000).strip())
+def _fits_flow(value: Any) -> bool:
+    """Whether `value` written in flow style ({a: 1, b: x} / [a, b]) is at most _FLOW_WIDTH wide.
+
+    Dumping measures it exactly but is slow; quoting only ever adds characters, so a value whose
+    bare text is already too wide is decided without dumping.
+    """
+    items = value.items() if isinstance(value, dict) else ((v, "") for v in value)
+    bare = sum(len(str(k)) + len(str(v)) + 2 for k, v in items)
+    if bare > _FLOW_WIDTH + 2:
+        return False
+    return len(yaml.dump(value, Dumper=yaml.SafeDumper, default_flow_style=True, width=10_000).strip()) <= _FLOW_WIDTH
 
 
 def _styled(value: Any, depth: int) -> Any:
     if isinstance(value, dict):
         plain = all(not isinstance(v, (dict, list)) or (isinstance(v, list) and not v) for v in value.values())
         styled = {k: _styled(v, depth + 1) for k, v in value.items()}
-        if depth >= 2 and plain and value and _flow_width(value) <= _FLOW_WIDTH:
+        if depth >= 2 and plain and value and _fits_flow(value):
             return _Flow(styled)
         return styled
     if isinstance(value, list):
-        if value and all(not isinstance(v, (dict, list)) for v in value) and _flow_width(value) <= _FLOW_WIDTH:
+        if value and all(not isinstance(v, (dict, list)) for v in value) and _fits_flow(value):
             return _FlowList(value)
         return [_styled(v, depth + 1) for v in value]
     return value
