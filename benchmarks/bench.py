@@ -1,68 +1,212 @@
-"""Speed figures for erdesign (prints them; the test suite asserts behaviour, not speed).
+"""Speed and memory of erdesign, each figure beside a floor measured in the same run.
 
-    .venv/bin/python benchmarks/bench.py            # default sizes
-    .venv/bin/python benchmarks/bench.py 100 1000   # customers per generated design
+    python benchmarks/bench.py                 # all sizes, print the table
+    python benchmarks/bench.py --sizes S1,S2   # fewer sizes
+    python benchmarks/bench.py --write         # also write benchmarks/RESULTS.md
+    python benchmarks/bench.py --check         # exit 1 when a target is missed
 
-Measures CLI start-up (`erdesign --version`, `erdesign lint` on the seed example),
-and load / lint / cost time on generated designs of growing size.
+Figures are ratios, not seconds, so that they mean the same on a slow or busy machine:
+- cold `lint` / `cost` of the seed example against the floor of importing erdesign's dependencies;
+- `lint`, `cost`, `import` and lint of the az JSON of generated estates (benchmarks/generate.py,
+  S1–S3) against the time PyYAML's C loader (or `json.load`) takes to read the same file with the
+  garbage collector off, peak memory of each command, and the growth S2/S1 and S3/S2.
+The test suite asserts behaviour, never speed: this script is run by hand.
 """
 from __future__ import annotations
 
+import argparse
+import gc
+import json
 import os
-import statistics
+import platform
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import SIZES, Estate, az_json, design_yaml  # noqa: E402
+
+DEPENDENCY_IMPORTS = "import pydantic, yaml, click, tabulate"
+
+# name -> (limit, what it bounds); ratios are "at most".
+TARGETS = {
+    "cold lint / import floor": 1.8,
+    "S3 lint / YAML parse": 3.0,
+    "S3 cost / YAML parse": 3.0,
+    "S3 lint-json / JSON parse": 3.0,
+    "S3 lint peak MB": 300,
+    "S3 lint-json peak MB": 400,
+    "growth S3/S2 (worst)": 11.0,
+}
 
 
-def _best_of(fn, repeat=5):
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode compiled
+    env["ERDESIGN_NO_COLOR"] = "1"
+    return env
+
+
+def _erdesign() -> list[str]:
+    exe = Path(sys.executable).with_name("erdesign")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "erdesign"]
+
+
+def run(cmd: list[str]) -> Run:
+    """Wall time and peak resident memory of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(cmd)} exited {proc.returncode}: {err.strip()[:300]}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def best(cmd: list[str], repeat: int) -> Run:
+    runs = [run(cmd) for _ in range(repeat)]
+    return min(runs, key=lambda r: r.seconds)
+
+
+def parse_floor(path: Path, repeat: int) -> float:
+    """Best time for the fastest parser of the file's format, garbage collector off."""
+    import yaml
+
+    text = path.read_text()
     times = []
     for _ in range(repeat):
+        gc.disable()
         start = time.perf_counter()
-        fn()
+        if path.suffix == ".json":
+            json.loads(text)
+        else:
+            yaml.load(text, Loader=yaml.CSafeLoader)
         times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
+        gc.enable()
+    return min(times)
 
 
-def _cli(*args):
-    exe = Path(sys.executable).with_name("erdesign")
-    cmd = [str(exe), *args] if exe.exists() else [sys.executable, "-m", "erdesign", *args]
-    return lambda: subprocess.run(cmd, capture_output=True, check=False)
-
-
-def main(sizes):
-    import erdesign
-
-    seed = HERE.parent / "examples" / "seed.yaml"
-    print("CLI start-up (best / median of 5, seconds)")
-    for label, args in [("erdesign --version", ["--version"]), ("erdesign lint examples/seed.yaml", ["lint", str(seed)]),
-                        ("erdesign cost examples/seed.yaml", ["cost", str(seed)])]:
-        best, median = _best_of(_cli(*args))
-        print(f"  {label:<36} {best:6.3f} / {median:6.3f}")
-    print()
-    print(f"{'customers':>9} {'lines':>7} {'load s':>8} {'lint s':>8} {'findings':>8} {'cost s':>8} {'cost lines':>10}")
+def measure(sizes: list[str], repeat: int) -> tuple[list[tuple[str, str, str]], dict[str, float]]:
+    """Rows for the table and the figures checked against TARGETS."""
+    rows: list[tuple[str, str, str]] = []
+    figures: dict[str, float] = {}
+    seed = REPO / "examples" / "seed.yaml"
+    erd = _erdesign()
+    run(erd + ["lint", str(seed)])  # warm the data bundle and bytecode
+    floor = best([sys.executable, "-c", DEPENDENCY_IMPORTS], repeat * 2)
+    rows.append(("import floor (`python -c '" + DEPENDENCY_IMPORTS + "'`)", f"{floor.seconds:.3f} s", "1.00×"))
+    for cmd in ("lint", "cost"):
+        r = best(erd + [cmd, str(seed)], repeat * 2)
+        ratio = r.seconds / floor.seconds
+        figures[f"cold {cmd} / import floor"] = ratio
+        rows.append((f"cold `erdesign {cmd} examples/seed.yaml`", f"{r.seconds:.3f} s", f"{ratio:.2f}×"))
+    checkov = shutil.which("checkov")
+    quickstart = REPO / "tests" / "fixtures" / "arm" / "quickstart-private-peering.json"
+    if checkov and quickstart.exists():
+        ours = best(erd + ["lint", str(quickstart)], repeat)
+        theirs = best([checkov, "-f", str(quickstart), "--quiet", "--compact"], 1)
+        figures["checkov / lint (quickstart)"] = theirs.seconds / ours.seconds
+        rows.append(("checkov on the quickstart template, ÷ erdesign lint", f"{theirs.seconds:.2f} s",
+                     f"{theirs.seconds / ours.seconds:.1f}× faster"))
+    per_size: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
-            path = os.path.join(tmp, f"bench-{n}.yaml")
-            text = generate(n)
-            Path(path).write_text(text)
-            t0 = time.perf_counter()
-            design = erdesign.load(path)
-            t1 = time.perf_counter()
-            report = erdesign.lint(design)
-            t2 = time.perf_counter()
-            tco = erdesign.cost(design)
-            t3 = time.perf_counter()
-            print(f"{n:>9} {text.count(chr(10)):>7} {t1 - t0:>8.3f} {t2 - t1:>8.3f} {len(report.findings):>8} "
-                  f"{t3 - t2:>8.3f} {len(tco.lines):>10}")
+        for size in sizes:
+            estate = Estate(SIZES[size])
+            yaml_path = Path(tmp) / f"{size}.yaml"
+            json_path = Path(tmp) / f"{size}.json"
+            yaml_path.write_text(design_yaml(estate))
+            json_path.write_text(az_json(estate))
+            yfloor = parse_floor(yaml_path, repeat)
+            jfloor = parse_floor(json_path, repeat)
+            out = Path(tmp) / f"{size}.imported.yaml"
+            commands = {
+                "lint": (erd + ["lint", str(yaml_path)], yfloor, "YAML parse"),
+                "cost": (erd + ["cost", str(yaml_path)], yfloor, "YAML parse"),
+                "lint-json": (erd + ["lint", str(json_path)], jfloor, "JSON parse"),
+                "import": (erd + ["import", str(json_path), "-o", str(out)], jfloor, "JSON parse"),
+            }
+            lines = yaml_path.read_text().count("\n")
+            rows.append((f"**{size}**: {estate.n} circuits, {estate.n * 10} VNets, {lines:,} YAML lines, "
+                         f"{json_path.stat().st_size / 1e6:.1f} MB JSON",
+                         f"YAML parse {yfloor:.3f} s · JSON parse {jfloor:.3f} s", ""))
+            per_size[size] = {}
+            for name, (cmd, floor_s, floor_name) in commands.items():
+                if out.exists():
+                    out.unlink()
+                r = best(cmd, 1 if size == "S3" else repeat)
+                ratio = r.seconds / floor_s
+                per_size[size][name] = r.seconds
+                figures[f"{size} {name} / {floor_name}"] = ratio
+                figures[f"{size} {name} peak MB"] = r.peak_mb
+                rows.append((f"{size} `{name}`", f"{r.seconds:.2f} s, {r.peak_mb:.0f} MB",
+                             f"{ratio:.1f}× {floor_name}"))
+    for a, b in (("S1", "S2"), ("S2", "S3")):
+        if a in per_size and b in per_size:
+            growth = {name: per_size[b][name] / per_size[a][name] for name in per_size[b]}
+            figures[f"growth {b}/{a} (worst)"] = max(growth.values())
+            rows.append((f"growth {b}/{a} (10× the estate)",
+                         ", ".join(f"{n} {g:.1f}×" for n, g in growth.items()), f"worst {max(growth.values()):.1f}×"))
+    return rows, figures
+
+
+def verdicts(figures: dict[str, float]) -> list[tuple[str, str, str, bool]]:
+    out = []
+    for name, limit in TARGETS.items():
+        if name in figures:
+            value = figures[name]
+            out.append((name, f"{value:.2f}", f"≤ {limit}", value <= limit))
+    return out
+
+
+def report(rows, checks) -> str:
+    lines = [f"# Benchmark results", "",
+             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+             f"{platform.system()} · date {time.strftime('%Y-%m-%d')} · `python benchmarks/bench.py --write`", "",
+             "| what | measured | ratio |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    lines += ["", "## Targets", "", "| target | value | limit | met |", "|---|---|---|---|"]
+    lines += [f"| {n} | {v} | {lim} | {'yes' if ok else '**no**'} |" for n, v, lim, ok in checks]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="S1,S2,S3", help="comma-separated: S1,S2,S3")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the best is kept)")
+    parser.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size {', '.join(unknown)} (S1, S2 or S3)")
+    rows, figures = measure(sizes, args.repeat)
+    checks = verdicts(figures)
+    text = report(rows, checks)
+    print(text)
+    if args.write:
+        (HERE / "RESULTS.md").write_text(text)
+    missed = [n for n, _, _, ok in checks if not ok]
+    if args.check and missed:
+        print("missed: " + ", ".join(missed), file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [10, 100, 500, 1000])
+    sys.exit(main())
