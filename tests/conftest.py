@@ -9,7 +9,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
-SHARED = REPO.parent / "shared"  # ../shared beside the checkout; tests that need it skip when absent
 
 
 @dataclass
@@ -19,16 +18,11 @@ class CliResult:
     err: str
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _private_cache_folder(tmp_path_factory):
-    """Tests never read or write the user's own cache folder (data bundle, fetched price books)."""
-    previous = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
-    yield
-    if previous is None:
-        os.environ.pop("XDG_CACHE_HOME", None)
-    else:
-        os.environ["XDG_CACHE_HOME"] = previous
+@pytest.fixture(autouse=True)
+def _no_user_price_cache(tmp_path_factory, monkeypatch):
+    """No test reads or writes the user's real cache: `erdesign cost` would layer a fetched
+    price book from there over the shipped ones. Each test gets its own empty cache folder."""
+    monkeypatch.setenv("ERDESIGN_CACHE_DIR", str(tmp_path_factory.mktemp("cache", numbered=True)))
 
 
 @pytest.fixture
@@ -39,13 +33,6 @@ def repo_root() -> Path:
 @pytest.fixture
 def examples_dir() -> Path:
     return EXAMPLES
-
-
-@pytest.fixture
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not present beside the checkout")
-    return SHARED
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def _none_expected(line: dict) -> bool:
 
 
 def test_table_shows_one_item_per_virtual_circuit_with_its_one_time_folded_in(run_cli, repo_root):
-    out = run_cli("cost", SEED, cwd=repo_root).out
+    out = run_cli("cost", SEED, "--wide", cwd=repo_root).out
     table = out[:out.index("* estimate amount")]
     assert table.count("vc-cust1-primary") == 1 and ": monthly" not in table and ": one-time" not in table
     rows = table.splitlines()
@@ -79,6 +79,26 @@ def test_table_shows_one_item_per_virtual_circuit_with_its_one_time_folded_in(ru
     assert rows[first + 2] == "│    = 900 USD/month × 1 virtual circuit   [DATACENTRES]"
     assert rows[first + 3] == "│    one-time: none expected, see note [3]   [EQX-FABRIC]"
     assert not re.search(r"(?<![\d,])0\.00\*", table)
+
+
+@pytest.mark.parametrize("design", ["seed.yaml", "multi-region.yaml", "minimal.yaml"])
+def test_default_table_fits_100_columns_and_wide_has_every_column(run_cli, repo_root, design):
+    out = run_cli("cost", f"examples/{design}", cwd=repo_root).out
+    too_long = [line for line in out.splitlines() if len(line) > 100 and " " in line.strip()
+                and not any(len(word) > 60 for word in line.split())]  # a URL or path is never broken
+    assert too_long == []
+    header = next(line for line in out.splitlines() if line.startswith("Name "))
+    assert header.split() == ["Name", "Monthly", "One-time", "Confidence"]
+    wide = run_cli("cost", f"examples/{design}", "--wide", cwd=repo_root).out
+    assert next(line for line in wide.splitlines() if line.startswith("Name ")).split() == ["Name", "Qty", "Unit", "Unit", "price", "Monthly", "One-time",
+                                            "Confidence"]
+
+
+def test_markdown_puts_totals_first_and_lines_in_details(run_cli, repo_root):
+    out = run_cli("cost", SEED, "-f", "markdown", cwd=repo_root).out
+    assert out.index("## Totals") < out.index("## Metered vs Unlimited") < out.index("<details><summary>Cost lines")
+    details = out[out.index("<details><summary>Cost lines"):out.index("</details>")]
+    assert "| Formula " in details and "vc-cust1-primary" in details
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "csv"])

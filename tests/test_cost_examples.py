@@ -81,7 +81,7 @@ def test_seed_plan_comparison_names_what_is_missing(examples_dir):
     assert row.metered_monthly == D(436) + 2000 * D("0.025")
     assert row.missing == ["Standard Unlimited 1Gbps port fee (Zone 1)"]
     assert row.recommendation.startswith("not comparable: Standard Unlimited 1Gbps port fee (Zone 1) unpriced; "
-                                         "import the prices (erdesign pricing import)")
+                                         "fetch the prices (erdesign pricing fetch)")
     assert not row.comparable
 
 
@@ -91,13 +91,14 @@ def test_minimal_totals_by_hand(examples_dir):
     report = price(examples_dir / "minimal.yaml")
     egress = 1000 * D("0.025")         # Metered, Amsterdam = Zone 1
     gateway = D("0.361") * H           # ErGw1AZ
-    monthly = egress + gateway
-    assert report.totals.monthly == monthly == D("288.53")
+    public_ip = D("0.005") * H         # its Standard public IP (ESTIMATE: the eastus2 meter, in westeurope)
+    monthly = egress + gateway + public_ip
+    assert report.totals.monthly == monthly == D("292.18")
     assert report.totals.one_time == 0
     assert report.totals.tco == 36 * monthly
-    assert report.totals.estimate_monthly == 0
+    assert report.totals.estimate_monthly == public_ip
     assert unpriced(report) == ["circuit er-ams: Port fee: Standard Metered 200Mbps, Amsterdam (Zone 1)"]
-    assert any("no carrier virtual circuits" in a for a in report.assumptions)
+    assert any("no carrier virtual circuits" in a["assumed"] for a in report.assumed)
 
 
 # --------------------------------------------------------------------------- multi-region
@@ -106,23 +107,24 @@ def test_multi_region_totals_by_hand(examples_dir):
     report = price(examples_dir / "multi-region.yaml")
     egress = 3000 * D("0.025") + 3000 * D("0.025")          # er-fra-1, er-ams-1 metered (Zone 1); the others Unlimited
     gateways = 2 * D("0.632") * H                            # two ErGw2AZ
+    public_ips = 2 * D("0.005") * H                          # their Standard public IPs (ESTIMATE outside eastus2)
     intra = D("0.01") + D("0.01")                            # intra-region peering: egress + ingress
     peering = (8000 + 2000) * intra + (4000 + 1000) * intra + (3000 + 1000) * intra
     equinix_estimate = 2 * D(900)                            # eqx-wdc-pri/sec: 1 Gbps, no quote
     equinix_quote = 2 * D(450) + 2 * D(300)                  # eqx-nyc VCs and 2 cross-connects, quoted
     megaport_estimate = 2 * D(300)                           # mp-xc-fra ×2; the 500 Mbps VCs are unpriced
-    monthly = egress + gateways + peering + equinix_estimate + equinix_quote + megaport_estimate
+    monthly = egress + gateways + public_ips + peering + equinix_estimate + equinix_quote + megaport_estimate
     one_time = 2 * D(500)                                    # eqx-xc-nyc ×2, quoted
     t = report.totals
-    assert t.monthly == monthly == D("5352.72")
+    assert t.monthly == monthly == D("5360.02")
     assert t.one_time == one_time
-    assert t.estimate_monthly == equinix_estimate + megaport_estimate
+    assert t.estimate_monthly == equinix_estimate + megaport_estimate + public_ips
     assert t.monthly_by_confidence["quote"] == equinix_quote
     assert t.one_time_by_confidence["quote"] == one_time
     assert t.tco == 36 * monthly + one_time
-    # 4 port fees, 2 Global Reach data, 4 Megaport VCs monthly and mp-xc-fra one-time
+    # 4 port fees, 2 Global Reach data, 2 Global Reach add-ons, 4 Megaport VCs monthly and mp-xc-fra one-time
     # (eqx-nyc-pri/sec quote both of their fees: 450 a month, 0 one-time)
-    assert len(t.unpriced) == 11 and not t.complete
+    assert len(t.unpriced) == 13 and not t.complete
     assert not [line for line in t.unpriced if line.object.startswith("eqx-nyc")]
     gr = [line for line in report.lines if line.component == "global_reach_data"]
     assert [(line.quantity, line.confidence) for line in gr] == [(500, "unpriced"), (500, "unpriced")]
@@ -131,7 +133,7 @@ def test_multi_region_totals_by_hand(examples_dir):
 def test_multi_region_what_if_unlimited(examples_dir):
     report = price(examples_dir / "multi-region.yaml", plan="unlimited")
     assert all(line.monthly == 0 for line in lines_of(report, "circuit_egress"))
-    assert report.totals.monthly == D("5352.72") - 2 * 3000 * D("0.025")
+    assert report.totals.monthly == D("5360.02") - 2 * 3000 * D("0.025")
 
 
 def test_every_example_is_covered(examples_dir):
@@ -142,12 +144,13 @@ def test_every_example_is_covered(examples_dir):
 
 # --------------------------------------------------------------------------- golden output
 
-@pytest.mark.parametrize("fmt,suffix", [("table", "txt"), ("json", "json")])
-def test_seed_golden_output(run_cli, repo_root, fmt, suffix):
-    result = run_cli("cost", "examples/seed.yaml", "--format", fmt, cwd=repo_root)
+@pytest.mark.parametrize("fmt,suffix,extra", [("table", "txt", ["--wide"]), ("table", "compact.txt", []),
+                                              ("json", "json", []), ("markdown", "md", [])])
+def test_seed_golden_output(run_cli, repo_root, fmt, suffix, extra):
+    result = run_cli("cost", "examples/seed.yaml", "--format", fmt, *extra, cwd=repo_root)
     assert result.code == 0, result.err
     golden = repo_root / "tests" / "golden" / "cost" / f"seed.{suffix}"
-    if UPDATE:
+    if UPDATE or not golden.exists():
         golden.write_text(result.out, encoding="utf-8")
     assert result.out == golden.read_text(encoding="utf-8")
     if fmt == "json":

@@ -43,7 +43,10 @@ gateways:
   - {name: gw, vnet: hub, sku: ErGwScale, scale_units: {min: 2, max: 10}}
 """))
     assert only(auto, "er_gateway").monthly == D("306.60")
-    assert any("between 2 and 10" in a and "1,533.00" in a for a in auto.assumptions)  # 0.21 × 10 × 730
+    [scaling] = [a for a in auto.assumed if "autoscaling ErGwScale gateway" in a["assumed"]]
+    assert scaling["applies_to"] == [  # 0.21 × 10 × 730 at the maximum
+        "gateway gw (2-10 SU, priced at 2; at the maximum it would be 1,533.00 USD/month)"]
+    assert scaling["change"] == "gateways[].scale_units.min"
 
 
 def test_scale_gateway_without_scale_units_is_unpriced(tmp_path):
@@ -72,7 +75,7 @@ traffic:
     assert any("billed as the circuit's outbound data" in a for a in report.assumptions)
     # Standard Metered 1 Gbps Zone 1 = 436; 100 GB × 0.025; ErGw1AZ; VpnGw1AZ; the carrier side is missing
     assert report.totals.monthly == D(436) + 100 * D("0.025") + D("0.361") * H + D("0.21") * H
-    assert any("no carrier virtual circuits" in a for a in report.assumptions)
+    assert any("no carrier virtual circuits" in a["assumed"] for a in report.assumed)
 
 
 def test_global_vnet_peering_egress_at_source_zone_ingress_at_destination_zone(tmp_path):
@@ -122,7 +125,8 @@ vnet_peerings:
   - {name: a-b, vnet: a, remote_vnet: b}
 """))
     assert report.lines == []
-    assert any("no traffic given for VNet peering a <-> b" in a for a in report.assumptions)
+    assert {a["assumed"]: a["applies_to"] for a in report.assumed} == {
+        "VNet peering traffic not given: 0 GB/month": ["a <-> b"]}
 
 
 METERED = """
@@ -135,7 +139,8 @@ def test_missing_egress_on_a_metered_circuit_is_stated(tmp_path):
     report = erdesign.cost(design(tmp_path, METERED))
     egress = only(report, "circuit_egress")
     assert egress.quantity == 0 and egress.monthly == 0
-    assert any("no outbound usage given for Metered circuit 'c1'" in a for a in report.assumptions)
+    assert any(a["assumed"].startswith("outbound data not given: 0 GB/month on a Metered circuit")
+               and a["applies_to"] == ["circuit c1"] for a in report.assumed)
     [row] = report.comparisons
     assert row.egress_gb is None
 
@@ -181,7 +186,7 @@ traffic:
     egress = [line.monthly for line in report.lines if line.component == "circuit_egress"]
     assert egress == [1000 * D("0.025"), 2000 * D("0.025")]  # per circuit, zone of the port's location
     assert report.totals.monthly == 3000 * D("0.025")
-    assert "per port pair" in report.comparisons[0].recommendation
+    assert "the port pair's (billing_type): see the row of port pair erd" in report.comparisons[0].recommendation
 
 
 def test_global_reach_across_zones_splits_the_total(tmp_path):

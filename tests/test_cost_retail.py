@@ -29,11 +29,17 @@ def test_gateway_meters_map_to_er_gateway_with_their_dates():
     assert result.skipped == []
 
 
-def test_virtual_network_maps_global_peering_and_skips_ip_meters():
+def test_virtual_network_maps_global_peering_and_static_public_ips():
     result = import_files([str(VNET)])
-    assert sorted((m.entry["scope"], m.entry["direction"], m.entry["price"]) for m in result.entries) == [
+    peering = [m.entry for m in result.entries if m.entry["component"] == "vnet_peering"]
+    assert sorted((e["scope"], e["direction"], e["price"]) for e in peering) == [
         ("global", "egress", 0.035), ("global", "ingress", 0.035)]
-    assert len(result.skipped) == 6
+    ips = {m.entry["sku"]: m.entry for m in result.entries if m.entry["component"] == "public_ip"}
+    assert (ips["Standard"]["price"], ips["Standard"]["unit"], ips["Standard"]["region"]) == (0.005, "hour", "eastus2")
+    assert ips["Basic"]["price"] == 0.0036  # Basic IPv4 Static Public IP
+    assert all(m.entry["confidence"] == "verified" for m in result.entries)
+    # Public IP Prefix x2, Basic dynamic and Global addresses are not what a gateway uses
+    assert len(result.skipped) == 4
     assert all("does not price" in s.reason for s in result.skipped)
 
 
@@ -49,7 +55,10 @@ def test_circuit_meters_and_what_is_not_mapped():
     assert (egress["zone"], egress["price"], egress["bandwidth"]) == ("Zone 1", 0.025, "1Gbps")
     reasons = {s.meter.split(" (")[0]: s.reason for s in result.skipped}
     assert "Reservation" in reasons["Standard Unlimited Data 1 Gbps Circuit"]
-    assert "ExpressRoute Direct meter names are unverified" in reasons["100 Gbps Port Pair"]
+    assert "Reservation" in reasons["Standard Unlimited Data 1 Gbps Circuit"]
+    direct = entries["direct_port_pair::"]
+    assert (direct["port_bandwidth"], direct["zone"], direct["price"]) == ("100Gbps", "Zone 1", 9999.0)
+    assert direct["confidence"] == "estimate" and "by the words in its name" in direct["derivation"]
 
 
 def test_paged_response_warns_about_the_next_page():
@@ -70,23 +79,44 @@ def test_paged_response_warns_about_the_next_page():
       "armRegionName": "Zone 1", "unitOfMeasure": "1/Month", "tierMinimumUnits": 100.0, "retailPrice": 1.0}, None),
     ({"serviceName": "Virtual WAN", "productName": "Virtual WAN", "meterName": "ExpressRoute Scale Unit",
       "armRegionName": "westeurope", "unitOfMeasure": "1 Hour", "retailPrice": 0.42}, None),
+    # Global Reach and Direct meter names are not documented: mapped by the words in the name, as estimates
+    ({"serviceName": "ExpressRoute", "productName": "ExpressRoute Global Reach", "meterName": "Global Reach Data Transfer In",
+      "armRegionName": "Zone 2", "unitOfMeasure": "1 GB", "retailPrice": 0.1},
+     {"component": "global_reach_data", "direction": "ingress", "zone": "Zone 2"}),
+    ({"serviceName": "ExpressRoute", "productName": "ExpressRoute Global Reach", "meterName": "Global Reach Data",
+      "armRegionName": "Zone 1", "unitOfMeasure": "1 GB", "retailPrice": 0.1}, None),
+    ({"serviceName": "ExpressRoute", "productName": "ExpressRoute Global Reach", "meterName": "Global Reach Add-on 1 Gbps",
+      "armRegionName": "Zone 1", "unitOfMeasure": "1/Month", "retailPrice": 1.0},
+     {"component": "global_reach_addon", "zone": "Zone 1", "bandwidth": "1Gbps"}),
+    ({"serviceName": "ExpressRoute", "productName": "ExpressRoute Direct", "meterName": "Unlimited Data 10 Gbps Port Pair",
+      "armRegionName": "Zone 1", "unitOfMeasure": "1/Month", "retailPrice": 1.0},
+     {"component": "direct_port_pair", "port_bandwidth": "10Gbps", "plan": "UnlimitedData", "zone": "Zone 1"}),
+    ({"serviceName": "ExpressRoute", "productName": "ExpressRoute Direct", "meterName": "Premium Add-on 10 Gbps Circuit",
+      "armRegionName": "Zone 1", "unitOfMeasure": "1/Month", "retailPrice": 1.0},
+     {"component": "direct_premium_addon", "bandwidth": "10Gbps", "zone": "Zone 1"}),
+    ({"serviceName": "Virtual Network", "productName": "IP Addresses", "meterName": "Standard IPv4 Static Public IP",
+      "armRegionName": "westeurope", "unitOfMeasure": "1 Hour", "retailPrice": 0.005},
+     {"component": "public_ip", "sku": "Standard", "region": "westeurope"}),
 ])
 def test_map_item(item, expected):
     fields, reason = map_item(item)
     if expected is None:
         assert fields is None and reason
     else:
-        assert {k: v for k, v in fields.items() if k != "unit"} == expected
+        assert {k: v for k, v in fields.items() if k not in ("unit", "confidence", "derivation") and v is not None} \
+            == expected
 
 
 def test_cli_import_writes_a_book_that_prices_a_design(run_cli, repo_root, tmp_path):
     book = tmp_path / "zone1.yaml"
     result = run_cli("pricing", "import", CIRCUITS, ER, "-o", book, "--book", "zone1")
     assert result.code == 0, result.err
-    assert "mapped 12 meter(s)" in result.out and "not mapped 2 meter(s)" in result.out
-    assert f"wrote {book}: 12 price(s)" in result.out
+    assert "mapped 13 meter(s)" in result.out and "not mapped 1 meter(s)" in result.out
+    assert f"wrote {book}: 13 price(s)" in result.out
     loaded = parse_book(book.read_text(), str(book))
-    assert loaded.book == "zone1" and {p.confidence for p in loaded.prices} == {"verified"}
+    assert loaded.book == "zone1"
+    assert {p.component: p.confidence for p in loaded.prices if p.confidence != "verified"} == {
+        "direct_port_pair": "estimate"}  # mapped by the words of its name
     doc = json.loads(run_cli("cost", "examples/seed.yaml", "--pricing", book, "-f", "json", cwd=repo_root).out)
     port = [l for l in doc["lines"] if l["component"] == "circuit_port"][0]
     assert (port["monthly"], port["confidence"], port["source"], port["as_of"]) == (
@@ -98,9 +128,10 @@ def test_cli_import_writes_a_book_that_prices_a_design(run_cli, repo_root, tmp_p
 def test_cli_import_to_stdout_keeps_the_report_on_stderr(run_cli):
     result = run_cli("pricing", "import", VNET)
     assert result.code == 0
-    assert "not mapped 6 meter(s)" in result.err
+    assert "not mapped 4 meter(s)" in result.err
     book = yaml.safe_load(result.out)
-    assert [p["meter"]["meterName"] for p in book["prices"]] == ["Inter-Region Egress", "Inter-Region Ingress"]
+    assert [p["meter"]["meterName"] for p in book["prices"]] == [
+        "Basic IPv4 Static Public IP", "Standard IPv4 Static Public IP", "Inter-Region Egress", "Inter-Region Ingress"]
 
 
 @pytest.mark.parametrize("text,where,message", [

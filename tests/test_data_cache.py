@@ -11,7 +11,7 @@ from erdesign import data
 
 @pytest.fixture
 def fresh_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("ERDESIGN_CACHE_DIR", str(tmp_path / "erdesign"))
     monkeypatch.delenv("ERDESIGN_NO_DATA_CACHE", raising=False)
     data.bundle.cache_clear()
     yield tmp_path / "erdesign"

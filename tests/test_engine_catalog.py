@@ -84,7 +84,7 @@ def test_injected_catalog_keeps_engine_pages():
     import engine_toy as toy
 
     catalog = as_catalog(toy.PAGES)
-    assert set(catalog) == {"BGP901", "BGP902", "NET901", "SUP001", "SUP002", "SUP003", "SUP004"}
+    assert set(catalog) == {"BGP901", "BGP902", "NET901", "SUP001", "SUP002", "SUP003", "SUP004", "SUP005"}
     assert catalog.is_selector("BGP9") and catalog.is_selector("VLAN") and not catalog.is_selector("BGP8")
 
 
@@ -103,7 +103,7 @@ def test_rules_lists_the_catalog(run_cli):
 def test_rules_json_and_select(run_cli):
     result = run_cli("rules", "--format", "json", "--select", "SUP")
     pages = json.loads(result.out)
-    assert [p["id"] for p in pages] == ["SUP001", "SUP002", "SUP003", "SUP004"]
+    assert [p["id"] for p in pages] == ["SUP001", "SUP002", "SUP003", "SUP004", "SUP005"]
     assert pages[0]["example"]["bad"] and pages[0]["severity"] == "warning"
     bad = run_cli("rules", "--select", "SPU")
     assert bad.code == 2 and "unknown rule or prefix 'SPU'" in bad.err

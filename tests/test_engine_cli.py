@@ -87,9 +87,9 @@ def test_multiple_files_are_counted(run_cli, monkeypatch, tmp_path):
     (tmp_path / "a.yaml").write_text(toy.DESIGN)
     (tmp_path / "b.yaml").write_text("vnets:\n  - {name: spoke, description: s, address_space: [10.20.0.0/16]}\n")
     result = run_cli("lint", "a.yaml", "b.yaml", "--isolated", cwd=tmp_path)
-    assert result.out.splitlines()[-1] == "Found 1 error, 1 warning, 2 info in 2 files."
-    assert [line.split(":")[0] for line in result.out.splitlines() if not line.startswith(" ")][:-1] == [
-        "a.yaml", "a.yaml", "a.yaml", "b.yaml"]
+    assert result.out.splitlines()[-1] == "2 designs: Found 1 error, 1 warning, 2 info in 2 files."
+    assert [line.split(":")[0] for line in result.out.splitlines() if line[:1] not in (" ", "", "=", "F")][:-1] == [
+        "a.yaml", "a.yaml", "a.yaml", "b.yaml"]  # each file is its own design, grouped under its name
 
 
 # --------------------------------------------------------------------------- the real rules

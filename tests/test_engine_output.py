@@ -9,14 +9,25 @@ import pytest
 
 import engine_toy as toy
 import erdesign
+from erdesign.output._util import source_root
 from erdesign.output.github import escape_data, escape_property
 
 GOLDEN = Path(__file__).parent / "golden" / "engine"
 UPDATE = bool(os.environ.get("ERDESIGN_UPDATE_GOLDEN"))
 
 
+SARIF_SCHEMA = Path(__file__).parent / "fixtures" / "schemas" / "sarif-schema-2.1.0.json"  # see SOURCE.md there
+_ROOT = Path(source_root(str(GOLDEN)))  # the git work tree (a checkout without .git: the golden folder)
+ROOT_URI = _ROOT.as_uri() + "/"
+_GOLDEN_FROM_ROOT = os.path.relpath(GOLDEN, _ROOT).replace(os.sep, "/")
+
+
 def normalize(text: str) -> str:
+    """Version, and where the checkout is: paths are shown relative to the golden folder."""
     v = erdesign.__version__
+    text = text.replace(ROOT_URI, "<repository root>/")
+    if _GOLDEN_FROM_ROOT != ".":
+        text = text.replace(f"{_GOLDEN_FROM_ROOT}/design.yaml", "design.yaml")
     return text.replace(f'"version": "{v}"', '"version": "<version>"').replace(
         f'"semanticVersion": "{v}"', '"semanticVersion": "<version>"')
 
@@ -71,9 +82,10 @@ def test_json_marks_suppressed_findings(toy_cli):
                               "internal_errors": 0, "fail_on": "error"}
 
 
-def test_sarif_validates_against_the_schema(toy_cli, shared_dir):
-    jsonschema = pytest.importorskip("jsonschema")
-    schema = json.loads((shared_dir / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+def test_sarif_validates_against_the_schema(toy_cli):
+    import jsonschema
+
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     doc = json.loads(toy_cli("--format", "sarif").out)
     jsonschema.validate(doc, schema)
     run = doc["runs"][0]
@@ -83,6 +95,8 @@ def test_sarif_validates_against_the_schema(toy_cli, shared_dir):
     assert rules[0]["defaultConfiguration"] == {"level": "error"}
     assert rules[0]["properties"]["aliases"] == {"psrule": "Azure.Toy.Rule"}
     assert "helpUri" not in rules[1]  # no reference and no docs-url configured: no made-up URI
+    assert run["tool"]["driver"]["informationUri"].startswith("https://")
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": ROOT_URI}}  # the git work tree
     results = {r["ruleId"]: r for r in run["results"]}
     assert results["NET901"]["level"] == "note"
     assert results["BGP902"]["suppressions"] == [
@@ -90,16 +104,19 @@ def test_sarif_validates_against_the_schema(toy_cli, shared_dir):
          "properties": {"expires": "2099-12-31"}}]
     assert results["BGP901"]["suppressions"] == []
     loc = results["BGP901"]["locations"][0]["physicalLocation"]
-    assert loc == {"artifactLocation": {"uri": "design.yaml"}, "region": {"startLine": 12, "startColumn": 19}}
+    assert loc == {"artifactLocation": {"uri": f"{_GOLDEN_FROM_ROOT}/design.yaml".removeprefix("./"),
+                                        "uriBaseId": "%SRCROOT%"},
+                   "region": {"startLine": 12, "startColumn": 19, "endLine": 12, "endColumn": 24}}
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in run["results"])
 
 
-def test_sarif_with_real_catalog_and_internal_error_validates(shared_dir, examples_dir):
-    jsonschema = pytest.importorskip("jsonschema")
+def test_sarif_with_real_catalog_and_internal_error_validates(examples_dir):
+    import jsonschema
+
     from erdesign.engine.finding import Finding
     from erdesign.output.sarif import to_sarif
 
-    schema = json.loads((shared_dir / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
 
     def broken(design):
         raise RuntimeError("boom")
@@ -116,6 +133,8 @@ def test_sarif_with_real_catalog_and_internal_error_validates(shared_dir, exampl
     invocation = doc["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
     assert "boom" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+    rules = {r["id"]: r for r in doc["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["SUP001"]["helpUri"].endswith("/docs/rules/SUP001.md")  # the rule's page in the repository
 
 
 def test_sarif_docs_url_is_configurable(run_cli, monkeypatch, tmp_path):
@@ -125,7 +144,7 @@ def test_sarif_docs_url_is_configurable(run_cli, monkeypatch, tmp_path):
     doc = json.loads(run_cli("lint", "design.yaml", "--format", "sarif", cwd=tmp_path).out)
     rules = {r["id"]: r for r in doc["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["BGP902"]["helpUri"] == "https://wiki.example.com/erdesign/BGP902"
-    assert rules["BGP901"]["helpUri"].startswith("https://learn.microsoft.com/")  # a reference wins
+    assert rules["BGP901"]["helpUri"] == "https://wiki.example.com/erdesign/BGP901"  # the configured docs win
 
 
 def test_sarif_fingerprints_survive_moving_lines():

@@ -42,8 +42,8 @@ VNET = {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2021-05-01",
 # --------------------------------------------------------------------------- Microsoft's quickstart
 
 @pytest.fixture
-def quickstart(shared_dir) -> Path:
-    return shared_dir / "samples" / "azure-quickstart-expressroute-private-peering-vnet" / "azuredeploy.json"
+def quickstart() -> Path:
+    return Path(__file__).parent / "fixtures" / "arm" / "quickstart" / "azuredeploy.json"  # see SOURCE.md there
 
 
 def test_quickstart_loads_with_its_defaults(quickstart):

@@ -16,17 +16,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "az" / "seed"
 
 
-def _quickstart(shared_dir) -> Path:
-    return shared_dir / "samples" / "azure-quickstart-expressroute-private-peering-vnet" / "azuredeploy.json"
+def _quickstart() -> Path:
+    return FIXTURES / "arm" / "quickstart" / "azuredeploy.json"  # see SOURCE.md there
 
 
 INPUTS = {
-    "seed": lambda shared: ([SEED], {}),
-    "graph": lambda shared: ([FIXTURES / "az" / "multi" / "graph.json"], {}),
-    "rest": lambda shared: ([FIXTURES / "az" / "rest" / "circuit-rest.json"], {}),
-    "arm-hub": lambda shared: ([FIXTURES / "arm" / "hub.json"], {"parameters": FIXTURES / "arm" / "hub.parameters.json"}),
-    "terraform": lambda shared: ([FIXTURES / "terraform" / "hub-spoke.plan.json"], {}),
-    "quickstart": lambda shared: ([_quickstart(shared)], {}),
+    "seed": lambda: ([SEED], {}),
+    "graph": lambda: ([FIXTURES / "az" / "multi" / "graph.json"], {}),
+    "rest": lambda: ([FIXTURES / "az" / "rest" / "circuit-rest.json"], {}),
+    "arm-hub": lambda: ([FIXTURES / "arm" / "hub.json"], {"parameters": FIXTURES / "arm" / "hub.parameters.json"}),
+    "terraform": lambda: ([FIXTURES / "terraform" / "hub-spoke.plan.json"], {}),
+    "quickstart": lambda: ([_quickstart()], {}),
 }
 
 
@@ -38,8 +38,7 @@ def _findings(design):
 
 @pytest.mark.parametrize("name", list(INPUTS))
 def test_round_trip_gives_the_same_design_and_the_same_findings(name, tmp_path, request):
-    shared = request.getfixturevalue("shared_dir") if name == "quickstart" else None
-    paths, options = INPUTS[name](shared)
+    paths, options = INPUTS[name]()
     imported = load_design(paths, **options)
     out = tmp_path / "design.yaml"
     out.write_text(to_yaml(imported, sources=[str(p) for p in paths], notes=imported._notes))
@@ -108,8 +107,8 @@ def test_seed_dumps_lint_as_a_reader_of_the_note_expects():
     assert "Standard" in gw001.message
 
 
-def test_quickstart_lints_with_its_real_problems(shared_dir):
-    quickstart = _quickstart(shared_dir)
+def test_quickstart_lints_with_its_real_problems():
+    quickstart = _quickstart()
     report = lint(load_design(quickstart))
     found = {f.rule for f in report.active}
     # legacy HighPerformance SKU, Basic dynamic public IP, no connection gateway<->circuit, a single circuit
@@ -120,8 +119,8 @@ def test_quickstart_lints_with_its_real_problems(shared_dir):
                                   if '"defaultValue": "HighPerformance"' in line)
 
 
-def test_quickstart_lint_exit_code_and_output(shared_dir, run_cli):
-    r = run_cli("lint", _quickstart(shared_dir))
+def test_quickstart_lint_exit_code_and_output(run_cli):
+    r = run_cli("lint", _quickstart())
     assert r.code == 1  # GW003 is an error
     assert ":14:25: IMP001 info resourceGroup().location is unknown at design time" in r.out
 

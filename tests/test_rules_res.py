@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -275,10 +276,10 @@ def test_res003_gateway_without_connection_in_a_single_circuit_design():
     assert not findings(res.gateway_circuit_diversity, two_circuits, "RES003")
 
 
-def test_quickstart_template_finds_no_connection_and_single_circuit(shared_dir):
+def test_quickstart_template_finds_no_connection_and_single_circuit():
     from erdesign.engine.runner import lint
 
-    template = shared_dir / "samples" / "azure-quickstart-expressroute-private-peering-vnet" / "azuredeploy.json"
+    template = Path(__file__).parent / "fixtures" / "arm" / "quickstart" / "azuredeploy.json"  # see SOURCE.md
     rules = {f.rule for f in lint(load_design(template), select=["RES"]).findings}
     assert {"RES003", "RES005", "RES006"} <= rules
 

@@ -43,8 +43,9 @@ def shipped_files() -> Optional[list[Path]]:
 
 
 def cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "erdesign"
+    from .cachedir import cache_dir
+
+    return Path(cache_dir())
 
 
 def fingerprint(paths: list[Path]) -> str:

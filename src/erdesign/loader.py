@@ -24,7 +24,7 @@ IMPORT_SUFFIXES = (".json",)
 _LIST_SECTIONS = [
     name
     for name, field in m.Design.model_fields.items()
-    if name not in ("version", "name", "description", "traffic")
+    if name not in ("version", "name", "description", "traffic", "include")
 ]
 
 

@@ -566,11 +566,29 @@ class VpnTraffic(Node):
     egress_gb_month: Volume = 0
 
 
+class TrafficScenario(Node):
+    """A usage scenario (low, high, growth...): the base traffic scaled and grown, with the volumes it
+    lists replacing the base ones of the same object. `erdesign cost --scenario NAME|all` prices it."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="e.g. low, high, growth")
+    # the bounds are sanity limits on input (a typo guard), not Azure facts
+    scale: float = Field(default=1, ge=0, le=1e6, description="Every base volume × this (1 = as given)")
+    growth_pct_month: float = Field(default=0, ge=-100, le=1000,
+                                    description="Compound growth of every volume per month, in percent, over the "
+                                                "TCO horizon (the first month is the base)")
+    circuits: list[CircuitTraffic] = Field(default_factory=list)
+    vnet_peerings: list[PeeringTraffic] = Field(default_factory=list)
+    global_reach: list[GlobalReachTraffic] = Field(default_factory=list)
+    vpn: list[VpnTraffic] = Field(default_factory=list)
+
+
 class Traffic(Node):
     circuits: list[CircuitTraffic] = Field(default_factory=list)
     vnet_peerings: list[PeeringTraffic] = Field(default_factory=list)
     global_reach: list[GlobalReachTraffic] = Field(default_factory=list)
     vpn: list[VpnTraffic] = Field(default_factory=list)
+    scenarios: list[TrafficScenario] = Field(default_factory=list,
+                                             description="Usage scenarios besides the base traffic above (issue 15)")
 
 
 # --------------------------------------------------------------------------- the design
@@ -596,6 +614,13 @@ class Design(Node):
     connections: list[Connection] = Field(default_factory=list)
     vnet_peerings: list[VNetPeering] = Field(default_factory=list)
     traffic: Traffic = Field(default_factory=Traffic)
+    # ---- design discovery (issue 12)
+    include: list[str] = Field(
+        default_factory=list,
+        description="Other files (paths, folders or glob patterns relative to this file) that are parts of "
+                    "this design; naming any part lints the whole design.",
+        examples=[["circuits.yaml", "vnets/*.yaml"]],
+    )
 
     _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
     _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)

@@ -19,8 +19,11 @@ _COMMANDS = {
     "cost": ("erdesign.cli.cost", "cost", "Price a design: the whole TCO, metered vs unlimited."),
     "import": ("erdesign.cli.importcmd", "import_", "Turn az CLI JSON / ARM / Terraform plans into a design YAML."),
     "rules": ("erdesign.cli.rules", "rules", "List the rule catalog, or explain one rule."),
-    "pricing": ("erdesign.cli.pricing", "pricing", "Work with price books (import Azure Retail Prices JSON)."),
+    "pricing": ("erdesign.cli.pricing", "pricing", "Work with price books (fetch or import Azure Retail Prices)."),
     "schema": ("erdesign.cli.schema", "schema", "Print the JSON Schema of the design format."),
+    "diff": ("erdesign.cli.diff", "diff", "Compare two designs: change safety, findings and cost deltas."),
+    "diagram": ("erdesign.cli.diagram", "diagram", "Draw a design's topology (Mermaid, DOT, SVG/PNG)."),
+    "completion": ("erdesign.cli.completion", "completion", "Print the shell completion script (bash, zsh, fish)."),
 }
 
 

@@ -21,7 +21,7 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @input_options
 @click.option("--metered", is_flag=True, help="What-if: price every circuit on the Metered plan.")
 @click.option("--unlimited", is_flag=True, help="What-if: price every circuit on the Unlimited plan.")
@@ -29,6 +29,10 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
               help=f"TCO horizon in months (at most {MAX_MONTHS}, a sanity bound).")
 @click.option("--pricing", "pricing", multiple=True, type=click.Path(dir_okay=False),
               help="Overlay a price book (same format as pricing/*.yaml); repeatable, later wins.")
+@click.option("--no-fetched", "no_fetched", is_flag=True,
+              help="Ignore the price book written by `erdesign pricing fetch` (use the shipped books).")
+@click.option("--scenario", default=None, metavar="NAME|all",
+              help="Price one of the design's traffic.scenarios, or 'all' to compare every scenario with the base.")
 @click.option("--egress", multiple=True, metavar="CIRCUIT=GB", help="Outbound GB/month of a circuit (replaces traffic).")
 @click.option("--peering-out", multiple=True, metavar="PEERING=GB",
               help="GB/month leaving the VNet of a VNet peering (replaces traffic).")
@@ -39,15 +43,23 @@ def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--vpn-gb", multiple=True, metavar="GATEWAY=GB", help="VPN gateway outbound GB/month (replaces traffic).")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
-def cost(paths, parameters, verbose, metered, unlimited, months, pricing, egress, peering_out, peering_in,
-         global_reach, vpn_gb, fmt, output):
+@click.option("--plot", "plot", type=click.Path(dir_okay=False), metavar="FILE.png|FILE.svg",
+              help="Also draw the cumulative TCO per circuit and plan, the break-even and the cost by component "
+                   "(needs matplotlib: pip install 'erdesign[plot]').")
+@click.option("--wide", is_flag=True,
+              help="Table: every column (quantity, unit, unit price, zone, …) in 120 columns; "
+                   "the default fits 100 columns.")
+def cost(paths, parameters, verbose, metered, unlimited, months, pricing, no_fetched, scenario, egress, peering_out,
+         peering_in, global_reach, vpn_gb, fmt, output, plot, wide):
     """Price a design: circuits, Direct ports, gateways, VNet peering, Global Reach, carrier links.
 
     Every line shows quantity, unit price, formula, source and confidence; ESTIMATE and
-    UNPRICED lines are marked, and the totals say what they leave out.
+    UNPRICED lines are marked, and the totals say what they leave out. Designs are found
+    as `erdesign lint` finds them (no PATHS: the current folder), each priced on its own.
     """
     if metered and unlimited:
         raise click.UsageError("--metered and --unlimited exclude each other")
+    plot_format = _plot_format(plot) if plot else None
     usage = {
         "egress": _pairs("--egress", egress),
         "peering_out": _pairs("--peering-out", peering_out),
@@ -59,15 +71,72 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, egress
     from ..costing.book import load_books
     from ..costing.render import render
 
-    books = load_books(list(pricing))  # a malformed book fails before the design is read
-    design = load_inputs(paths, parameters, verbose)
+    books = load_books(list(pricing), fetched=not no_fetched)  # a malformed book fails before the design is read
     plan = "metered" if metered else ("unlimited" if unlimited else None)
-    report = compute(design, months=months, plan=plan, books=books, **usage)
-    text = render(report, fmt)
-    if output:
+    from .designs import designs_named, run_each
+
+    def price(unit):
+        design = load_inputs(unit.files, parameters, verbose)
+        return compute(design, months=months, plan=plan, books=books, scenario=scenario, **usage)
+
+    units = designs_named(paths, verbose)
+    if not units:
+        click.echo("erdesign: no design to price", err=True)
+        return
+    outcomes = run_each(units, price)
+    for _, _, errors in outcomes:
+        for err in errors:
+            click.echo(str(err), err=True)
+    priced = [(unit, report) for unit, report, _ in outcomes if report is not None]
+    failed = any(errors for _, _, errors in outcomes)
+    if len(outcomes) == 1:
+        text = render(priced[0][1], fmt, wide=wide) if priced else ""
+    else:
+        text = render_designs(priced, fmt, wide=wide)
+    if output and (priced or not failed):
         from ._io import write_atomic
 
         write_atomic(output, text)
-        click.echo(f"wrote {output}: {len(report.lines)} line(s), {len(report.unpriced)} unpriced", err=True)
-    else:
+        lines = sum(len(report.lines) for _, report in priced)
+        unpriced = sum(len(report.unpriced) for _, report in priced)
+        click.echo(f"wrote {output}: {lines} line(s), {unpriced} unpriced", err=True)
+    elif text:
         click.echo(text, nl=False)
+    if plot and priced:
+        _write_plot(plot, plot_format, priced[0][1])
+    if failed:
+        raise SystemExit(2)
+
+
+def render_designs(pairs, fmt: str, wide: bool = False) -> str:
+    """Several designs' cost reports, each under its name."""
+    from ..costing.render import render
+
+    if fmt == "json":
+        import json
+
+        return json.dumps([{"design": unit.name, **json.loads(render(report, "json"))} for unit, report in pairs],
+                          indent=2, ensure_ascii=False) + "\n"
+    header = {"markdown": "## {}\n", "csv": "# design: {}"}.get(fmt, "==> {} <==")
+    return "\n".join(f"{header.format(unit.name)}\n{render(report, fmt, wide=wide)}" for unit, report in pairs)
+
+
+def _plot_format(path: str) -> str:
+    import os
+
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    if suffix not in ("png", "svg"):
+        raise click.BadParameter(f"{path!r}: the chart is written as .png or .svg", param_hint="--plot")
+    return suffix
+
+
+def _write_plot(path: str, fmt: str, report) -> None:
+    from ..costing.plot import MatplotlibMissing, chart_bytes
+    from ._binary import write_bytes_atomic
+
+    try:
+        data = chart_bytes(report, fmt)
+    except MatplotlibMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    write_bytes_atomic(path, data, what="chart")
+    click.echo(f"wrote {path}", err=True)

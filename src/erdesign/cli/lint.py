@@ -10,8 +10,9 @@ import sys
 import click
 
 from ._inputs import design_files, input_options, load_inputs
+from .terminal import color_option, use_color
 
-_FORMATS = ("text", "concise", "json", "sarif", "github")
+_FORMATS = ("text", "concise", "json", "sarif", "github", "markdown")
 _LEVELS = ("error", "warning", "info")
 
 
@@ -39,10 +40,11 @@ gives the comment grammar.
 
 
 @click.command(epilog=_EPILOG)
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-f", "--format", "fmt", type=click.Choice(_FORMATS), default=None,
               help="Output format (default: text, or `format` from the configuration).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the report to this file (atomically; also when the input has errors).")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rule IDs or prefixes (comma-separated or repeated; ALL for every rule). "
                    "Replaces the configuration's select.")
@@ -58,58 +60,168 @@ gives the comment grammar.
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Use this configuration file instead of searching for pyproject.toml / .erdesign.yaml.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Report only findings not in this baseline; its stale entries are reported (SUP005).")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Record today's findings in FILE (by fingerprint, which survives line moves) and apply it.")
+@click.option("--stdin-filename", metavar="NAME",
+              help="With PATH '-': the design is read from stdin and reported (and configured) as NAME.")
+@click.option("--no-source", "no_source", is_flag=True, help="Text format: leave out the source line under findings.")
+@color_option
 @input_options
 def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, exit_zero, show_evidence,
-         show_suppressed, config_path, isolated, parameters, verbose):
-    """Check a design (YAML, or az/ARM/Terraform JSON) for ExpressRoute limits and mistakes.
+         show_suppressed, config_path, isolated, baseline_path, write_baseline, stdin_filename, no_source, color,
+         parameters, verbose):
+    """Check designs (YAML, or az/ARM/Terraform JSON) for ExpressRoute limits and mistakes.
 
-    Several files (or a folder) make one design. Configuration comes from
-    [tool.erdesign] in pyproject.toml or .erdesign.yaml, found by walking up
-    from the first file; options given here override it.
+    Each YAML file is its own design unless a design declares its parts (an
+    `include:` list, or an `erdesign.yaml` marker making its folder one design);
+    naming any part checks the whole design. JSON inputs of one folder form one
+    design. No PATHS: the current folder. Findings are grouped per design; the
+    exit code is the worst of them. Configuration comes from [tool.erdesign] in
+    pyproject.toml or .erdesign.yaml, found by walking up from each design;
+    options given here override it.
     """
     from ..engine.catalog import load_catalog
     from ..engine.config import Config, discover, load_config_file, split_selectors
+    from ..engine.report import LintReport
     from ..engine.runner import lint as run_lint
-    from ..output import render
+    from ..errors import InputError, InputErrors
+    from .designs import designs_named, run_each
 
+    if baseline_path and write_baseline:
+        raise click.UsageError("--baseline and --write-baseline exclude each other")
     catalog = load_catalog()
-    if isolated:
-        config = Config()
-    elif config_path:
-        config = load_config_file(config_path, catalog)
+    baseline = None
+    if baseline_path:
+        from ..engine.baseline import read_baseline
+
+        baseline = read_baseline(baseline_path)
+    fixed_config = Config() if isolated else (load_config_file(config_path, catalog) if config_path else None)
+    if "-" in paths:
+        if len(paths) > 1:
+            raise click.UsageError("'-' (stdin) cannot be combined with other paths")
+        from ..discovery import DesignUnit
+
+        units = [DesignUnit(stdin_filename or "<stdin>", [], "stdin")]
     else:
-        config = discover(paths[0], catalog)
+        units = designs_named(paths, verbose)
+    if not units:  # only configuration files were named (pre-commit passes .erdesign.yaml too)
+        click.echo("erdesign: no design to check", err=True)
+        sys.exit(0)
+    configs = {}
 
-    design = load_inputs(paths, parameters, verbose)
-    report = run_lint(
-        design,
-        config=config,
-        select=split_selectors(select) if select else None,
-        extend_select=split_selectors(extend_select),
-        ignore=split_selectors(ignore),
-        severity=severity,
-        fail_on=fail_on,
-        catalog=catalog,
-    )
-    _count_input_files(report)
+    def config_of(unit):
+        if unit.name not in configs:
+            configs[unit.name] = fixed_config or discover(unit.files[0] if unit.files else
+                                                          unit.name, catalog)
+        return configs[unit.name]
 
-    fmt = fmt or config.format
-    text = render(report, fmt, show_evidence=show_evidence or verbose, show_suppressed=show_suppressed or verbose)
+    def check(unit):
+        config = config_of(unit)
+        if unit.kind == "stdin":
+            from .terminal import read_stdin_design
+
+            design = read_stdin_design(unit.name)
+        else:
+            design = load_inputs(unit.files, parameters, verbose)
+        report = run_lint(
+            design,
+            config=config,
+            select=split_selectors(select) if select else None,
+            extend_select=split_selectors(extend_select),
+            ignore=split_selectors(ignore),
+            severity=severity,
+            fail_on=fail_on,
+            catalog=catalog,
+            baseline=baseline,
+        )
+        _count_input_files(report)
+        if unit.kind == "stdin":
+            report.files = [unit.name]
+        report.sources = dict(design._sources)
+        return report
+
+    outcomes = run_each(units, check)
+    if write_baseline:
+        baseline = _write_baseline(write_baseline, [report for _, report, _ in outcomes if report is not None])
+        outcomes = run_each(units, check)  # again, with it: the output shows what it accepted
+    reports = []
+    for unit, report, errors in outcomes:
+        if report is None:
+            report = LintReport(input_errors=errors, files=list(unit.files), catalog=catalog,
+                                fail_on=fail_on or "error")
+            for err in errors:
+                click.echo(str(err), err=True)
+        reports.append(report)
+
+    if fmt is None:
+        try:
+            fmt = (config_of(units[0]) if units[0].files else (fixed_config or Config())).format
+        except (InputError, InputErrors):
+            fmt = Config().format  # the configuration's error is already reported with its design
+    colour = fmt == "text" and not output and use_color(color)
+    options = {"show_evidence": show_evidence or verbose, "show_suppressed": show_suppressed or verbose,
+               "color": colour, "show_source": not no_source}
+    pairs = [(unit, report) for (unit, _, _), report in zip(outcomes, reports)]
+    text = render_designs(pairs, fmt, **options)
     if output:
         _write(output, text)
-    else:
-        click.echo(text, nl=False)
-    for err in report.errors:
-        click.echo(f"erdesign: {err} (set ERDESIGN_DEBUG=1 for the traceback; please report it)", err=True)
-        if _debug() and err.traceback:
-            click.echo(err.traceback, err=True)
-    sys.exit(report.exit_code(exit_zero=exit_zero))
+    elif not (len(pairs) == 1 and reports[0].input_errors and fmt in ("text", "concise")):
+        click.echo(text, nl=False, color=colour)  # a lone unreadable design in text: its errors on stderr say it all
+    for report in reports:
+        for err in report.errors:
+            click.echo(f"erdesign: {err} (set ERDESIGN_DEBUG=1 for the traceback; please report it)", err=True)
+            if _debug() and err.traceback:
+                click.echo(err.traceback, err=True)
+    sys.exit(max(report.exit_code(exit_zero=exit_zero) for report in reports))
+
+
+_HUMAN_FORMATS = ("text", "concise", "markdown")
+
+
+def render_designs(pairs, fmt: str, **options) -> str:
+    """One report for one design; several are grouped under a header each (human formats)
+    or merged into one document (machine formats, which locate every finding anyway)."""
+    from ..engine.report import merge_reports
+    from ..output import render
+
+    reports = [report for _, report in pairs]
+    if len(pairs) == 1:
+        return render(reports[0], fmt, **options)
+    merged = merge_reports(reports)
+    if fmt in _HUMAN_FORMATS:
+        header = "### {}" if fmt == "markdown" else "==> {} <=="
+        blocks = [f"{header.format(unit.name)}\n{render(report, fmt, **options)}" for unit, report in pairs]
+        return "\n".join(blocks) + f"\n{len(pairs)} designs: {merged.summary_line()}\n"
+    text = render(merged, fmt, **options)
+    if fmt == "json":
+        import json
+
+        doc = json.loads(text)
+        doc["designs"] = [{"name": unit.name, "files": list(report.files), "summary": report.summary,
+                           "exit_code": report.exit_code()} for unit, report in pairs]
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return text
 
 
 def _write(path: str, text: str) -> None:
     from ._io import write_atomic
 
     write_atomic(path, text, what="report")
+
+
+def _write_baseline(path: str, reports):
+    """Write the baseline of every design's findings; returns it as read back."""
+    from ..engine.baseline import baseline_text, read_baseline
+    from ._io import write_atomic
+
+    if any(report.errors for report in reports):
+        raise click.ClickException("not writing a baseline: a check failed (internal error)")
+    write_atomic(path, baseline_text([f for report in reports for f in report.findings]), what="baseline")
+    accepted = read_baseline(path)
+    click.echo(f"wrote {path}: {len(accepted.entries)} finding(s) baselined", err=True)
+    return accepted
 
 
 def _count_input_files(report) -> None:

@@ -46,20 +46,31 @@ def rules(ctx, fmt, select):
 
 
 @rules.command()
-@click.argument("rule_id", metavar="ID")
+@click.argument("rule_id", metavar="ID|ALIAS")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Output format.")
 def explain(rule_id, fmt):
-    """Print one rule's page: what it does, why it matters, examples, fix, references."""
+    """Print one rule's page: what it does, why it matters, examples, fix, references.
+
+    ID is a rule ID (BGP001), its name (reserved-asn) or an alias it carries: an APRL ID
+    (ERGW-2 or its GUID), a PSRule name (Azure.VNG.ERAvailabilityZoneSKU), an Advisor ID.
+    """
     from ..engine.catalog import load_catalog
     from ..errors import InputError, did_you_mean
     from ..output.explain import page_markdown
 
+    from ..links import rule_page_url
+
     catalog = load_catalog()
     page = catalog.find(rule_id)
-    if page is None:
+    pages = [page] if page is not None else catalog.find_alias(rule_id)
+    if not pages:
         names = list(catalog) + [p.name for p in catalog.values()]
         raise InputError(f"unknown rule '{rule_id}'{did_you_mean(rule_id, names)}; `erdesign rules` lists them")
+    if page is None:
+        ids = ", ".join(p.id for p in pages)
+        click.echo(f"erdesign: '{rule_id}' is an alias of {ids}", err=True)
     if fmt == "json":
-        click.echo(json.dumps(page.model_dump(), indent=2, ensure_ascii=False))
+        docs = [p.model_dump() | {"url": rule_page_url(p.id)} for p in pages]
+        click.echo(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False))
     else:
-        click.echo(page_markdown(page), nl=False)
+        click.echo("\n".join(f"{page_markdown(p)}\nPage: {rule_page_url(p.id)}\n" for p in pages), nl=False)

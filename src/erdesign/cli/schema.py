@@ -9,13 +9,14 @@ import click
 @click.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
 def schema(output):
-    """Print the JSON Schema of the design format (for yaml-language-server and editors)."""
-    from ..model import Design
+    """Print the JSON Schema of the design format (for yaml-language-server and editors).
 
-    doc = Design.model_json_schema()
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["$id"] = "https://erdesign.dev/schema/design-v1.json"
-    text = json.dumps(doc, indent=2, sort_keys=False) + "\n"
+    The repository commits the same text as schema/design-v1.json; point a design's modeline at it:
+    # yaml-language-server: $schema=../schema/design-v1.json
+    """
+    from ..schema import design_schema
+
+    text = json.dumps(design_schema(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     if output:
         from ._io import write_atomic
 

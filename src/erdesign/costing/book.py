@@ -40,6 +40,9 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     "vpn_gateway": {"units": ("hour",), "required": ("sku",), "label": "VPN gateway (per hour)"},
     "vnet_peering": {"units": ("GB",), "required": ("scope", "direction"), "label": "VNet peering data"},
     "global_reach_data": {"units": ("GB",), "required": ("direction",), "label": "Global Reach data"},
+    "global_reach_addon": {"units": ("month",), "required": (),
+                           "label": "Global Reach add-on (per circuit with Global Reach, per month)"},
+    "public_ip": {"units": ("hour",), "required": ("sku",), "label": "public IP address of a gateway (per hour)"},
     "carrier_virtual_circuit": {"units": ("month", "one-time"), "required": (), "label": "carrier layer-2 virtual circuit"},
     "cross_connect": {"units": ("month", "one-time"), "required": (), "label": "colocation cross-connect"},
 }
@@ -260,6 +263,8 @@ class PriceBook(BaseModel):
     hours_per_month: Optional[int] = Field(default=None, ge=1, le=744)
     hours_per_month_source: Optional[str] = None
     notes: Optional[str] = None
+    fetched_at: Optional[str] = Field(default=None, description="When `erdesign pricing fetch` read the API (UTC)")
+    fetched_from: Optional[str] = Field(default=None, description="The Retail Prices API URL (or mirror) read")
     sources: list[Source] = Field(default_factory=list)
     prices: list[PriceEntry] = Field(default_factory=list)
     unpriced: list[Gap] = Field(default_factory=list)
@@ -400,6 +405,8 @@ class PriceBooks:
     """Layered price books (lowest priority first)."""
 
     books: list[PriceBook] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # e.g. why the fetched book is not used
+    files: dict[int, str] = field(default_factory=dict)  # id(book) -> the file it was read from
 
     @property
     def currency(self) -> str:
@@ -474,15 +481,31 @@ class PriceBooks:
         return out
 
     def describe(self) -> list[dict[str, Any]]:
-        return [{"book": b.book, "title": b.title, "as_of": b.as_of.isoformat(), "illustrative": b.illustrative}
-                for b in self.books]
+        out = []
+        for b in self.books:
+            entry = {"book": b.book, "title": b.title, "as_of": b.as_of.isoformat(), "illustrative": b.illustrative}
+            if b.fetched_at:
+                entry.update(fetched_at=b.fetched_at, fetched_from=b.fetched_from, file=self.files.get(id(b)))
+            out.append(entry)
+        return out
 
 
-def load_books(extra: list[Any] | tuple = ()) -> PriceBooks:
-    """Packaged books plus overlays (paths or PriceBook objects), in order."""
+def load_books(extra: list[Any] | tuple = (), *, fetched: bool = True) -> PriceBooks:
+    """Packaged books, then the book of `erdesign pricing fetch` (when ``fetched`` and it is newer
+    than the shipped ones), then overlays (paths or PriceBook objects), in order."""
     books = PriceBooks()
     for book in packaged_books():
         books.add(book)
+    if fetched:
+        from .fetch import cached_book
+
+        found, why_not = cached_book()
+        if found:
+            book, path = found
+            books.add(book, path)
+            books.files[id(book)] = path
+        elif why_not:
+            books.notices.append(why_not)
     for item in extra or ():
         if isinstance(item, PriceBook):
             books.add(item)

@@ -74,6 +74,8 @@ class Pricer:
         self.lines: list[CostLine] = []
         self.assumptions: list[str] = list(usage.notes)
         self._assumed: set[str] = set(self.assumptions)
+        # assumed quantities, each listed once: what -> {"assumed", "applies_to", "change"}
+        self.quantities: dict[str, dict[str, Any]] = {}
         self.not_listed: list[CostLine] = []  # unpriced lines of 0 units: they cost nothing, whatever the rate
 
     # ------------------------------------------------------------------ one line
@@ -124,6 +126,13 @@ class Pricer:
         if text not in self._assumed:
             self._assumed.add(text)
             self.assumptions.append(text)
+
+    def assume_quantity(self, assumed: str, applies_to: str, change: str) -> None:
+        """An assumed quantity (0 GB of missing traffic, 730 h, ...): listed once, with every object it
+        applies to and where to change it - not repeated on each line."""
+        entry = self.quantities.setdefault(assumed, {"assumed": assumed, "applies_to": [], "change": change})
+        if applies_to and applies_to not in entry["applies_to"]:
+            entry["applies_to"].append(applies_to)
 
     def note_not_listed(self) -> None:
         """One assumption per object for the unpriced lines left out because their quantity is 0."""
@@ -176,6 +185,8 @@ class Pricer:
                               request={"bandwidth": c.bandwidth, "zone": zone})
             else:
                 plan_text = "" if tier == "Local" else f" {PLAN_LABEL[plan]}"
+                if tier == "Premium":  # Microsoft bills a provider Premium circuit as one meter, Premium included
+                    bw = f"{bw} (Premium included)"
                 self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_port",
                           description=f"Port fee: {tier}{plan_text} {bw}, {where}",
                           factors=[(Decimal(1), "month")], unit="month", book_unit="month",
@@ -188,11 +199,12 @@ class Pricer:
         if gb is None:
             gb = ZERO
             if plan == "MeteredData":
-                self.assume(f"no outbound usage given for Metered circuit '{c.name}': priced at 0 GB/month "
-                            f"(give traffic.circuits or --egress {c.name}=GB)")
+                self.assume_quantity("outbound data not given: 0 GB/month on a Metered circuit (the total leaves out "
+                                     "its data charges)", f"circuit {c.name}",
+                                     "traffic.circuits[].egress_gb_month, or --egress CIRCUIT=GB")
             else:
-                self.assume(f"no outbound usage given for circuit '{c.name}' (0 GB/month assumed; "
-                            "it is included in Unlimited anyway)")
+                self.assume_quantity("outbound data not given: 0 GB/month (included in Unlimited anyway)",
+                                     f"circuit {c.name}", "traffic.circuits[].egress_gb_month, or --egress CIRCUIT=GB")
         request = {"plan": plan, "tier": tier, "zone": zone, "bandwidth": c.bandwidth, "direct": c.is_direct}
         if plan == "UnlimitedData":
             description = "Outbound data (included in Unlimited)"
@@ -230,17 +242,34 @@ class Pricer:
                 request["sku"] = sku
                 if facts.norm(sku) == "ergwscale":
                     self.scale_gateway(gw, group, path, sku, request)
+                    self.gateway_public_ip(gw, group, path, region)
                     continue
                 self.line(group=group, kind="gateway", obj=gw.name, path=path, component="er_gateway",
                           description=f"ExpressRoute gateway {sku}, {region or 'no region'}",
                           factors=[(self.hours, "h")], unit="h", book_unit="hour", request=request)
+                self.gateway_public_ip(gw, group, path, region)
             else:
                 request["sku"] = gw.sku
                 purpose = " (IPsec over ExpressRoute)" if gw.name in ipsec_gateways else ""
                 self.line(group=group, kind="gateway", obj=gw.name, path=path, component="vpn_gateway",
                           description=f"VPN gateway {gw.sku}{purpose}, {region or 'no region'}",
                           factors=[(self.hours, "h")], unit="h", book_unit="hour", request=request)
+                self.gateway_public_ip(gw, group, path, region)
                 self.vpn_data(gw, group, path, ipsec=gw.name in ipsec_gateways)
+
+    def gateway_public_ip(self, gw, group: str, path: str, region: Optional[str]) -> None:
+        """The gateway's public IP address, billed per hour like any other (Standard or Basic, static)."""
+        if not gw.public_ip:
+            self.assume_quantity("no public IP address given for the gateway: none priced", f"gateway {gw.name}",
+                                 "gateways[].public_ip, naming an entry of public_ips[]")
+            return
+        ip = self.design.public_ip(gw.public_ip)
+        sku = ip.sku if ip else None
+        what = f"Public IP {gw.public_ip} ({sku or 'SKU unknown'}, static)" if ip else f"Public IP {gw.public_ip}"
+        self.line(group=group, kind="gateway", obj=gw.name, path=path, component="public_ip",
+                  description=f"{what}, {region or 'no region'}", factors=[(self.hours, "h")], unit="h",
+                  book_unit="hour", request={"sku": sku, "region": _canonical_region(region)},
+                  missing_reason="" if ip else f"public IP '{gw.public_ip}' is not in public_ips[], so its SKU is unknown")
 
     def scale_gateway(self, gw, group: str, path: str, sku: str, request: dict) -> None:
         description = f"ExpressRoute gateway {sku} (per scale unit), {self.design.gateway_region(gw) or 'no region'}"
@@ -258,8 +287,9 @@ class Pricer:
             at_max = ""
             if line.unit_price is not None:
                 at_max = f"; at the maximum it would be {fmt_money(cents(line.unit_price * gw.scale_units.max * self.hours))} {self.currency}/month"
-            self.assume(f"gateway '{gw.name}' autoscales between {gw.scale_units.min} and {gw.scale_units.max} scale units: "
-                        f"priced at the minimum, {gw.scale_units.min}{at_max}")
+            self.assume_quantity("an autoscaling ErGwScale gateway runs at its minimum scale units all month",
+                                 f"gateway {gw.name} ({gw.scale_units.min}-{gw.scale_units.max} SU, priced at "
+                                 f"{gw.scale_units.min}{at_max})", "gateways[].scale_units.min")
 
     def vpn_data(self, gw, group: str, path: str, ipsec: bool) -> None:
         gb = self.usage.vpn.get(gw.name)
@@ -284,8 +314,9 @@ class Pricer:
             group = f"VNet peering {first.vnet} <-> {first.remote_vnet}"
             flows = self.usage.flows.get(link)
             if not flows:
-                self.assume(f"no traffic given for VNet peering {first.vnet} <-> {first.remote_vnet}: "
-                            "0 GB/month assumed (give traffic.vnet_peerings or --peering-out/--peering-in)")
+                self.assume_quantity("VNet peering traffic not given: 0 GB/month",
+                                     f"{first.vnet} <-> {first.remote_vnet}",
+                                     "traffic.vnet_peerings[], or --peering-out / --peering-in PEERING=GB")
                 continue
             for flow in flows:
                 self.flow_lines(group, first, flow)
@@ -336,19 +367,37 @@ class Pricer:
             if key not in seen and len(key) == 2:
                 seen.add(key)
                 links.append(tuple(sorted(key)))  # type: ignore[arg-type]
-        if links:
-            self.assume("a per-circuit Global Reach add-on fee (mentioned in the 2018 FAQ) is not included: "
-                        "whether it is still charged is unverified")
         for a, b in links:
             self.global_reach_link(a, b)
+        self.global_reach_addons(links)
+
+    def global_reach_addons(self, links: list[tuple[str, str]]) -> None:
+        """The Global Reach add-on: a monthly fee on each circuit with Global Reach enabled, besides the data."""
+        enabled: list[str] = []
+        for pair in links:
+            for name in pair:
+                if name not in enabled:
+                    enabled.append(name)
+        for name in enabled:
+            circuit = self.design.circuit(name)
+            if circuit is None:
+                continue
+            zone, why, _ = self.circuit_zone(circuit)
+            index = self.design.circuits.index(circuit)
+            self.line(group=f"circuit {name}", kind="circuit", obj=name, path=circuit.path or f"circuits[{index}]",
+                      component="global_reach_addon",
+                      description=f"Global Reach add-on ({format_bandwidth(circuit.bandwidth)}, {zone or 'unknown zone'})",
+                      factors=[(Decimal(1), "month")], unit="month", book_unit="month",
+                      request={"zone": zone, "bandwidth": circuit.bandwidth, "tier": circuit.sku.tier},
+                      missing_reason="" if zone else why)
 
     def global_reach_link(self, a: str, b: str) -> None:
         group = f"Global Reach {a} <-> {b}"
         gb = self.usage.global_reach.get(frozenset((a, b)))
         if gb is None:
             gb = ZERO
-            self.assume(f"no traffic given for Global Reach {a} <-> {b}: 0 GB/month assumed "
-                        f"(give traffic.global_reach or --global-reach {a}:{b}=GB)")
+            self.assume_quantity("Global Reach traffic not given: 0 GB/month", f"{a} <-> {b}",
+                                 "traffic.global_reach[].gb_month, or --global-reach CIRCUIT:PEER=GB")
         zones = {}
         reasons = {}
         for name in (a, b):
@@ -410,8 +459,9 @@ class Pricer:
                                       other_quoted=(xc.one_time_fee if book_unit == "month" else xc.monthly_fee) is not None)
         for c in self.design.circuits:
             if not c.is_direct and c.name not in covered:
-                self.assume(f"circuit '{c.name}': no carrier virtual circuits in the design, so the carrier side "
-                            "(a layer-2 link to each of the two Microsoft edge routers) is not included")
+                self.assume_quantity("no carrier virtual circuits in the design: the carrier side (a layer-2 link to "
+                                     "each of the two Microsoft edge routers) is not included", f"circuit {c.name}",
+                                     "providers[].virtual_circuits[] (with monthly_fee / one_time_fee from your quote)")
 
     def carrier_line(self, group, kind, node, path, component, description, count, noun, book_unit, fee, request,
                      field_name, label="", other_quoted=False) -> None:

@@ -1,9 +1,13 @@
 """Render a CostReport as a table (infracost-style tree), markdown, CSV or JSON.
 
-The table is for a 120-column terminal: each item's formula and price source sit
-on an indented line under it, and a carrier link's monthly and one-time fees are
-one item. Markdown and CSV keep Formula and Source as columns (documents,
-spreadsheets); JSON is the report's own dictionary.
+The table fits a 100-column terminal by default (compact: Monthly, One-time and
+Confidence columns; quantity and unit price are in the formula line under each
+item); ``wide=True`` (`cost --wide`) shows every column in 120. Each item's
+formula and price source sit on an indented line under it, and a carrier link's
+monthly and one-time fees are one item. Markdown puts the totals and the plan
+comparison first and the cost lines (every column, Formula and Source too) in a
+<details> block, for pull-request comments; CSV keeps every column; JSON is the
+report's own dictionary.
 
 Estimate and unpriced lines are marked in every format: ESTIMATE / UNPRICED in
 capitals with a numbered note (the derivation or the reason), and the totals
@@ -18,6 +22,7 @@ import io
 import json
 import re
 import textwrap
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Optional
 
@@ -25,14 +30,27 @@ from .money import cents, fmt_money, fmt_number
 from .report import CostLine, CostReport, unpriced_summary
 
 FORMATS = ("table", "json", "csv", "markdown")
-WIDTH = 120  # the table format is laid out for a 120-column terminal
+WIDTH = 120  # the wide table (every column) is laid out for a 120-column terminal
+COMPACT_WIDTH = 100  # the default table
+_width: ContextVar[int] = ContextVar("cost_table_width", default=WIDTH)
+_wide: ContextVar[bool] = ContextVar("cost_table_wide", default=True)
 LEGEND = ("verified = cited list price; quote = your figure from the design or your price book; "
           "ESTIMATE = derived or typical figure (see its note); UNPRICED = no defensible price: "
           "left out of the totals, which then read ≥")
 PLAN_NAMES = {"MeteredData": "Metered", "UnlimitedData": "Unlimited"}
 
 
-def render(report: CostReport, fmt: str = "table") -> str:
+def render(report: CostReport, fmt: str = "table", wide: bool = False) -> str:
+    """The report in one of FORMATS; the table is compact (100 columns) unless `wide`."""
+    width_token, wide_token = _width.set(WIDTH if wide else COMPACT_WIDTH), _wide.set(wide)
+    try:
+        return _render(report, fmt)
+    finally:
+        _width.reset(width_token)
+        _wide.reset(wide_token)
+
+
+def _render(report: CostReport, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
@@ -97,12 +115,11 @@ def _text(report: CostReport, markdown: bool) -> str:
     cur = report.currency
     notes = _Notes()
     out: list[str] = []
-    books = ", ".join(f"{b['book']} {b['as_of']}" + (" (ILLUSTRATIVE)" if b.get("illustrative") else "")
-                      for b in report.books)
+    books = ", ".join(_book_name(b) for b in report.books)
     plan = {"MeteredData": "every circuit repriced as Metered (what-if)",
             "UnlimitedData": "every circuit repriced as Unlimited (what-if)"}.get(report.plan_override or "",
                                                                                "each circuit on its own plan")
-    title = f"Cost of {report.design}"
+    title = f"Cost of {report.design}" + (f", usage scenario '{report.scenario}'" if report.scenario else "")
     what_if = _what_if(report)
     if markdown:
         out += [f"# {title}", "", f"Amounts in {cur}; {report.hours_per_month} h a month; {plan}; price books: {books}.", ""]
@@ -112,27 +129,43 @@ def _text(report: CostReport, markdown: bool) -> str:
         out += _wrap(what_if) if what_if else []
         out.append("")
 
+    if markdown:  # totals and the plan comparison first; the lines, notes and sources folded below
+        lines = _markdown_lines(report, notes) if report.lines else (
+            "(nothing to price: the design has no circuits, gateways, peerings or carrier links)")
+        out += _totals(report, markdown)
+        out += _comparisons(report, markdown)
+        out += _scenarios(report, markdown)
+        out += [f"<details><summary>Cost lines ({len(report.lines)})</summary>", "", lines, "",
+                "_* estimate amount. " + LEGEND + "_", "", "</details>", ""]
+        out += ["<details><summary>Notes, assumptions and sources</summary>", ""]
+        out += _back_matter(report, notes, markdown)
+        out += ["</details>"]
+        return "\n".join(out).rstrip("\n") + "\n"
     if not report.lines:
         out.append("(nothing to price: the design has no circuits, gateways, peerings or carrier links)")
-    elif markdown:
-        out.append(_markdown_lines(report, notes))
     else:
         out += _tree(report, notes)
     out.append("")
-    if markdown:
-        out.append("_* estimate amount. " + LEGEND + "_")
-    else:
-        out += _wrap("* estimate amount. " + LEGEND)
+    out += _wrap("* estimate amount. " + LEGEND)
     out.append("")
     out += _totals(report, markdown)
     out += _comparisons(report, markdown)
+    out += _scenarios(report, markdown)
+    out += _back_matter(report, notes, markdown)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _back_matter(report: CostReport, notes: _Notes, markdown: bool) -> list[str]:
+    """Numbered notes, assumptions and sources."""
+    out: list[str] = []
     if notes.items:
         out += (["## Notes", ""] if markdown else ["Notes", "-----"])
         for i, text in enumerate(notes.items, 1):
             out += [f"[{i}] {text}  "] if markdown else _wrap(f"[{i}] {text}", indent=" " * len(f"[{i}] "))
         out.append("")
-    if report.assumptions:
+    if report.assumptions or report.assumed:
         out += (["## Assumptions", ""] if markdown else ["Assumptions", "-----------"])
+        out += _assumed(report, markdown)
         out += _bullets(report.assumptions, markdown)
         out.append("")
     sources = report.sources_used()
@@ -140,7 +173,40 @@ def _text(report: CostReport, markdown: bool) -> str:
         out += (["## Sources", ""] if markdown else ["Sources", "-------"])
         out += _bullets([f"{key}: {text}" for key, text in sources.items()], markdown)
         out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+    return out
+
+
+def _assumed(report: CostReport, markdown: bool) -> list[str]:
+    """The assumed quantities, each once, with what it applies to and where to change it."""
+    if not report.assumed:
+        return []
+    if markdown:
+        from tabulate import tabulate
+
+        rows = [[_cell(a["assumed"], True), _cell(", ".join(a["applies_to"]), True), _cell(a["change"], True)]
+                for a in report.assumed]
+        table = tabulate(rows, headers=["Assumed", "Applies to", "Where to change it"], tablefmt="github",
+                         disable_numparse=True)
+        return [table, ""] if report.assumptions else [table]
+    out = ["Assumed quantities (each listed once, with where to change it):"]
+    for a in report.assumed:
+        out += _wrap(a["assumed"], indent="  ", first="- ")
+        out += _wrap(f"applies to: {', '.join(a['applies_to'])}; change: {a['change']}", indent="      ",
+                     first="    ")
+    if report.assumptions:
+        out.append("Other assumptions:")
+    return out
+
+
+def _book_name(book: dict) -> str:
+    """'azure 2026-03-31', 'carriers 2026-11-25 (ILLUSTRATIVE)', or a fetched book with where it came from."""
+    name = f"{book['book']} {book['as_of']}"
+    if book.get("illustrative"):
+        name += " (ILLUSTRATIVE)"
+    if book.get("fetched_at"):
+        name += f" (fetched {book['fetched_at']} from {book.get('fetched_from')}"
+        name += f", file {book['file']})" if book.get("file") else ")"
+    return name
 
 
 def _what_if(report: CostReport) -> str:
@@ -166,8 +232,8 @@ def _and(names: list[str]) -> str:
 
 
 def _wrap(text: str, indent: str = "", first: str = "") -> list[str]:
-    """A paragraph wrapped to WIDTH; URLs and other long words are never broken."""
-    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=indent,
+    """A paragraph wrapped to the table's width; URLs and other long words are never broken."""
+    return textwrap.wrap(text, _width.get(), initial_indent=first, subsequent_indent=indent,
                          break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
 
 
@@ -217,6 +283,7 @@ def _markdown_lines(report: CostReport, notes: _Notes) -> str:
 
 _TREE_HEADERS = ["Name", "Qty", "Unit", "Unit price", "Monthly", "One-time", "Confidence"]
 _RIGHT = (False, True, False, True, True, True, False)
+_COMPACT_COLUMNS = [4, 5, 6]  # Monthly, One-time, Confidence: quantity and unit price are in the formula line
 _GAP = "  "
 _MIN_NAME = 36
 _NBSP = "\u00a0"  # textwrap never breaks at it
@@ -275,17 +342,20 @@ def _tree(report: CostReport, notes: _Notes) -> list[str]:
                 details[id(line)] = _detail(line, notes)
             for line in _folded(lines):
                 details[id(line)] = f"{_none_expected(line, notes)}   [{line.source}]"
-    widths = [max([len(_TREE_HEADERS[c])] + [len(row[c - 1]) for row in cells.values()])
-              for c in range(1, len(_TREE_HEADERS))]
-    longest = max(len(_TREE_HEADERS[0]), *(3 + len(name) for _, items in groups for name, _ in items))
-    name_width = min(longest, max(_MIN_NAME, WIDTH - sum(widths) - len(_GAP) * len(widths)))
+    columns = list(range(1, len(_TREE_HEADERS))) if _wide.get() else _COMPACT_COLUMNS
+    headers = [_TREE_HEADERS[0]] + [_TREE_HEADERS[c] for c in columns]
+    right_aligned = [_RIGHT[c] for c in columns]
+    cells = {key: [values[c - 1] for c in columns] for key, values in cells.items()}
+    widths = [max([len(headers[i])] + [len(row[i - 1]) for row in cells.values()]) for i in range(1, len(headers))]
+    longest = max(len(headers[0]), *(3 + len(name) for _, items in groups for name, _ in items))
+    name_width = min(longest, max(_MIN_NAME, _width.get() - sum(widths) - len(_GAP) * len(widths)))
 
     def row(name: str, values: list[str]) -> str:
         parts = [name.ljust(name_width)]
-        parts += [v.rjust(w) if right else v.ljust(w) for v, w, right in zip(values, widths, _RIGHT[1:])]
+        parts += [v.rjust(w) if right else v.ljust(w) for v, w, right in zip(values, widths, right_aligned)]
         return _GAP.join(parts).rstrip()
 
-    out = [row(_TREE_HEADERS[0], _TREE_HEADERS[1:]), _GAP.join("-" * w for w in [name_width] + widths)]
+    out = [row(headers[0], headers[1:]), _GAP.join("-" * w for w in [name_width] + widths)]
     blank = [""] * len(widths)
     for g, (group, items) in enumerate(groups):
         if g:
@@ -357,8 +427,9 @@ def _totals(report: CostReport, markdown: bool) -> list[str]:
     if t.unpriced:
         what = "**NOT INCLUDED**" if markdown else "NOT INCLUDED"
         n = len(t.unpriced)
-        out.append(f"{what}: {n} unpriced line{'s' if n != 1 else ''}, so the totals marked ≥ are lower bounds "
-                   "(the real cost is at least that):")
+        sentence = (f"{what}: {n} unpriced line{'s' if n != 1 else ''}, so the totals marked ≥ are lower bounds "
+                    "(the real cost is at least that):")
+        out += [sentence] if markdown or _wide.get() else _wrap(sentence)
         out += _bullets(t.excludes(), markdown)
     else:
         out.append("Every line is priced: the totals are complete.")
@@ -388,13 +459,60 @@ def _comparisons(report: CostReport, markdown: bool) -> list[str]:
             fmt_number(c.break_even_gb, 0) if c.break_even_gb is not None else "—",
             f"{fmt_number(c.break_even_pct, 1)}%" if c.break_even_pct is not None else "—",
         ])
-    out.append(tabulate(rows, headers=["Circuit", "Plan", "Bandwidth", "Zone", "Egress GB", "Metered", "Unlimited",
-                                       "Break-even GB", "% capacity"],
+    headers = ["Circuit", "Plan", "Bandwidth", "Zone", "Egress GB", "Metered", "Unlimited", "Break-even GB",
+               "% capacity"]
+    align = ("left", "left", "right", "left", "right", "right", "right", "right", "right")
+    keep = range(len(headers)) if markdown or _wide.get() else (0, 1, 4, 5, 6, 7)  # compact: fits 100 columns
+    out.append(tabulate([[r[i] for i in keep] for r in rows], headers=[headers[i] for i in keep],
                         tablefmt="github" if markdown else "simple", disable_numparse=True,
-                        colalign=("left", "left", "right", "left", "right", "right", "right", "right", "right")))
+                        colalign=tuple(align[i] for i in keep)))
     out.append("")
     out += _bullets([f"{c.circuit}: {c.recommendation}" for c in report.comparisons], markdown)
+    if report.plan_changes:
+        out += _bullets([f"Plan changes: {text}" for text in report.plan_changes], markdown)
     out.append("")
+    return out
+
+
+def _scenarios(report: CostReport, markdown: bool) -> list[str]:
+    """--scenario all: each scenario's totals and plan comparison, and the break-even against their range."""
+    from tabulate import tabulate
+
+    if not report.scenarios:
+        if report.scenario_names and not report.scenario:
+            hint = (f"The design has usage scenarios ({', '.join(report.scenario_names)}): price them with "
+                    "--scenario NAME, or compare them all with --scenario all.")
+            return [hint, ""] if markdown else _wrap(hint) + [""]
+        return []
+    head = f"Usage scenarios ({report.currency}; TCO over {report.months} months)"
+    out = [f"## {head}", ""] if markdown else [head, "-" * len(head)]
+    every = [("base", "the traffic as given", report)] + [(s.name, s.description, s.report) for s in report.scenarios]
+    rows = [[name, _cell(description, markdown), _at_least(r.totals.monthly, r.totals.monthly_complete),
+             _at_least(r.totals.tco, r.totals.complete)] for name, description, r in every]
+    fmt = "github" if markdown else "simple"
+    out.append(tabulate(rows, headers=["Scenario", "Traffic", "Monthly", "TCO"], tablefmt=fmt, disable_numparse=True,
+                        colalign=("left", "left", "right", "right"), maxcolwidths=[None, 60, None, None]))
+    out.append("")
+    plans = []
+    for name, _, r in every:
+        for c in r.comparisons:
+            if c.confidence == "n/a":
+                continue
+            cheaper = "—"
+            if c.comparable and c.metered_monthly is not None and c.unlimited_monthly is not None:
+                cheaper = ("Metered" if c.metered_monthly < c.unlimited_monthly else
+                           "Unlimited" if c.unlimited_monthly < c.metered_monthly else "either")
+            plans.append([name, c.circuit, fmt_number(c.egress_gb, 0) if c.egress_gb is not None else "not given",
+                          fmt_money(c.metered_monthly) if c.metered_monthly is not None else "UNPRICED",
+                          fmt_money(c.unlimited_monthly) if c.unlimited_monthly is not None else "UNPRICED", cheaper])
+    if plans:
+        out.append(tabulate(plans, headers=["Scenario", "Circuit", "Egress GB", "Metered", "Unlimited", "Cheaper"],
+                            tablefmt=fmt, disable_numparse=True,
+                            colalign=("left", "left", "right", "right", "right", "left")))
+        out.append("")
+    if report.scenario_verdicts:
+        out += _bullets(report.scenario_verdicts, markdown)
+        out.append("")
     return out
 
 

@@ -21,6 +21,8 @@ _NOUNS = {
     "vpn_data": ("VPN data charge", "VPN data charges"),
     "vnet_peering": ("VNet peering data charge", "VNet peering data charges"),
     "global_reach_data": ("Global Reach data charge", "Global Reach data charges"),
+    "global_reach_addon": ("Global Reach add-on fee", "Global Reach add-on fees"),
+    "public_ip": ("public IP fee", "public IP fees"),
     "carrier_virtual_circuit": ("virtual circuit fee", "virtual circuit fees"),
     "cross_connect": ("cross-connect fee", "cross-connect fees"),
 }
@@ -174,6 +176,17 @@ class Totals:
             "excludes": self.excludes(),
         }
 
+    def to_frame(self):
+        """The totals as a pandas DataFrame (amount, complete, estimate and quote parts, what is left out)."""
+        from .notebook import totals_frame
+
+        return totals_frame(self)
+
+    def __repr__(self) -> str:
+        from .notebook import totals_repr
+
+        return totals_repr(self)
+
     def _estimate_share(self) -> Optional[Decimal]:
         if not self.tco:
             return None
@@ -262,6 +275,14 @@ class CostReport:
     sources: dict[str, str]
     books: list[dict[str, Any]]
     hours_source: Optional[str] = None
+    # assumed quantities, each once: {"assumed": ..., "applies_to": [...], "change": where to change it}
+    assumed: list[dict[str, Any]] = field(default_factory=list)
+    plan_changes: list[str] = field(default_factory=list)  # how a plan may change later (sourced rules)
+    scenario: Optional[str] = None  # the usage scenario priced (None: the base traffic)
+    scenario_names: list[str] = field(default_factory=list)  # the scenarios the design declares
+    egress_range: dict[str, tuple] = field(default_factory=dict)  # growth: circuit -> (first, last month) GB
+    scenarios: list["ScenarioResult"] = field(default_factory=list)  # --scenario all: each scenario's report
+    scenario_verdicts: list[str] = field(default_factory=list)  # per circuit: break-even vs the scenario range
 
     def __post_init__(self):
         self.totals = make_totals(self.lines, self.months)
@@ -304,9 +325,22 @@ class CostReport:
             "lines": [line.to_dict() for line in self.lines],
             "totals": self.totals.to_dict(),
             "circuits": [c.to_dict() for c in self.comparisons],
+            "plan_changes": list(self.plan_changes),
+            **self._scenario_dict(),
+            "assumed_quantities": [dict(a, applies_to=list(a["applies_to"])) for a in self.assumed],
             "assumptions": list(self.assumptions),
             "sources": self.sources_used(),
         }
+
+    def _scenario_dict(self) -> dict[str, Any]:
+        """Scenario keys, only when the design has scenarios (reports without them are unchanged)."""
+        if not (self.scenario or self.scenarios or self.scenario_names):
+            return {}
+        out: dict[str, Any] = {"scenario": self.scenario or "base", "scenario_names": list(self.scenario_names)}
+        if self.scenarios:
+            out["scenarios"] = [s.to_dict() for s in self.scenarios]
+            out["scenario_verdicts"] = list(self.scenario_verdicts)
+        return out
 
     def to_frame(self):
         """The lines as a pandas DataFrame (pandas is optional: pip install erdesign[pandas])."""
@@ -316,6 +350,43 @@ class CostReport:
             raise ImportError("to_frame() needs pandas: pip install 'erdesign[pandas]'") from None
         return pd.DataFrame([line.to_dict() for line in self.lines])
 
+    # ---- notebooks
+    def totals_frame(self):
+        """Monthly, one-time, first-year and TCO totals as a DataFrame (needs pandas)."""
+        return self.totals.to_frame()
+
+    def comparisons_frame(self):
+        """Metered vs Unlimited per circuit, with the break-even volume, as a DataFrame (needs pandas)."""
+        from .notebook import comparisons_frame
+
+        return comparisons_frame(self)
+
+    def _repr_html_(self) -> str:
+        from .notebook import report_html
+
+        return report_html(self)
+
+    def __repr__(self) -> str:
+        from .notebook import amount_text
+
+        t = self.totals
+        return (f"<CostReport {self.design}: monthly {amount_text(t.monthly, t.monthly_complete)} {self.currency}, "
+                f"TCO {self.months} months {amount_text(t.tco, t.complete)} {self.currency}, "
+                f"{len(self.lines)} lines, {len(t.unpriced)} unpriced>")
+
 
 def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
     return cents(quantity * unit_price)
+
+
+@dataclass
+class ScenarioResult:
+    """One usage scenario priced beside the base (cost --scenario all)."""
+
+    name: str
+    description: str
+    report: CostReport
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, "totals": self.report.totals.to_dict(),
+                "circuits": [c.to_dict() for c in self.report.comparisons]}

@@ -38,6 +38,13 @@ ER_GATEWAY_METERS = {
 VPN_GATEWAY_METERS = {"basic gateway": "Basic"} | {
     f"vpngw{n}{az}": f"VpnGw{n}{az.upper()}" for n in range(1, 6) for az in ("", "az")}
 
+# Static IPv4 addresses, the kind a gateway uses (meter names as in the API, see tests/fixtures/retail_prices)
+PUBLIC_IP_METERS = {"standard ipv4 static public ip": "Standard", "basic ipv4 static public ip": "Basic"}
+_BY_NAME = ("Microsoft does not document the {what} meter names, so erdesign maps the meter {meter!r} by the "
+            "words in its name; check the mapping in `erdesign pricing fetch`'s output")
+_DIRECTION = (("egress", "egress"), ("outbound", "egress"), ("data transfer out", "egress"),
+              ("ingress", "ingress"), ("inbound", "ingress"), ("data transfer in", "ingress"))
+
 REQUIRED = {"meterName": str, "retailPrice": (int, float), "unitOfMeasure": str, "serviceName": str,
             "effectiveStartDate": str}
 
@@ -109,6 +116,11 @@ def read_response(path: str) -> tuple[dict, list[Loc]]:
         raise InputError(f"cannot read Retail Prices file: {exc.strerror or exc}", file=path) from None
     except UnicodeDecodeError:
         raise InputError("cannot read Retail Prices file: not UTF-8 text", file=path) from None
+    return parse_response(text, path)
+
+
+def parse_response(text: str, path: str) -> tuple[dict, list[Loc]]:
+    """Parse the text of one response page (``path`` names it in messages); checks every item."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -207,12 +219,10 @@ def map_item(item: dict) -> tuple[Optional[dict], str]:
             if bw:
                 entry["bandwidth"] = _bandwidth(bw.group(1), bw.group(2))
             return entry, ""
-        if "direct" in text:
-            return None, ("ExpressRoute Direct meter names are unverified, so they are not mapped; add the port-pair "
-                          "price by hand (component direct_port_pair)")
         if "global reach" in text:
-            return None, ("Global Reach meter names are unverified, so they are not mapped; add the rates by hand "
-                          "(component global_reach_data)")
+            return _global_reach(meter, sku, region, unit_name)
+        if "direct" in text:
+            return _direct(text, meter, sku, region, unit_name)
         return None, "ExpressRoute meter that erdesign does not price"
     if service == "VPN Gateway":
         sku_vpn = VPN_GATEWAY_METERS.get(meter.lower())
@@ -235,16 +245,85 @@ def map_item(item: dict) -> tuple[Optional[dict], str]:
             else:
                 return None, "global peering meter without a region"
             return entry, ""
+        if product == "IP Addresses" and unit_name == "hour":
+            ip_sku = PUBLIC_IP_METERS.get(meter.lower())
+            if ip_sku:
+                return {"component": "public_ip", "sku": ip_sku, "region": region or None, "unit": "hour"}, ""
+            return None, "public IP meter that erdesign does not price (dynamic, global or IPv6 addresses)"
         return None, "Virtual Network meter that erdesign does not price"
     return None, f"service {service!r} is not part of an ExpressRoute design's cost"
 
 
+def _by_name(what: str, meter: str) -> dict:
+    return {"confidence": "estimate", "derivation": _BY_NAME.format(what=what, meter=meter)}
+
+
+def _zone_of(region: str) -> Optional[str]:
+    return zone_name(region) if _is_zone(region) else None
+
+
+def _global_reach(meter: str, sku: str, region: str, unit_name: str) -> tuple[Optional[dict], str]:
+    """Global Reach: data per GB by direction and zone, or the per-circuit add-on per month."""
+    low = meter.lower()
+    if unit_name == "GB":
+        direction = next((d for word, d in _DIRECTION if word in low), None)
+        if direction is None:
+            return None, "Global Reach data meter whose name says neither egress nor ingress"
+        if not _is_zone(region):
+            return None, "Global Reach data meter without a zone (armRegionName)"
+        return {"component": "global_reach_data", "direction": direction, "zone": zone_name(region), "unit": "GB",
+                **_by_name("Global Reach", meter)}, ""
+    if unit_name == "month":
+        entry = {"component": "global_reach_addon", "zone": _zone_of(region), "unit": "month",
+                 **_by_name("Global Reach", meter)}
+        bw = _BW_ANY.search(meter) or _BW_ANY.search(sku)
+        if bw:
+            entry["bandwidth"] = _bandwidth(bw.group(1), bw.group(2))
+        return entry, ""
+    return None, "Global Reach meter that is neither per GB nor per month"
+
+
+_PORT = re.compile(r"(\d+) ?Gbps", re.I)
+_BW_ANY = re.compile(r"(\d+(?:\.\d+)?) ?([MG]bps)\b", re.I)
+
+
+def _direct(text: str, meter: str, sku: str, region: str, unit_name: str) -> tuple[Optional[dict], str]:
+    """ExpressRoute Direct: the port pair per month (by port speed and plan), or the Premium add-on."""
+    if unit_name != "month":
+        return None, "ExpressRoute Direct meter that is not per month (erdesign prices port pairs and the Premium add-on)"
+    if "premium" in text:
+        entry = {"component": "direct_premium_addon", "zone": _zone_of(region), "unit": "month",
+                 **_by_name("ExpressRoute Direct", meter)}
+        bw = _BW_ANY.search(meter) or _BW_ANY.search(sku)
+        if bw:
+            entry["bandwidth"] = _bandwidth(bw.group(1), bw.group(2))
+        return entry, ""
+    speed = _PORT.search(meter) or _PORT.search(sku)
+    if "port" not in text or not speed:
+        return None, "ExpressRoute Direct meter that names no port speed"
+    entry = {"component": "direct_port_pair", "port_bandwidth": f"{speed.group(1)}Gbps", "zone": _zone_of(region),
+             "unit": "month", **_by_name("ExpressRoute Direct", meter)}
+    if "unlimited" in text:
+        entry["plan"] = "UnlimitedData"
+    elif "metered" in text:
+        entry["plan"] = "MeteredData"
+    return entry, ""
+
+
 def import_files(paths: list[str]) -> ImportResult:
+    return import_pages((path, *read_response(path)) for path in paths)
+
+
+def import_pages(pages, *, source_of=None, paged: bool = False) -> ImportResult:
+    """Map the items of parsed response pages ((name, data, item locations) each) to price entries.
+
+    source_of(name) gives the source id an entry cites (default: the file name); paged=True
+    when the pages are a whole paged response, so a NextPageLink is expected, not a warning."""
+    source_of = source_of or _source_id
     currency: Optional[str] = None
     result = ImportResult(currency="USD")
     chosen: dict[tuple, Mapped] = {}
-    for path in paths:
-        data, locs = read_response(path)
+    for path, data, locs in pages:
         name = os.path.basename(path)
         result.files.append(path)
         file_currency = data.get("BillingCurrency") or next(
@@ -254,7 +333,7 @@ def import_files(paths: list[str]) -> ImportResult:
         elif file_currency != currency:
             raise InputError(f"billing currency {file_currency} differs from {currency} of the other files; "
                              "one price book, one currency", Loc(path, 1, 1))
-        if data.get("NextPageLink"):
+        if data.get("NextPageLink") and not paged:
             result.warnings.append(f"{name}: NextPageLink is set, so this is one page of a longer response; "
                                    "save and pass every page")
         for index, item in enumerate(data["Items"]):
@@ -274,14 +353,17 @@ def import_files(paths: list[str]) -> ImportResult:
             if problem:
                 raise InputError(f"Items[{index}]: retailPrice {item['retailPrice']!r} per {item['unitOfMeasure']}: "
                                  f"{problem}", locs[index] if index < len(locs) else Loc(path, 1, 1))
-            entry["source"] = _source_id(path)
+            entry["source"] = source_of(path)
             entry["as_of"] = item["effectiveStartDate"][:10]
-            entry["confidence"] = "verified"
+            entry["confidence"] = entry.pop("confidence", "verified")
+            derivation = entry.pop("derivation", None)
+            if derivation:
+                entry["derivation"] = derivation
             entry["meter"] = {k: item.get(k) for k in ("serviceName", "productName", "skuName", "meterName",
                                                       "unitOfMeasure", "armRegionName", "meterId") if item.get(k)}
             mapped = Mapped(path, index, meter, entry)
             key = tuple(sorted((k, str(v).lower()) for k, v in entry.items()
-                               if k not in ("price", "source", "as_of", "confidence", "meter")))
+                               if k not in ("price", "source", "as_of", "confidence", "derivation", "meter")))
             previous = chosen.get(key)
             if previous is None:
                 chosen[key] = mapped
@@ -338,9 +420,9 @@ def to_book(result: ImportResult, *, book: str = "imported", title: Optional[str
     }
 
 
-def book_yaml(book: dict) -> str:
+def book_yaml(book: dict, command: str = "erdesign pricing import") -> str:
     import yaml
 
-    header = ("# Price book generated by `erdesign pricing import` (format: pricing/README.md).\n"
+    header = (f"# Price book generated by `{command}` (format: pricing/README.md).\n"
               "# Use it with: erdesign cost DESIGN --pricing THIS_FILE\n")
     return header + yaml.safe_dump(book, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)

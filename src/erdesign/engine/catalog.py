@@ -113,6 +113,19 @@ class Catalog(Mapping):
         """The page for an ID (any case) or a kebab-case name; None when unknown."""
         return self._pages.get(word.strip().upper()) or self._by_name.get(word.strip().lower())
 
+    def find_alias(self, word: str) -> list:
+        """The pages that carry `word` (any case) among their aliases: an APRL ID or GUID, a PSRule
+        name, an Advisor ID, …; several pages may share one alias."""
+        wanted = word.strip().lower()
+        found = []
+        for page in self._pages.values():
+            for value in page.aliases.values():
+                values = value if isinstance(value, list) else [value]
+                if any(str(v).strip().lower() == wanted for v in values):
+                    found.append(page)
+                    break
+        return found
+
     def severity(self, rule_id: str) -> Optional[str]:
         page = self._pages.get(rule_id)
         return page.severity if page else None

@@ -30,7 +30,7 @@ from typing import Any, Iterable, Optional
 from ..errors import InputError, Loc, did_you_mean
 from .catalog import SEVERITIES, SEVERITY_RANK
 
-FORMATS = ("text", "concise", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github", "markdown")
 CONFIG_FILES = (".erdesign.yaml", ".erdesign.yml", "pyproject.toml")
 _KEYS = ("select", "extend-select", "ignore", "severity", "fail-on", "format", "docs-url")
 

@@ -58,6 +58,7 @@ class Finding:
     suppression_reason: Optional[str] = None
     suppression_kind: Optional[str] = None  # "inSource" (comment) or "external" (suppress: entry)
     suppression_expires: Optional[str] = None  # ISO date, when the suppression has one
+    baselined: bool = False  # suppressed because a lint baseline lists it (engine/baseline.py)
 
     def __post_init__(self):
         if isinstance(self.field, str):

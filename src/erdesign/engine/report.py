@@ -37,6 +37,8 @@ class LintReport:
     catalog: object = None  # the Catalog the run used (rule metadata for SARIF and explain)
     fail_on: str = "error"
     docs_url: Optional[str] = None
+    input_errors: list = field(default_factory=list)  # InputError: the design could not be read (exit 2)
+    sources: dict = field(default_factory=dict, repr=False)  # file -> text, for source lines under findings
 
     # ---- views
     @property
@@ -53,8 +55,16 @@ class LintReport:
         counts = {level: 0 for level in SEVERITIES}
         for f in self.active:
             counts[f.severity] = counts.get(f.severity, 0) + 1
-        return {**counts, "suppressed": len(self.suppressed), "files": len(self.files),
-                "internal_errors": len(self.errors)}
+        summary = {**counts, "suppressed": len(self.suppressed), "files": len(self.files),
+                   "internal_errors": len(self.errors)}
+        if self.baselined:
+            summary["baselined"] = len(self.baselined)
+        return summary
+
+    @property
+    def baselined(self) -> list[Finding]:
+        """Suppressed findings that a lint baseline lists (a subset of `suppressed`)."""
+        return [f for f in self.findings if f.baselined]
 
     def failing(self, fail_on: Optional[str] = None) -> list[Finding]:
         threshold = SEVERITY_RANK[fail_on or self.fail_on]
@@ -62,18 +72,24 @@ class LintReport:
 
     def exit_code(self, fail_on: Optional[str] = None, exit_zero: bool = False) -> int:
         """2 if a check crashed; else 1 if an active finding is at or above fail_on (unless exit_zero); else 0."""
-        if self.errors:
+        if self.errors or self.input_errors:
             return 2
         if exit_zero:
             return 0
         return 1 if self.failing(fail_on) else 0
 
     def summary_line(self) -> str:
+        if self.input_errors:
+            n = len(self.input_errors)
+            return f"Not checked: {n} input error{'' if n == 1 else 's'}."
         s = self.summary
         parts = [_plural(s["error"], "error"), _plural(s["warning"], "warning"),
                  f"{s['info']} info" if s["info"] else ""]
         parts = [p for p in parts if p]
-        suppressed = f" ({s['suppressed']} suppressed)" if s["suppressed"] else ""
+        baselined = s.get("baselined", 0)
+        hidden = [f"{s['suppressed'] - baselined} suppressed" if s["suppressed"] - baselined else "",
+                  f"{baselined} baselined" if baselined else ""]
+        suppressed = f" ({', '.join(h for h in hidden if h)})" if any(hidden) else ""
         if not parts:
             return f"All checks passed{suppressed}."
         return f"Found {', '.join(parts)}{suppressed} in {s['files']} file{'' if s['files'] == 1 else 's'}."
@@ -112,6 +128,7 @@ class LintReport:
             "findings": [self.finding_dict(f) for f in self.findings],
             "summary": {**self.summary, "fail_on": self.fail_on},
             "errors": [{"rules": list(e.rules), "check": e.check, "message": e.message} for e in self.errors],
+            **({"input_errors": [input_error_dict(e) for e in self.input_errors]} if self.input_errors else {}),
         }
 
     def to_frame(self):
@@ -152,6 +169,27 @@ class LintReport:
 
     def __repr__(self) -> str:
         return f"<LintReport {self.summary_line()}>"
+
+
+def input_error_dict(error) -> dict:
+    loc = error.loc
+    return {"file": loc.file if loc else error.file, "line": loc.line if loc else None,
+            "column": loc.col if loc else None, "message": error.message}
+
+
+def merge_reports(reports: list[LintReport]) -> LintReport:
+    """One report from the reports of several designs (for the machine formats)."""
+    if len(reports) == 1:
+        return reports[0]
+    first = reports[0]
+    merged = LintReport(catalog=first.catalog, fail_on=first.fail_on, docs_url=first.docs_url)
+    for report in reports:
+        merged.findings.extend(report.findings)
+        merged.errors.extend(report.errors)
+        merged.input_errors.extend(report.input_errors)
+        merged.files.extend(f for f in report.files if f not in merged.files)
+        merged.catalog = merged.catalog or report.catalog
+    return merged
 
 
 def assert_clean(report: LintReport, soft: bool = False, fail_on: str = "error") -> bool:

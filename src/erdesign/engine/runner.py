@@ -37,19 +37,22 @@ class CheckContext:
 
 def lint(design, *, select=None, ignore=None, extend_select=None, severity: Optional[Mapping[str, str]] = None,
          config: Optional[Config] = None, fail_on: Optional[str] = None, today: Optional[dt.date] = None,
-         checks=None, catalog=None) -> LintReport:
+         checks=None, catalog=None, baseline=None) -> LintReport:
     """Run every selected rule over a resolved design and return a LintReport.
 
     select / ignore / extend_select: rule IDs or prefixes (lists or comma-separated text);
     severity: {ID or prefix: level}; these override `config`. `checks` ({ID: fn} or a list of
     @check functions) and `catalog` ({ID: page}) replace the registry and catalog (for tests).
+    `baseline` (an engine.baseline.Baseline) marks the findings it lists as baselined and reports
+    its stale entries (SUP005).
     """
     with collector_paused():
         return _lint(design, select=select, ignore=ignore, extend_select=extend_select, severity=severity,
-                     config=config, fail_on=fail_on, today=today, checks=checks, catalog=catalog)
+                     config=config, fail_on=fail_on, today=today, checks=checks, catalog=catalog, baseline=baseline)
 
 
-def _lint(design, *, select, ignore, extend_select, severity, config, fail_on, today, checks, catalog) -> LintReport:
+def _lint(design, *, select, ignore, extend_select, severity, config, fail_on, today, checks, catalog,
+          baseline) -> LintReport:
     cat = as_catalog(catalog)
     cfg = (config or Config()).with_overrides(
         select=select, ignore=ignore, extend_select=extend_select, severity=severity, fail_on=fail_on)
@@ -80,6 +83,10 @@ def _lint(design, *, select, ignore, extend_select, severity, config, fail_on, t
     for f in _apply_suppressions(findings, suppressions, chains, today, ran):
         if cfg.is_enabled(f.rule):
             findings.append(_complete(f, cat, cfg, chains, fallback))
+    if baseline is not None:
+        for f in baseline.apply(findings):
+            if cfg.is_enabled(f.rule):
+                findings.append(_complete(f, cat, cfg, chains, fallback))
 
     findings.sort(key=_sort_key)
     files = list(getattr(design, "_sources", {}))

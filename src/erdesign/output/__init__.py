@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-FORMATS = ("text", "concise", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github", "markdown")
 
 
 def render(report, fmt: str = "text", **options) -> str:

@@ -1,0 +1,264 @@
+"""Which files make which design: the one rule shared by the CLI, pre-commit and people.
+
+- Each YAML file is its own design,
+- unless a design declares its parts: a design file's ``include:`` list (paths, folders or
+  glob patterns relative to that file), or a folder marker ``erdesign.yaml`` that makes its
+  folder (with its subfolders, up to a deeper marker) one design. Naming any part of such a
+  design means the whole design it belongs to.
+- JSON inputs (az CLI, ARM, Terraform plans) named from one folder form one design per folder.
+- No path at all means the current folder.
+
+Parts are found within the project: the git work tree holding the file (else the current
+folder when the file is inside it, else the file's own folder). Discovery never fails on a
+broken file: the file is reported when its design is loaded.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from .errors import InputError, Loc
+
+MARKER_NAMES = ("erdesign.yaml", "erdesign.yml")
+CONFIG_NAMES = (".erdesign.yaml", ".erdesign.yml")  # configuration files, never design files
+YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIXES = (".json",)
+_INCLUDE_KEY = re.compile(r"^include\s*:", re.MULTILINE)
+
+
+@dataclass
+class DesignUnit:
+    """One design: the name outputs group its findings under, and the files it is made of."""
+
+    name: str
+    files: list[str]
+    kind: str  # "file", "include" (a design file with include:), "folder" (a marker), "json" (a JSON folder)
+    errors: list[InputError] = field(default_factory=list)  # broken include: entries
+
+
+def discover(paths: Sequence[str | os.PathLike] = (), cwd: Optional[str] = None,
+             skipped: Optional[list[str]] = None) -> list[DesignUnit]:
+    """The designs the given paths (files or folders; none means the current folder) belong to.
+
+    Raises InputError for a path that does not exist or a folder without any input file.
+    Files found in named folders that are no input are appended to `skipped` when given.
+    """
+    from .loader import expand_paths
+
+    cwd = os.path.abspath(cwd or os.getcwd())
+    named = [str(p) for p in paths] or [os.path.relpath(cwd)]
+    files = [os.path.normpath(f) for f in expand_paths(named, skipped=skipped) if os.path.basename(f).lower() not in CONFIG_NAMES]
+    finder = _Finder(cwd)
+    units: dict[tuple, DesignUnit] = {}
+    json_by_folder: dict[str, DesignUnit] = {}
+    for file in files:
+        marker = finder.marker_for(file)
+        if marker is not None:
+            key = ("folder", _key(marker))
+            if key not in units:
+                units[key] = finder.folder_design(marker)
+            continue
+        if file.lower().endswith(JSON_SUFFIXES):
+            folder = os.path.dirname(file) or "."
+            unit = json_by_folder.get(_key(folder))
+            if unit is None:
+                unit = json_by_folder[_key(folder)] = DesignUnit(_display(folder) + "/", [], "json")
+                units[("json", _key(folder))] = unit
+            if file not in unit.files:
+                unit.files.append(file)
+            continue
+        for root in finder.roots_of(file):
+            key = ("file", _key(root))
+            if key not in units:
+                units[key] = finder.include_design(root)
+    return list(units.values())
+
+
+def design_parts(file: str | os.PathLike) -> list[str]:
+    """A design file and, transitively, the files its ``include:`` lists name (for erdesign.load())."""
+    if not os.path.isfile(file):
+        return [str(file)]  # a folder, or a missing file the loader reports
+    finder = _Finder(os.getcwd())
+    unit = finder.include_design(str(file))
+    if unit.errors:
+        from .errors import InputErrors
+
+        InputErrors.raise_if_any(unit.errors)
+    return unit.files
+
+
+# --------------------------------------------------------------------------- internals
+
+def _key(path: str) -> str:
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _display(path: str) -> str:
+    return path.replace(os.sep, "/").rstrip("/") or "."
+
+
+def project_root(path: str, cwd: str) -> str:
+    """The git work tree holding `path`, else `cwd` if it holds `path`, else the path's folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    probe = folder
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    if folder == cwd or folder.startswith(cwd.rstrip(os.sep) + os.sep):
+        return cwd
+    return folder
+
+
+def _walk_inputs(folder: str, stop_at_markers: bool = False) -> list[str]:
+    """YAML and JSON files under `folder` (sorted, hidden ones left out); with stop_at_markers,
+    subfolders holding their own marker are left out (they are designs of their own)."""
+    found = []
+    for here, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (
+            stop_at_markers and any(os.path.isfile(os.path.join(here, d, m)) for m in MARKER_NAMES)))
+        for name in sorted(names):
+            if not name.startswith(".") and name.lower().endswith(YAML_SUFFIXES + JSON_SUFFIXES):
+                found.append(os.path.join(here, name))
+    return found
+
+
+class _Finder:
+    """Markers and include: lists, read once per run."""
+
+    def __init__(self, cwd: str):
+        self.cwd = cwd
+        self._includes: dict[str, tuple[list[str], list[InputError]]] = {}  # file key -> (parts, errors)
+        self._includers: dict[str, dict[str, list[str]]] = {}  # project root -> part key -> includer files
+
+    # ---- folder markers
+    def marker_for(self, file: str) -> Optional[str]:
+        """The folder of the nearest marker at or above `file`, within its project."""
+        root = _key(project_root(file, self.cwd))
+        folder = os.path.dirname(os.path.abspath(file))
+        while True:
+            if any(os.path.isfile(os.path.join(folder, m)) for m in MARKER_NAMES):
+                return os.path.relpath(folder) if not os.path.isabs(file) else folder
+            if _key(folder) == root:
+                return None
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return None
+            folder = parent
+
+    def folder_design(self, folder: str) -> DesignUnit:
+        files = _walk_inputs(folder, stop_at_markers=True)
+        unit = DesignUnit(_display(folder) + "/", [], "folder")
+        for file in files:
+            self._add_with_includes(unit, file)
+        return unit
+
+    # ---- include: lists
+    def include_design(self, root: str) -> DesignUnit:
+        unit = DesignUnit(_display(root), [], "file")
+        self._add_with_includes(unit, root)
+        if len(unit.files) > 1:
+            unit.kind = "include"
+        return unit
+
+    def _add_with_includes(self, unit: DesignUnit, file: str) -> None:
+        pending = [file]
+        seen = {_key(f) for f in unit.files}
+        while pending:
+            current = pending.pop(0)
+            if _key(current) in seen:
+                continue
+            seen.add(_key(current))
+            unit.files.append(current)
+            parts, errors = self.includes_of(current)
+            unit.errors.extend(errors)
+            pending.extend(parts)
+
+    def includes_of(self, file: str) -> tuple[list[str], list[InputError]]:
+        key = _key(file)
+        if key not in self._includes:
+            self._includes[key] = _read_includes(file)
+        return self._includes[key]
+
+    def roots_of(self, file: str) -> list[str]:
+        """The design files that include `file`, transitively, that nothing includes; or the file itself."""
+        includers = self._includer_index(project_root(file, self.cwd))
+        roots: list[str] = []
+        visited: list[str] = []
+        pending = [file]
+        while pending:
+            current = pending.pop(0)
+            if _key(current) in {_key(v) for v in visited}:
+                continue
+            visited.append(current)
+            parents = includers.get(_key(current), [])
+            if not parents:
+                roots.append(current)
+            pending.extend(parents)
+        # files that include each other in a ring have no root: the nearest includer stands for it
+        return roots or visited[1:2] or [file]
+
+    def _includer_index(self, root: str) -> dict[str, list[str]]:
+        if root not in self._includers:
+            index: dict[str, list[str]] = {}
+            for candidate in _walk_inputs(root):
+                if not candidate.lower().endswith(YAML_SUFFIXES):
+                    continue
+                for part in self.includes_of(_as_given(candidate, self.cwd))[0]:
+                    index.setdefault(_key(part), []).append(_as_given(candidate, self.cwd))
+            self._includers[root] = index
+        return self._includers[root]
+
+
+def _as_given(path: str, cwd: str) -> str:
+    """Paths under the working folder are shown relative to it, like the ones users type."""
+    rel = os.path.relpath(path, cwd)
+    return path if rel.startswith("..") else rel
+
+
+def _read_includes(file: str) -> tuple[list[str], list[InputError]]:
+    """The files named by `file`'s top-level include: list (expanded), and the entries that name nothing."""
+    try:
+        with open(file, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return [], []
+    if not _INCLUDE_KEY.search(text):
+        return [], []
+    from .yamlsource import load_yaml
+
+    try:
+        data, locs = load_yaml(text, file)
+    except InputError:
+        return [], []  # reported when the design is loaded
+    if not isinstance(data, dict) or not isinstance(data.get("include"), list):
+        return [], []  # a malformed include: is reported by the model's validation
+    base = os.path.dirname(file)
+    parts: list[str] = []
+    errors: list[InputError] = []
+    for i, entry in enumerate(data["include"]):
+        if not isinstance(entry, str) or not entry.strip():
+            continue
+        where = locs.get(("include", i), Loc(file, 1, 1))
+        target = os.path.normpath(os.path.join(base, entry))
+        if glob.has_magic(entry):
+            matches = sorted(glob.glob(target, recursive=True))
+        else:
+            matches = [target] if os.path.exists(target) else []
+        found: list[str] = []
+        for match in matches:
+            if os.path.isdir(match):
+                found.extend(_walk_inputs(match))
+            elif match.lower().endswith(YAML_SUFFIXES + JSON_SUFFIXES):
+                found.append(match)
+        found = [f for f in found if _key(f) != _key(file)]
+        if not found:
+            errors.append(InputError(f"include: '{entry}' names no .yaml, .yml or .json file", where))
+        parts.extend(found)
+    return parts, errors
