@@ -24,6 +24,7 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _SPACE_START = frozenset(" \t\n\r/")
 _WORDS = {"true": True, "false": False, "null": None}
 _MAX_DEPTH = 400
+_new_loc = tuple.__new__  # Loc without NamedTuple's Python-level __new__: one per value and key
 
 
 class LocDict(dict):
@@ -72,7 +73,7 @@ class Document:
 
     def loc(self, offset: int) -> Loc:
         line = bisect_right(self.line_starts, offset)
-        return Loc(self.file, line, offset - self.line_starts[line - 1] + 1)
+        return _new_loc(Loc, (self.file, line, offset - self.line_starts[line - 1] + 1))
 
     def offset(self, loc: Loc) -> int:
         return self.line_starts[loc.line - 1] + loc.col - 1
