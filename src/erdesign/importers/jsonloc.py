@@ -27,6 +27,53 @@ _MAX_DEPTH = 400
 _new_loc = tuple.__new__  # Loc without NamedTuple's Python-level __new__: one per value and key
 
 
+class Positions(dict):
+    """key -> Loc, where the parser stores each Loc as a character offset until it is read.
+
+    A large az dump has a location for every value and key; turning only the ones asked for into
+    :class:`Loc` objects keeps parsing fast and small. Reads (``[key]``, ``get``) give Locs;
+    Locs assigned by importers are kept as they are.
+    """
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: Optional["Document"] = None):
+        super().__init__()
+        self.doc = doc
+
+    def __getitem__(self, key) -> Loc:
+        found = dict.__getitem__(self, key)
+        return self.doc.loc(found) if type(found) is int else found
+
+    def get(self, key, default=None):
+        found = dict.get(self, key, default)
+        return self.doc.loc(found) if type(found) is int else found
+
+    def values(self):
+        return [self.doc.loc(v) if type(v) is int else v for v in dict.values(self)]
+
+    def items(self):
+        return [(k, self.doc.loc(v) if type(v) is int else v) for k, v in dict.items(self)]
+
+
+class ListPositions(list):
+    """Item locations of a JSON array, stored as offsets until read (see :class:`Positions`)."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: Optional["Document"] = None):
+        super().__init__()
+        self.doc = doc
+
+    def __getitem__(self, index):
+        found = list.__getitem__(self, index)
+        return self.doc.loc(found) if type(found) is int else found
+
+    def __iter__(self):
+        loc = self.doc.loc if self.doc is not None else None
+        return iter([loc(v) if type(v) is int else v for v in list.__iter__(self)])
+
+
 class LocDict(dict):
     """A JSON object: a dict plus ``loc`` (its '{'), ``locs[key]`` (each value) and ``key_locs[key]``."""
 
@@ -35,8 +82,8 @@ class LocDict(dict):
     def __init__(self, *args, loc: Optional[Loc] = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.loc = loc
-        self.locs: dict = {}
-        self.key_locs: dict = {}
+        self.locs: dict = Positions()
+        self.key_locs: dict = Positions()
 
     def value_loc(self, key) -> Optional[Loc]:
         return self.locs.get(key, self.loc)
@@ -50,7 +97,7 @@ class LocList(list):
     def __init__(self, *args, loc: Optional[Loc] = None):
         super().__init__(*args)
         self.loc = loc
-        self.locs: list = []
+        self.locs: list = ListPositions()
 
     def value_loc(self, index: int) -> Optional[Loc]:
         return self.locs[index] if 0 <= index < len(self.locs) else self.loc
@@ -182,6 +229,8 @@ class _Parser:
             raise self.fail(pos, "nesting is too deep")
         text, loc = self.text, self.loc
         result = LocDict(loc=loc(pos))
+        value_offsets, key_offsets = result.locs, result.key_locs
+        value_offsets.doc = key_offsets.doc = self.doc
         pos = self.skip(pos + 1)
         if text[pos: pos + 1] == "}":
             return result, pos + 1
@@ -204,8 +253,8 @@ class _Parser:
             value_pos = pos
             value, pos = self.value(pos, depth)
             result[key] = value
-            result.key_locs[key] = loc(key_pos)
-            result.locs[key] = loc(value_pos)
+            key_offsets[key] = key_pos
+            value_offsets[key] = value_pos
             pos = self.skip(pos)
             ch = text[pos: pos + 1]
             if ch == ",":
@@ -220,13 +269,15 @@ class _Parser:
             raise self.fail(pos, "nesting is too deep")
         text, loc = self.text, self.loc
         result = LocList(loc=loc(pos))
+        offsets = result.locs
+        offsets.doc = self.doc
         pos = self.skip(pos + 1)
         if text[pos: pos + 1] == "]":
             return result, pos + 1
         while True:
             if text[pos: pos + 1] == "]":
                 raise self.fail(pos, "trailing comma before ']'")
-            result.locs.append(loc(pos))
+            offsets.append(pos)
             value, pos = self.value(pos, depth)
             result.append(value)
             pos = self.skip(pos)
