@@ -88,7 +88,47 @@ def _fits_flow(value: Any) -> bool:
     bare = sum(len(str(k)) + len(str(v)) + 2 for k, v in items)
     if bare > _FLOW_WIDTH + 2:
         return False
+    width = _plain_flow_width(value)
+    if width is not None:
+        return width <= _FLOW_WIDTH
     return len(yaml.dump(value, Dumper=yaml.SafeDumper, default_flow_style=True, width=10_000).strip()) <= _FLOW_WIDTH
+
+
+_SIMPLE_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
+_resolver = yaml.resolver.Resolver()
+
+
+def _plain_text(value: Any) -> Optional[str]:
+    """How a scalar is written in flow style when that is plain and certain, else None."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and _SIMPLE_TEXT.fullmatch(value) \
+            and _resolver.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str":
+        return value
+    if type(value) is list and not value:
+        return "[]"
+    return None
+
+
+def _plain_flow_width(value: Any) -> Optional[int]:
+    """The exact width of `value` dumped in flow style when every key and value is written plain."""
+    parts = []
+    pairs = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+    for key, item in pairs:
+        text = _plain_text(item)
+        if text is None:
+            return None
+        if key is not None:
+            key_text = _plain_text(key)
+            if key_text is None or key_text == "[]":
+                return None
+            text = f"{key_text}: {text}"
+        parts.append(text)
+    return len(", ".join(parts)) + 2
 
 
 def _styled(value: Any, depth: int) -> Any:
