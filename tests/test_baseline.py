@@ -15,15 +15,15 @@ def test_round_trip(run_cli, tmp_path):
 
     # 1. write: today's findings are accepted, nothing is reported as new
     before = run_cli("lint", design, "--isolated", "--fail-on", "info")
-    assert before.code == 1 and "Found 3 warnings, 1 info" in before.out
+    assert before.code == 1 and "Found 3 warnings, 2 info" in before.out  # GW020 info since issue 11
     written = run_cli("lint", design, "--isolated", "--fail-on", "info", "--write-baseline", baseline)
     assert written.code == 0, written.out
-    assert "wrote" in written.err and "4 finding(s) baselined" in written.err
-    assert written.out.strip() == "All checks passed (4 baselined)."
+    assert "wrote" in written.err and "5 finding(s) baselined" in written.err
+    assert written.out.strip() == "All checks passed (5 baselined)."
     data = json.loads(baseline.read_text())
-    assert data["version"] == 1 and len(data["findings"]) == 4
+    assert data["version"] == 1 and len(data["findings"]) == 5
     again = run_cli("lint", design, "--isolated", "--fail-on", "info", "--baseline", baseline)
-    assert again.code == 0 and again.out.strip() == "All checks passed (4 baselined)."
+    assert again.code == 0 and again.out.strip() == "All checks passed (5 baselined)."
 
     # moving every line does not change the fingerprints
     design.write_text("# moved\n\n\n" + SEED)
@@ -35,7 +35,7 @@ def test_round_trip(run_cli, tmp_path):
     report = json.loads(with_defect.out)
     active = [f for f in report["findings"] if not f["suppressed"]]
     assert {f["rule"] for f in active} == {"BGP001", "BGP006"}  # the reserved ASN, and it differs from the router's
-    assert report["summary"]["baselined"] == 4
+    assert report["summary"]["baselined"] == 5
     assert with_defect.code == 1
 
     # 3. fix a baselined finding: its entry is stale, reported like an unused suppression
@@ -45,7 +45,7 @@ def test_round_trip(run_cli, tmp_path):
     assert len(stale) == 1 and "baseline entry for GW001" in stale[0]
     line = next(n for n, text in enumerate(baseline.read_text().splitlines(), start=1) if '"GW001"' in text)
     assert stale[0].startswith(f"{baseline}:{line}:1: SUP005 warning")
-    assert "(3 baselined)" in fixed.out
+    assert "(4 baselined)" in fixed.out
 
 
 def test_sarif_fingerprint_and_baseline_fingerprint_agree(run_cli, tmp_path):

@@ -80,7 +80,8 @@ def test_bandwidth_up_is_in_place_and_the_carrier_lines_lose_their_price():
     vcs = [line for line in report.cost.changed_lines if line.component == "carrier_virtual_circuit"]
     assert len(vcs) == 2 and all(line.delta is None and line.old_amount == 900 for line in vcs)
     assert "monthly cost change unknown: 3 changed lines unpriced" in summary_line(report)
-    assert report.findings.new == [] and report.findings.fixed == []
+    # the Standard gateway (1 Gbps) now carries less than the circuit: GW019 (issue 11), a warning
+    assert [f.rule for f in report.findings.new] == ["GW019"] and report.findings.fixed == []
     assert report.exit_code() == 0
 
 
@@ -286,3 +287,13 @@ def test_bandwidth_change_class_follows_the_direction(old, new):
         assert change.safety.cls == ("in_place" if new > old else "new_resource")
         back = only_change(diff(b, a))
         assert back.safety.cls == ("in_place" if old > new else "new_resource")
+
+
+def test_cost_lines_are_labelled_per_month_not_as_tco():
+    """The changed cost lines carry monthly (or one-time) amounts; only the totals have the TCO."""
+    report = diff(MINIMAL, edited(MINIMAL, "family: MeteredData", "family: UnlimitedData"))
+    text = render(report, "text")
+    header = next(line for line in text.splitlines() if line.startswith("Cost ("))
+    assert "a month" in header and "TCO" not in header.split(";")[0], header
+    md = render(report, "markdown")
+    assert "| object | line | old (a month) | new (a month) | delta |" in md

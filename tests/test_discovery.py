@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLES
 from erdesign.discovery import design_parts, discover
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,7 +57,7 @@ def test_an_include_that_names_nothing_is_a_located_error(tmp_path, run_cli):
     write(tmp_path, {"main.yaml": "version: 1\ninclude:\n  - missing.yaml\n"})
     result = run_cli("lint", "main.yaml", cwd=tmp_path)
     assert result.code == 2
-    assert "main.yaml:3:5: include: 'missing.yaml' names no .yaml, .yml or .json file" in result.err
+    assert "main.yaml:3:5: include: 'missing.yaml' names no .yaml, .yml, .json, .tf or .bicep file" in result.err
 
 
 def test_a_folder_marker_makes_its_folder_one_design(tmp_path, monkeypatch):
@@ -134,3 +135,43 @@ def test_library_load_follows_include_lists(tmp_path):
 
     with pytest.raises(InputError, match="include: 'nowhere.yaml' names no"):
         erdesign.load(tmp_path / "broken.yaml")
+
+
+def test_summary_line_keeps_findings_when_another_design_is_broken(run_cli, tmp_path):
+    """A broken design does not hide the others' findings, in the last line either."""
+    bad = MINIMAL.replace("peering_location:", "peering_locaton:", 1)
+    write(tmp_path, {"a.yaml": MINIMAL, "b.yaml": bad})
+    result = run_cli("lint", ".", "--isolated", "--no-source", cwd=tmp_path)
+    assert result.code == 2, result.out + result.err
+    last = result.out.splitlines()[-1]
+    assert last.startswith("2 designs: Found "), last
+    assert last.endswith("in 1 file; not checked: 1 input error."), last
+
+
+def test_github_summary_keeps_findings_when_another_design_is_broken(run_cli, tmp_path):
+    bad = MINIMAL.replace("peering_location:", "peering_locaton:", 1)
+    write(tmp_path, {"a.yaml": MINIMAL, "b.yaml": bad})
+    result = run_cli("lint", ".", "--isolated", "--format", "github", cwd=tmp_path)
+    assert result.code == 2, result.out + result.err
+    last = result.out.splitlines()[-1]
+    assert last.startswith("Found ") and last.endswith("; not checked: 1 input error."), last
+
+
+def test_library_load_takes_a_list_of_paths_too(tmp_path):
+    """erdesign.load(glob.glob(...)) in a notebook: a list means those files, not a TypeError traceback."""
+    import erdesign
+
+    write(tmp_path, {"c.yaml": "version: 1\n" + CIRCUITS, "az.yaml": AZURE})
+    design = erdesign.load([tmp_path / "c.yaml", str(tmp_path / "az.yaml")])
+    assert [c.name for c in design.circuits] == ["er-ams"] and [g.name for g in design.gateways] == ["hub-ergw"]
+
+
+def test_a_folder_walk_leaves_tool_folders_out(tmp_path, run_cli):
+    """`pip install .` leaves build/ behind, and virtual environments hold YAML of their own: not designs."""
+    (tmp_path / "design.yaml").write_text((EXAMPLES / "minimal.yaml").read_text())
+    for folder in ("build/lib/erdesign/examples", ".venv/lib", "node_modules/x", "pkg.egg-info"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "broken.yaml").write_text("circuits: [\n")
+    result = run_cli("lint", tmp_path, "-f", "concise")
+    assert result.code in (0, 1), result.err
+    assert "broken.yaml" not in result.out + result.err

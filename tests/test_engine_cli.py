@@ -168,11 +168,15 @@ def test_pre_commit_hooks_manifest(repo_root):
     from erdesign.cli import _COMMANDS
 
     hooks = yaml.safe_load((repo_root / ".pre-commit-hooks.yaml").read_text())
-    assert [h["id"] for h in hooks] == ["erdesign-lint", "erdesign-cost"]
+    assert [h["id"] for h in hooks] == ["erdesign-lint", "erdesign-cost", "erdesign-terraform", "erdesign-bicep"]
     for hook in hooks:
         assert {"id", "name", "entry", "language"} <= set(hook) and hook["language"] == "python"
         program, command = hook["entry"].split()[:2]
         assert program == "erdesign" and command in _COMMANDS
+    terraform, bicep = hooks[2], hooks[3]
+    assert terraform["types"] == ["terraform"]
+    assert re.search(bicep["files"], "infra/main.bicep") and re.search(bicep["files"], "main.bicepparam")
+    for hook in hooks[:2]:
         pattern = re.compile(hook["files"])
         assert all(pattern.search(p) for p in ("design.yaml", "net/design.yml", "net/ams.er.yaml", "x.erdesign.yaml"))
         assert not any(pattern.search(p) for p in (".github/workflows/ci.yml", "mydesign.yaml", "pyproject.toml"))

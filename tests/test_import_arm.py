@@ -119,7 +119,8 @@ def test_copy_loops_nested_children_conditions_and_references(hub):
     assert [g.name for g in hub.gateways] == ["contoso-gw"]  # the VPN gateway's condition is false
     gateway = hub.gateways[0]
     assert gateway.sku == "ErGw3AZ" and gateway.vnet == "contoso-hub"
-    assert gateway.public_ip == "contoso-gw-pip-{uniqueString(resourceGroup().id)}"
+    # a name known only at deployment keeps its known part, never the expression (issue 10)
+    assert gateway.public_ip == "contoso-gw-pip-unknown"
     (cx,) = hub.connections
     assert (cx.gateway, cx.circuit, cx.fastpath) == ("contoso-gw", "contoso-er-ams", True)
     assert sorted((p.name, p.vnet, p.remote_vnet) for p in hub.vnet_peerings) == [
@@ -131,8 +132,10 @@ def test_copy_loops_nested_children_conditions_and_references(hub):
 
 def test_hub_notes(hub):
     rules = sorted(n.rule for n in hub._notes)
-    assert rules == ["IMP001", "IMP003", "IMP007", "IMP007"]
-    reference = next(n for n in hub._notes if n.rule == "IMP001")
+    assert rules == ["IMP001", "IMP001", "IMP003", "IMP007", "IMP007"]
+    name = next(n for n in hub._notes if n.rule == "IMP001" and n.message.startswith("contoso-gw-pip-{"))
+    assert "name of public IP 'contoso-gw-pip-unknown'" in name.message
+    reference = next(n for n in hub._notes if n.rule == "IMP001" and n.message.startswith("reference("))
     assert reference.message.startswith("reference(resourceId('Microsoft.Network/azureFirewalls', 'fw'))")
     assert "next hop ip of route table 'contoso-rt'" in reference.message
     assert reference.loc.line == _line_of(ARM / "hub.json", "nextHopIpAddress")
@@ -148,18 +151,23 @@ def test_a_parameter_without_value_is_unknown_and_noted():
     assert design.circuits[0].peerings[0].peer_asn is None
 
 
-def test_a_required_value_left_unknown_is_a_located_error(tmp_path):
+def test_a_required_value_left_unknown_is_imported_as_unknown_not_refused(tmp_path):
+    """A template without parameter values is linted with what it holds (issue 10): the bandwidth is
+    unknown, said where it is written, and never treated as missing."""
     circuit = {"type": "Microsoft.Network/expressRouteCircuits", "apiVersion": "2021-05-01", "name": "er1",
                "location": "eastus", "sku": {"name": "Standard_MeteredData", "tier": "Standard", "family": "MeteredData"},
                "properties": {"serviceProviderProperties": {"serviceProviderName": "Equinix",
                                                             "peeringLocation": "Amsterdam",
                                                             "bandwidthInMbps": "[parameters('bw')]"}}}
     path = _template(tmp_path, [circuit], parameters={"bw": {"type": "int"}})
-    with pytest.raises(InputError) as caught:
-        load_design(path)
-    assert caught.value.message == ("circuit 'er1': bandwidth is unknown: parameters('bw') (parameter 'bw' has no "
-                                    "defaultValue and no value in a --parameters file)")
-    assert caught.value.loc.line == _line_of(path, '"bw": {')
+    design = load_design(path)
+    (er1,) = design.circuits
+    assert er1.bandwidth is None and er1.unknown_value("bandwidth").text == "parameters('bw')"
+    (note,) = design._notes
+    assert note.rule == "IMP001" and note.message.startswith(
+        "parameters('bw') is unknown at design time (parameter 'bw' has no defaultValue and no value in a "
+        "--parameters file): left unset: bandwidth of circuit 'er1'")
+    assert note.loc.line == _line_of(path, '"bw": {')
 
 
 def test_an_unsupported_function_is_an_imp002_note_naming_it(tmp_path):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from erdesign.engine.runner import lint
+
 from erdesign.errors import InputError, InputErrors
 from erdesign.loader import load_design
 
@@ -138,16 +140,25 @@ def test_one_dump_alone_loads_with_placeholders_and_notes():
 def test_a_connection_whose_gateway_is_missing_is_left_out_with_a_note():
     design = load_design([SEED / "circuit-show.json", SEED / "vpn-connection-show.json"])
     assert design.connections == [] and len(design.circuits) == 1
-    (note,) = design._notes
+    note, referenced = design._notes
     assert note.rule == "IMP004" and "gateway 'erspvnetcust1gw1'" in note.message
     assert note.loc.file.endswith("vpn-connection-show.json")
+    # the circuit is in use through that connection, so it is not called unused (RES006)
+    assert referenced.rule == "IMP010" and "connection 'useasterc1cust1-cxn'" in referenced.message
+    assert design._outside_references == {
+        "useasterc1cust1": ["connection 'useasterc1cust1-cxn' (its gateway is not among the inputs)"]}
 
 
-def test_a_peering_list_without_its_circuit_is_a_located_input_error():
-    with pytest.raises(InputError) as caught:
-        load_design(SEED / "peering-list.json")
-    assert "not among the inputs" in caught.value.message
-    assert caught.value.loc.file.endswith("peering-list.json")
+def test_a_peering_list_without_its_circuit_is_linted_with_a_placeholder_circuit():
+    design = load_design(SEED / "peering-list.json")
+    (circuit,) = design.circuits
+    assert circuit.name == "useasterc1cust1" and circuit.bandwidth is None and circuit.provider is None
+    assert [p.type for p in circuit.peerings] == ["AzurePrivatePeering"] and circuit.peerings[0].peer_asn
+    assert all(circuit.is_unknown(f) for f in ("provider", "peering_location", "bandwidth"))
+    assert any(n.rule == "IMP004" and "placeholder circuit" in n.message for n in design._notes)
+    report = lint(design)
+    assert [f for f in report.findings if f.severity == "error"] == []
+    assert "RES006" not in {f.rule for f in report.findings} and "RES007" not in {f.rule for f in report.findings}
 
 
 # --------------------------------------------------------------------------- REST layout, Resource Graph
@@ -276,14 +287,15 @@ def test_malformed_json_among_good_inputs_is_an_imp005_finding(tmp_path):
 
 
 def test_json_that_is_not_a_resource_dump_is_refused(tmp_path):
-    bgp = _write(tmp_path, "bgp.json", {"value": [{"asn": 12076, "neighbor": "10.0.4.4", "state": "Connected"}]})
+    # (a BGP peer status used to be the example here; live views are read now: test_live.py)
+    bgp = _write(tmp_path, "bgp.json", {"value": [{"displayName": "alert-1", "state": "Enabled"}]})
     with pytest.raises(InputError) as caught:
         load_design(bgp)
     assert "not an input erdesign reads" in caught.value.message and caught.value.loc.line == 1
 
 
 def test_json_that_is_not_a_resource_dump_next_to_usable_inputs_is_skipped_with_a_note(tmp_path, run_cli):
-    _write(tmp_path, "bgp.json", {"value": [{"asn": 12076, "neighbor": "10.0.4.4", "state": "Connected"}]})
+    _write(tmp_path, "bgp.json", {"value": [{"displayName": "alert-1", "state": "Enabled"}]})
     _write(tmp_path, "hub.json", _vnet())
     design = load_design(tmp_path)
     (note,) = design._notes
@@ -297,7 +309,8 @@ def test_only_other_types_is_a_clear_error(tmp_path):
           "type": "Microsoft.Compute/virtualMachines", "location": "westeurope"}
     with pytest.raises(InputError) as caught:
         load_design(_write(tmp_path, "vm.json", [vm]))
-    assert "no resource erdesign models" in caught.value.message and "skipped 1 resource" in caught.value.message
+    assert caught.value.message.startswith("nothing erdesign models in these inputs")
+    assert "skipped 1 resource" in caught.value.message
 
 
 def test_same_resource_in_list_and_show_is_imported_once(tmp_path):

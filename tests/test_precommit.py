@@ -134,3 +134,41 @@ def test_pre_commit_lints_each_design_whole_one_file_at_a_time(git_repo):
     assert result.returncode != 0
     assert "designs/two.yaml:9:5: circuits[0]: unknown key 'peering_locaton'" in output
     assert "designs/one.yaml" not in output
+
+
+def test_terraform_hook_lints_the_configuration_of_each_staged_tf_file(tmp_path):
+    """The shipped erdesign-terraform hook (types: [terraform]) on a repository of .tf files."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO / "tests" / "fixtures" / "terraform" / "hub-spoke-src", repo / "infra")
+
+    def git(*args, check=True):
+        return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=check,
+                              timeout=120)
+
+    git("init", "-q")
+    git("config", "commit.gpgsign", "false")
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "erdesign-terraform")
+    hook.update(language="system", entry=f"{_erdesign()} lint")
+    hook.pop("minimum_pre_commit_version", None)
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]}))
+    git("add", ".pre-commit-config.yaml")
+    git("commit", "-q", "-m", "config", "--no-verify")
+    subprocess.run([_pre_commit(), "install"], cwd=repo, env=env, check=True, capture_output=True, timeout=120)
+
+    git("add", "infra")
+    clean = git("commit", "-m", "infra", check=False)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "erdesign lint (Terraform source)" in clean.stdout + clean.stderr
+
+    main_tf = repo / "infra" / "main.tf"
+    main_tf.write_text(main_tf.read_text().replace("peer_asn                      = 64600",
+                                                   "peer_asn                      = 65515"))
+    git("add", "infra/main.tf")
+    refused = git("commit", "-m", "reserved ASN", check=False)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert "infra/main.tf:49:35: BGP001" in output, output

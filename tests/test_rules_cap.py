@@ -329,3 +329,11 @@ def test_cap010_at_or_below_capacity_passes(bw, gb):
 def test_cap010_beyond_the_largest_circuit_suggests_more_circuits():
     f, _ = only(run(cap.traffic_above_circuit_capacity, _traffic("10Gbps", 4_000_000)), "CAP010")
     assert f.hint.endswith("the traffic needs a bigger circuit, or more circuits.")
+
+
+def test_cap001_does_not_offer_premium_when_the_count_exceeds_premium_too():
+    text = "circuits:\n" + circuit(PRIVATE % ", advertised_prefix_count: 12000", tier="Standard")
+    f, _ = only(run(cap.onprem_prefixes_private_peering, text), "CAP001")
+    assert "exceed the Standard limit of 4,000" in f.message
+    assert "Premium allows" not in f.message and "Premium" not in f.hint
+    assert "above the Premium limit of 10,000 too" in f.message

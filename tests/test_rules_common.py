@@ -59,7 +59,8 @@ def test_flag_stale_calls_out_a_source_much_older_than_its_table():
 
 
 _PAGES = [p for rid, p in load_catalog().items()
-          if rid in load_all_checks() and not p.example.bad.lstrip().startswith("# abbreviated")]
+          if rid in load_all_checks() and not p.example.bad.lstrip().startswith("# abbreviated")
+          and not rid.startswith(("RTR", "LIVE"))]  # RTR: design + router configuration (test_rtr_rules.py); LIVE: live views (test_live.py)
 
 
 @pytest.mark.parametrize("page", _PAGES, ids=lambda p: p.id)
@@ -73,10 +74,14 @@ def test_every_quoted_number_names_its_table_and_a_date(page):
 
 # --------------------------------------------------------------------------- catalog examples of SKU, GR, RES
 
-@pytest.mark.parametrize("family, count", [("SKU", 10), ("GR", 9), ("RES", 13)])
-def test_every_rule_of_the_family_is_registered(family, count):
-    registered = sorted(r for r in load_all_checks() if r.startswith(family))
-    assert registered == [f"{family}{i:03d}" for i in range(1, count + 1)]
+# RES014-RES019 are issue 10's (imports and Virtual WAN); they may or may not be registered here.
+@pytest.mark.parametrize("family, numbers", [
+    ("SKU", range(1, 13)), ("GR", range(1, 10)), ("RES", [*range(1, 14), *range(20, 29)]), ("VLAN", range(1, 8)),
+    ("CAP", range(1, 15)), ("GW", range(1, 22)), ("FP", range(1, 10)), ("MON", range(1, 3)), ("VPN", range(1, 4)),
+])
+def test_every_rule_of_the_family_is_registered(family, numbers):
+    registered = {r for r in load_all_checks() if r.startswith(family) and not "RES014" <= r <= "RES019"}
+    assert sorted(registered) == [f"{family}{i:03d}" for i in numbers]
 
 
 @pytest.mark.parametrize("rule_id", sorted(r for r in load_all_checks() if r.startswith(("SKU", "GR", "RES"))))

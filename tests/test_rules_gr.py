@@ -68,9 +68,9 @@ def test_gr003_cross_geopolitical_without_premium_on_both():
 
 
 def test_gr004_location_in_a_country_without_global_reach():
-    text = pair(loc_a="Sao Paulo", loc_b="Miami")
+    text = pair(loc_a="Vienna", loc_b="Frankfurt")
     [f] = findings(gr.global_reach_pairs, text, "GR004")
-    assert "circuit 'a' is at Sao Paulo" in f.message and "Brazil" in f.message
+    assert "circuit 'a' is at Vienna" in f.message and "Austria" in f.message
     assert f.field == () and line(f) == line_of(text, "peer_circuit: b")
     assert not findings(gr.global_reach_pairs, pair(loc_a="New York", loc_b="Miami"), "GR004")
 
@@ -80,6 +80,21 @@ def test_gr004_south_africa_is_johannesburg_only():
     assert "Johannesburg only" in f.message and "Cape Town" in f.message
     assert not findings(gr.global_reach_pairs, pair(loc_a="Johannesburg", loc_b="London", tier_a="Premium",
                                                     tier_b="Premium"), "GR004")
+
+
+@pytest.mark.parametrize("loc", ["Brussels", "Milan", "Madrid"])
+def test_gr004_countries_added_in_2025(loc):
+    """GR25B (04/09/2025) added Belgium, Italy and Spain; the 01/2025 list refused them."""
+    assert not findings(gr.global_reach_pairs, pair(loc_a=loc, loc_b="Frankfurt"), "GR004")
+
+
+def test_gr004_brazil_is_brazil_south_locations_only_as_an_estimate():
+    assert not findings(gr.global_reach_pairs, pair(loc_a="Sao Paulo", loc_b="Miami", tier_a="Premium",
+                                                    tier_b="Premium"), "GR004")
+    [f] = findings(gr.global_reach_pairs, pair(loc_a="Rio de Janeiro", loc_b="Miami", tier_a="Premium",
+                                               tier_b="Premium"), "GR004")
+    assert "in Brazil Global Reach is offered at Campinas, Sao Paulo, Sao Paulo2 only" in f.message
+    assert any(e.confidence == "estimate" for e in f.evidence)
 
 
 @pytest.mark.parametrize("prefix, expected", [(None, "no address_prefix"), ("10.99.0.0/28", "is a /28")])

@@ -61,9 +61,10 @@ def test_gw002_vpn_sku_on_er_gateway():
     assert "skipped for this gateway: CAP005 (circuit connections)" in f.message
 
 
-def test_gw002_er_basic_is_unknown_not_a_vpn_sku():
-    f, _ = only(run(gw.unknown_gateway_sku, hub("  - {name: g, vnet: hub, sku: Basic}")), "GW002")
-    assert "SKU 'Basic' is not a known ExpressRoute gateway SKU" in f.message
+def test_gw002_leaves_the_retired_er_basic_to_gw021():
+    assert run(gw.unknown_gateway_sku, hub("  - {name: g, vnet: hub, sku: Basic}")) == []
+    f, _ = only(run(gw.unknown_gateway_sku, hub("  - {name: g, vnet: hub, sku: Basci}")), "GW002")
+    assert "SKU 'Basci' is not a known ExpressRoute gateway SKU" in f.message
 
 
 def test_gw002_unknown_vpn_sku():

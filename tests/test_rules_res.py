@@ -121,18 +121,23 @@ def test_res002_accepts_direct_port_locations(port_location):
     assert not findings(res.unknown_peering_locations, DIRECT.format(loc=port_location), "RES002")
 
 
-def test_res002_unmapped_direct_port_location_says_so():
+def test_res002_unmapped_direct_port_location_is_a_warning_that_it_cannot_be_verified():
+    """A Direct port location missing from the tables may well exist (issue 10): a warning, never an error."""
     [f] = findings(res.unknown_peering_locations, DIRECT.format(loc="Equinix-Nowhere-ZZ9"), "RES002")
     assert f.message.startswith(
-        "ExpressRoute Direct port 'p1': peering location 'Equinix-Nowhere-ZZ9' looks like an ExpressRoute Direct port "
-        "location (operator-city-facility) that erdesign can't map to a peering location; nothing can be ordered "
-        "there, and these checks are skipped for its circuits: SKU001")
-    assert "direct_port_locations.yaml" in f.hint
+        "ExpressRoute Direct port 'p1': ExpressRoute Direct port location 'Equinix-Nowhere-ZZ9' is not in erdesign's "
+        "tables, so erdesign can't verify it or map it to a peering location; these checks are skipped: SKU001")
+    assert "direct_port_locations.yaml" in f.hint and "port location list" in f.hint
     from erdesign.engine.runner import lint
     from rules_helpers import load
 
     report = lint(load(DIRECT.format(loc="Equinix-Nowhere-ZZ9")), select=["RES002"])
-    assert [f.severity for f in report.findings] == ["error"]  # the catalog's severity
+    assert [f.severity for f in report.findings] == ["warning"]
+
+
+def test_res002_a_real_direct_location_named_by_its_city_is_accepted():
+    # Airtel-Chennai2-CLS: a Direct port location seen in a public input; Chennai2 offers Direct
+    assert not findings(res.unknown_peering_locations, DIRECT.format(loc="Airtel-Chennai2-CLS"), "RES002")
 
 
 def test_res002_ordinary_typo_keeps_the_closest_name_wording():

@@ -59,10 +59,18 @@ def test_sku001_passes_in_region_and_with_premium():
 
 
 def test_sku001_says_when_a_region_is_an_estimate():
-    text = linked(STANDARD_AMS.replace("Amsterdam", "Sydney"), "spaincentral")
+    text = linked(STANDARD_AMS.replace("Amsterdam", "Sydney"), "belgiumcentral")
     [f] = findings(sku.sku_reach, text, "SKU001")
     assert "estimate" in f.message
     assert any(e.confidence == "estimate" for e in f.evidence)
+
+
+def test_sku001_regions_sourced_since_geo25_are_not_estimates():
+    """GEO25 (11/2025) lists Spain Central in Europe: the 2024 estimate became a sourced value."""
+    text = linked(STANDARD_AMS.replace("Amsterdam", "Sydney"), "spaincentral")
+    [f] = findings(sku.sku_reach, text, "SKU001")
+    assert "estimate" not in f.message
+    assert all(e.confidence == "verified" for e in f.evidence)
 
 
 # --------------------------------------------------------------------------- SKU002

@@ -93,7 +93,29 @@ def test_completion_script_and_real_completions(run_cli):
 def test_lint_markdown_for_pull_request_comments(run_cli, design):
     out = run_cli("lint", "design.yaml", "--isolated", "-f", "markdown", cwd=design).out
     lines = out.splitlines()
-    assert lines[0] == "### erdesign: Found 1 error, 1 warning, 1 info in 1 file."
+    assert lines[0] == "### erdesign: Found 1 error, 1 warning, 2 info in 1 file."  # GW020 info since issue 11
     assert "| Severity | Rule | Location | Finding | Fix |" in lines
     row = next(line for line in lines if "BGP001" in line)
     assert row.startswith("| 🔴 error | [BGP001](https://") and "/docs/rules/BGP001.md) | `design.yaml:15:19` |" in row
+
+
+AZ_CIRCUIT = """{
+  "id": "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/expressRouteCircuits/MyCircuit",
+  "location": "westus",
+  "name": "MyCircuit",
+  "peerings": [],
+  "serviceProviderProperties": {"bandwidthInMbps": 200, "peeringLocation": "Silicon Valley", "serviceProviderName": "Equinix"},
+  "serviceProviderProvisioningState": "NotProvisioned",
+  "sku": {"family": "MeteredData", "name": "Standard_MeteredData", "tier": "Standard"},
+  "type": "Microsoft.Network/expressRouteCircuits"
+}
+"""
+
+
+def test_lint_reads_az_json_piped_on_stdin_without_a_file_name(run_cli, tmp_path, monkeypatch):
+    """`az network express-route show ... | erdesign lint -` is read as az CLI JSON, not as a YAML design."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(AZ_CIRCUIT))
+    result = run_cli("lint", "-", "--isolated", "--no-source", cwd=tmp_path)
+    assert result.code == 0, result.out + result.err
+    assert "unknown key" not in result.err
+    assert "<stdin>:7:39: RES008 warning circuit 'MyCircuit' is NotProvisioned" in result.out

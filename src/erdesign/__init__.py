@@ -24,7 +24,8 @@ def load(*paths, **import_options):
     from .loader import load_design
 
     files: list = []
-    for path in paths:
+    flat = [p for path in paths for p in (path if isinstance(path, (list, tuple)) else [path])]  # load([...]) too
+    for path in flat:
         parts = design_parts(path) if str(path).lower().endswith((".yaml", ".yml")) else [path]
         files += [part for part in parts if part not in files]
     return load_design(files, **import_options)

@@ -5,7 +5,9 @@
   glob patterns relative to that file), or a folder marker ``erdesign.yaml`` that makes its
   folder (with its subfolders, up to a deeper marker) one design. Naming any part of such a
   design means the whole design it belongs to.
-- JSON inputs (az CLI, ARM, Terraform plans) named from one folder form one design per folder.
+- JSON inputs (az CLI, ARM, Terraform plans) and infrastructure source (.tf, .bicep) named from one
+  folder form one design per folder; live-state views (route and ARP tables, BGP peer status…) named
+  with designs are read against them.
 - No path at all means the current folder.
 
 Parts are found within the project: the git work tree holding the file (else the current
@@ -25,7 +27,10 @@ from .errors import InputError, Loc
 MARKER_NAMES = ("erdesign.yaml", "erdesign.yml")
 CONFIG_NAMES = (".erdesign.yaml", ".erdesign.yml")  # configuration files, never design files
 YAML_SUFFIXES = (".yaml", ".yml")
-JSON_SUFFIXES = (".json",)
+# Inputs other than design YAML: az/ARM/Terraform-plan JSON and infrastructure source; those named
+# from one folder are one design (a Terraform configuration is a folder of .tf files).
+IMPORT_SUFFIXES = (".json", ".tf", ".tfvars", ".bicep", ".bicepparam")
+TERRAFORM_SUFFIXES = (".tf", ".tfvars")
 _INCLUDE_KEY = re.compile(r"^include\s*:", re.MULTILINE)
 
 
@@ -61,8 +66,13 @@ def discover(paths: Sequence[str | os.PathLike] = (), cwd: Optional[str] = None,
             if key not in units:
                 units[key] = finder.folder_design(marker)
             continue
-        if file.lower().endswith(JSON_SUFFIXES):
+        if file.lower().endswith(IMPORT_SUFFIXES):
             folder = os.path.dirname(file) or "."
+            if file.lower().endswith(TERRAFORM_SUFFIXES):
+                root = terraform_root(folder, project_root(file, cwd))
+                if _key(root) != _key(folder):  # a module's file: its configuration is the root's
+                    folder = os.path.relpath(root) if not os.path.isabs(file) else root
+                    file = next(os.path.join(folder, n) for n in sorted(os.listdir(root)) if n.endswith(".tf"))
             unit = json_by_folder.get(_key(folder))
             if unit is None:
                 unit = json_by_folder[_key(folder)] = DesignUnit(_display(folder) + "/", [], "json")
@@ -74,7 +84,42 @@ def discover(paths: Sequence[str | os.PathLike] = (), cwd: Optional[str] = None,
             key = ("file", _key(root))
             if key not in units:
                 units[key] = finder.include_design(root)
-    return list(units.values())
+    return join_live_views(list(units.values()))
+
+
+# Folders that hold tools' output or environments, never designs: a folder walk leaves them out, like hidden ones.
+TOOL_FOLDERS = ("build", "dist", "node_modules", "__pycache__", "venv", "site-packages")
+
+
+def is_tool_folder(name: str) -> bool:
+    return name.startswith(".") or name in TOOL_FOLDERS or name.endswith(".egg-info")
+
+
+def join_live_views(units: list[DesignUnit]) -> list[DesignUnit]:
+    """Live-state views (az route/ARP tables, BGP peer status, learned routes) are read against a design,
+    not as one: a JSON folder holding only live views, named together with designs, joins each of them."""
+    live = [u for u in units if u.kind == "json" and u.files and all(is_live_view(f) for f in u.files)]
+    others = [u for u in units if u not in live]
+    if not live or not others:
+        return units
+    views = [f for u in live for f in u.files]
+    for unit in others:
+        unit.files.extend(f for f in views if f not in unit.files)
+    return others
+
+
+def is_live_view(file: str) -> bool:
+    """Whether a JSON file holds a live-state view (unreadable or other JSON: no)."""
+    import json
+
+    from .importers.detect import LIVE, detect
+
+    try:
+        with open(file, encoding="utf-8-sig") as fh:
+            root = json.load(fh)
+    except (OSError, ValueError):
+        return False
+    return detect(root, file) == LIVE
 
 
 def design_parts(file: str | os.PathLike) -> list[str]:
@@ -100,6 +145,25 @@ def _display(path: str) -> str:
     return path.replace(os.sep, "/").rstrip("/") or "."
 
 
+def terraform_root(folder: str, project: str) -> str:
+    """The configuration a folder of .tf files belongs to: the outermost folder above it, within the
+    project, that holds .tf files too (modules live below their root configuration), else itself."""
+    here = os.path.abspath(folder)
+    top = os.path.abspath(project)
+    found = here
+    probe = os.path.dirname(here)
+    while probe.startswith(top) and probe != os.path.dirname(probe):
+        try:
+            if any(n.endswith(".tf") for n in os.listdir(probe)):
+                found = probe
+        except OSError:
+            break
+        if probe == top:
+            break
+        probe = os.path.dirname(probe)
+    return found
+
+
 def project_root(path: str, cwd: str) -> str:
     """The git work tree holding `path`, else `cwd` if it holds `path`, else the path's folder."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -121,10 +185,10 @@ def _walk_inputs(folder: str, stop_at_markers: bool = False) -> list[str]:
     subfolders holding their own marker are left out (they are designs of their own)."""
     found = []
     for here, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (
+        dirs[:] = sorted(d for d in dirs if not is_tool_folder(d) and not (
             stop_at_markers and any(os.path.isfile(os.path.join(here, d, m)) for m in MARKER_NAMES)))
         for name in sorted(names):
-            if not name.startswith(".") and name.lower().endswith(YAML_SUFFIXES + JSON_SUFFIXES):
+            if not name.startswith(".") and name.lower().endswith(YAML_SUFFIXES + IMPORT_SUFFIXES):
                 found.append(os.path.join(here, name))
     return found
 
@@ -255,10 +319,10 @@ def _read_includes(file: str) -> tuple[list[str], list[InputError]]:
         for match in matches:
             if os.path.isdir(match):
                 found.extend(_walk_inputs(match))
-            elif match.lower().endswith(YAML_SUFFIXES + JSON_SUFFIXES):
+            elif match.lower().endswith(YAML_SUFFIXES + IMPORT_SUFFIXES):
                 found.append(match)
         found = [f for f in found if _key(f) != _key(file)]
         if not found:
-            errors.append(InputError(f"include: '{entry}' names no .yaml, .yml or .json file", where))
+            errors.append(InputError(f"include: '{entry}' names no .yaml, .yml, .json, .tf or .bicep file", where))
         parts.extend(found)
     return parts, errors

@@ -186,7 +186,7 @@ def direct_port_location(name: Optional[str]) -> Optional[dict]:
                               f"peering location {info['name']}"}
     found = _facility_match(name)
     if found is None:
-        return None
+        return _city_match(name)
     location, facility = found
     info = _lookup("peering_locations", "locations", location)
     if info is None:
@@ -195,6 +195,27 @@ def direct_port_location(name: Optional[str]) -> Optional[dict]:
             "port_source": "LOCPROV", "port_confidence": "estimate",
             "match_note": f"Direct port location '{name.strip()}' matched facility {facility}, "
                           f"listed for peering location {info['name']}"}
+
+
+def _city_match(name: str) -> Optional[dict]:
+    """'Airtel-Chennai2-CLS': the middle of an operator-city-facility name that is itself a peering location
+    where the locations article offers ExpressRoute Direct (an estimate: the facility is not verified)."""
+    parts = [p for p in name.strip().split("-") if p]
+    if len(parts) < 3:
+        return None
+    for middle in (" ".join(parts[1:-1]), "".join(parts[1:-1])):
+        info = _lookup("peering_locations", "locations", middle)
+        if info is not None and info.get("direct"):
+            operator, code = norm(parts[0]), norm(parts[-1])
+            if any(loc == info["name"] and fac_code == code and operator not in norm(fac)
+                   for loc, fac, fac_code in _facility_index()):
+                return None  # the facility code belongs to another operator there (e.g. Megaport-Amsterdam-AM5)
+            return {**info, "port_location": name.strip(), "facility": None, "matched_by": "city",
+                    "port_source": "LOCPROV", "port_confidence": "estimate",
+                    "match_note": f"Direct port location '{name.strip()}' names the city of peering location "
+                                  f"{info['name']}, where the locations article offers ExpressRoute Direct "
+                                  "(facility not verified)"}
+    return None
 
 
 # --------------------------------------------------------------------------- gateway SKUs

@@ -15,16 +15,17 @@ from pydantic import BaseModel, ValidationError
 
 from . import model as m
 from .collector import collector_paused
+from .discovery import IMPORT_SUFFIXES, is_tool_folder
 from .errors import InputError, InputErrors, Loc, did_you_mean
 from .yamlsource import FieldLocations, LocMap, Locations, load_yaml
 
 DESIGN_SUFFIXES = (".yaml", ".yml")
-IMPORT_SUFFIXES = (".json",)
+TERRAFORM_SOURCE_SUFFIX = ".tf"
 
 _LIST_SECTIONS = [
     name
     for name, field in m.Design.model_fields.items()
-    if name not in ("version", "name", "description", "traffic", "include")
+    if name not in ("version", "name", "description", "traffic", "include", "monitoring")
 ]
 
 
@@ -32,31 +33,53 @@ _LIST_SECTIONS = [
 
 def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]] = None) -> list[str]:
     """Files as given; a folder means every design or JSON file in it and its subfolders
-    (sorted; hidden files and folders are left out). Other files found in folders are
+    (sorted; hidden files and folders, and tools' folders such as build/ or node_modules/, are left out). Other files found in folders are
     appended to `skipped` when a list is given."""
     files: list[str] = []
     for raw in paths:
         p = FsPath(raw)
         if p.is_dir():
             found: list[str] = []
+            terraform_roots: list[str] = []
             for folder, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not is_tool_folder(d))
+                # .tf files below a folder of .tf files are its modules, read through `source =`
+                inside_root = any(folder.startswith(root + os.sep) for root in terraform_roots)
+                if any(n.endswith(TERRAFORM_SOURCE_SUFFIX) for n in names) and not inside_root:
+                    terraform_roots.append(folder)
                 for name in sorted(names):
                     if name.startswith("."):
                         continue
                     path = os.path.join(folder, name)
-                    if name.lower().endswith(DESIGN_SUFFIXES + IMPORT_SUFFIXES):
+                    module_file = inside_root and name.lower().endswith(TERRAFORM_SOURCE_SUFFIX)
+                    if name.lower().endswith(DESIGN_SUFFIXES) and not looks_like_design(path):
+                        if skipped is not None:  # e.g. a usage file beside the designs: not a failure
+                            skipped.append(path)
+                    elif name.lower().endswith(DESIGN_SUFFIXES + IMPORT_SUFFIXES) and not module_file:
                         found.append(path)
-                    elif skipped is not None:
+                    elif skipped is not None and not module_file:
                         skipped.append(path)
             if not found:
-                raise InputError("folder holds no .yaml, .yml or .json file", file=str(raw))
+                raise InputError("folder holds no .yaml, .yml, .json, .tf or .bicep file", file=str(raw))
             files.extend(found)
         elif p.exists():
             files.append(str(raw))
         else:
             raise InputError("no such file", file=str(raw))
     return files
+
+
+
+
+def looks_like_design(path: str) -> bool:
+    """Whether a YAML file found in a folder is (meant to be) a design: a mapping with at least one design
+    section. Unreadable or broken YAML counts as a design, so that its error is reported. Read through the
+    same YAML reader (and its limits) as designs."""
+    try:
+        data, _ = load_yaml(read_text(path), path)
+    except (InputError, InputErrors):
+        return True
+    return isinstance(data, dict) and any(k in m.Design.model_fields for k in data)
 
 
 def read_text(path: str) -> str:
@@ -334,10 +357,18 @@ def merge(fragments: list[m.Design]) -> m.Design:
             getattr(design, section).extend(getattr(frag, section))
         for section in m.Traffic.model_fields:
             getattr(design.traffic, section).extend(getattr(frag.traffic, section))
+        if frag.monitoring is not None:
+            if design.monitoring is None:
+                design.monitoring = m.Monitoring()
+            design.monitoring.alerts.extend(frag.monitoring.alerts)
+            if frag.monitoring.service_health_alerts is not None:
+                design.monitoring.service_health_alerts = frag.monitoring.service_health_alerts
         design.name = design.name or frag.name
         design.description = design.description or frag.description
         design._sources.update(frag._sources)
         design._notes.extend(frag._notes)
+        design._live.extend(frag._live)
+        design._outside_references.update(frag._outside_references)
         if not design._locs and frag._locs.get(()):
             design._locs[()] = frag._locs[()]
     return design
@@ -352,12 +383,16 @@ _REFERENCES: list[tuple[str, str, str, str]] = [
     ("connections", "circuit", "circuits", "circuit"),
     ("vnet_peerings", "vnet", "vnets", "VNet"),
     ("vnet_peerings", "remote_vnet", "vnets", "VNet"),
+    ("hub_gateways", "hub", "virtual_hubs", "virtual hub"),
+    ("hub_connections", "hub_gateway", "hub_gateways", "hub ExpressRoute gateway"),
+    ("hub_connections", "circuit", "circuits", "circuit"),
 ]
 
 _KIND_LABEL = {
     "sites": "site", "routers": "router", "providers": "provider", "express_route_ports": "ExpressRoute Direct port",
     "circuits": "circuit", "vnets": "VNet", "route_tables": "route table", "nsgs": "NSG", "public_ips": "public IP",
     "route_filters": "route filter", "gateways": "gateway", "connections": "connection", "vnet_peerings": "VNet peering",
+    "virtual_hubs": "virtual hub", "hub_gateways": "hub ExpressRoute gateway", "hub_connections": "hub connection",
 }
 
 

@@ -37,11 +37,15 @@ def _ci_literal(*values: str):
     return Annotated[Literal[values], _case_insensitive(*values)]  # type: ignore[valid-type]
 
 
-# No `from __future__ import annotations` here, and list defaults made by a Python function rather than
-# the `list` builtin: pydantic then neither evaluates annotation strings nor parses a builtin's text
-# signature for each of ~45 fields when the models are built (about 15 ms of every cold start).
+# No `from __future__ import annotations` here, and empty defaults made by Python functions rather than
+# the list/dict builtins: pydantic then neither evaluates annotation strings nor parses a builtin's text
+# signature for each of ~50 fields when the models are built (about 15 ms of every cold start).
 def _empty_list() -> list:
     return []
+
+
+def _empty_dict() -> dict:
+    return {}
 
 
 _BANDWIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:bps|b/s|bit/s)?\s*$", re.IGNORECASE)
@@ -68,7 +72,9 @@ def parse_bandwidth(value: Any) -> int:
     return int(mbps)
 
 
-def format_bandwidth(mbps: int) -> str:
+def format_bandwidth(mbps: Optional[int]) -> str:
+    if mbps is None:
+        return "unknown bandwidth"
     if mbps >= 1000 and mbps % 1000 == 0:
         return f"{mbps // 1000}Gbps"
     return f"{mbps}Mbps"
@@ -141,7 +147,8 @@ class Node(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
     _path: tuple = PrivateAttr(default=())
-    _locs: dict = PrivateAttr(default_factory=dict)
+    _locs: dict = PrivateAttr(default_factory=_empty_dict)
+    _unknown: dict = PrivateAttr(default_factory=_empty_dict)  # field -> Unknown: set by the input, known only at deployment
 
     def loc(self, *sub) -> Optional[Loc]:
         """Location of this object, or of one of its fields/items: loc('peer_asn'), loc('address_space', 1),
@@ -159,6 +166,15 @@ class Node(BaseModel):
             if found is not None or not sub:
                 return found
             sub = sub[:-1]
+
+    def is_unknown(self, field: str) -> bool:
+        """Whether the input sets `field` to a value known only at deployment (the field then holds its
+        default or None): unknown, which is not the same as absent."""
+        return field in self._unknown
+
+    def unknown_value(self, field: str):
+        """The importer's Unknown for `field` (what it is, where it is written, why), or None."""
+        return self._unknown.get(field)
 
     def set_loc(self, loc: Optional[Loc], *sub) -> None:
         if loc is not None:
@@ -196,13 +212,28 @@ class RouterInterface(Node):
     s_tag: Optional[int] = Field(default=None, ge=0, le=4095, description="Outer (service) VLAN tag, Q-in-Q")
     vlan_id: Optional[int] = Field(default=None, ge=0, le=4095, description="Inner (customer) VLAN tag")
     description: Optional[str] = None
+    # customer edge (router-config, RTR rules)
+    parent: Optional[str] = Field(default=None, description="Parent (physical) interface of this sub-interface or "
+                                  "unit, e.g. TenGigabitEthernet0/0/0 or xe-0/0/0 (default: the name before the dot)")
+    vrf: Optional[str] = Field(default=None, description="VRF / routing instance of this interface (default: the router's)")
+
+
+ROUTER_PLATFORMS = ("ios-xe", "junos", "eos")
 
 
 class Router(Named):
     asn: Optional[Asn] = None
     vendor: Optional[str] = None
-    platform: Optional[str] = None
+    platform: Optional[str] = Field(
+        default=None, json_schema_extra={"examples": list(ROUTER_PLATFORMS)},
+        description="Configuration dialect: ios-xe, junos or eos (`erdesign router-config` and the RTR checks use it; "
+                    "other text is kept as a note)")
     interfaces: list[RouterInterface] = Field(default_factory=_empty_list)
+    # customer edge (router-config, RTR rules)
+    vrf: Optional[str] = Field(default=None, description="VRF / routing instance of the ExpressRoute sub-interfaces "
+                               "and BGP sessions (omit for the global table)")
+    config_file: Optional[str] = Field(default=None, description="The router's configuration, relative to the design "
+                                       "file; `erdesign lint` checks it against the design (RTR rules)")
 
 
 class Site(Named):
@@ -318,6 +349,23 @@ class Peering(Node):
 class CircuitSku(Node):
     tier: _ci_literal("Local", "Standard", "Premium") = "Standard"  # type: ignore[valid-type]
     family: _ci_literal("MeteredData", "UnlimitedData") = "MeteredData"  # type: ignore[valid-type]
+    name: Optional[str] = Field(default=None, description="ARM sku.name, e.g. Standard_MeteredData (imports); must agree with tier and family")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tier_and_family_from_name(cls, data: Any) -> Any:
+        """`sku: {name: Premium_MeteredData}` alone means that tier and family (as ARM reads it)."""
+        if isinstance(data, dict) and isinstance(data.get("name"), str) and not ("tier" in data and "family" in data):
+            tier, _, family = data["name"].strip().partition("_")
+            tiers, families = ("Local", "Standard", "Premium"), ("MeteredData", "UnlimitedData")
+            if tier.lower() not in {t.lower() for t in tiers} or family.lower() not in {f.lower() for f in families}:
+                raise PydanticCustomError(
+                    "sku_name", "sku.name '{name}' is not <tier>_<family> (tier {tiers}; family {families})",
+                    {"name": data["name"], "tiers": "/".join(tiers), "families": "/".join(families)})
+            data = dict(data)
+            data.setdefault("tier", tier)
+            data.setdefault("family", family)
+        return data
 
 
 class GlobalReachLink(Node):
@@ -332,29 +380,46 @@ class Authorization(Node):
     used_by: Optional[str] = Field(default=None, description="Connection that redeems it")
 
 
+def _bandwidth_required(schema: dict) -> None:
+    schema.setdefault("required", [])
+    if "bandwidth" not in schema["required"]:
+        schema["required"].append("bandwidth")
+    schema["properties"]["bandwidth"].pop("default", None)
+
+
 class Circuit(Named):
+    model_config = ConfigDict(json_schema_extra=_bandwidth_required)
+
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = Field(default=None, description="Azure region of the circuit resource")
     peering_location: Optional[str] = None
     provider: Optional[str] = Field(default=None, description="Connectivity provider, as Azure names it")
     express_route_port: Optional[str] = Field(default=None, description="ExpressRoute Direct port pair (instead of a provider)")
-    bandwidth: Bandwidth
+    express_route_port_outside: Optional[str] = Field(
+        default=None, description="ARM ID of the circuit's ExpressRoute Direct port when the port is not in the design")
+    bandwidth: Optional[Bandwidth] = Field(default=None, validate_default=True,
+                                           description="Required; only an imported value known at deployment is left unset")
     sku: CircuitSku = Field(default_factory=CircuitSku)
     peerings: list[Peering] = Field(default_factory=_empty_list)
     global_reach: list[GlobalReachLink] = Field(default_factory=_empty_list)
     authorizations: list[Authorization] = Field(default_factory=_empty_list)
     provisioning_state: Optional[str] = Field(default=None, description="serviceProviderProvisioningState, from a live estate")
     s_tag: Optional[int] = Field(default=None, ge=0, le=4095, description="Azure-assigned S-tag (stag)")
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=_empty_dict)
+    rate_limiting: Optional[bool] = Field(default=None, description="ExpressRoute Direct: rate limiting enabled on this circuit")
 
     @field_validator("bandwidth")
     @classmethod
-    def _offered(cls, mbps: int, info) -> int:
+    def _offered(cls, mbps: Optional[int], info) -> Optional[int]:
         from .data import table
 
+        if mbps is None:
+            if "bandwidth" in ((info.context or {}).get("unknown_fields") or ()):
+                return None  # an importer found it unknown (e.g. a template parameter without a value)
+            raise PydanticCustomError("missing", "Field required")
         bw = table("bandwidths")
-        if info.data.get("express_route_port"):
+        if info.data.get("express_route_port") or info.data.get("express_route_port_outside"):
             offered = sorted({v for vs in bw["direct_circuit_mbps_by_port"].values() if isinstance(vs, list) for v in vs})
         else:
             offered = bw["provider_circuit_mbps"]["values"]
@@ -368,7 +433,7 @@ class Circuit(Named):
 
     @model_validator(mode="after")
     def _provider_or_port(self):
-        if self.provider and self.express_route_port:
+        if self.provider and (self.express_route_port or self.express_route_port_outside):
             raise PydanticCustomError(
                 "circuit_kind", "a circuit has either a provider or an express_route_port (ExpressRoute Direct), not both"
             )
@@ -376,26 +441,44 @@ class Circuit(Named):
 
     @property
     def is_direct(self) -> bool:
-        return bool(self.express_route_port)
+        return bool(self.express_route_port or self.express_route_port_outside)
 
     def peering(self, peering_type: str) -> Optional[Peering]:
         return next((p for p in self.peerings if p.type == peering_type), None)
 
 
+class PortLink(Node):
+    """One of the two links of an ExpressRoute Direct port pair (link1, link2)."""
+
+    name: str
+    admin_state: Optional[_ci_literal("Enabled", "Disabled")] = None  # type: ignore[valid-type]
+    macsec_cipher: Optional[str] = None
+    macsec_sci_state: Optional[_ci_literal("Enabled", "Disabled")] = None  # type: ignore[valid-type]
+
+
 class ExpressRoutePort(Named):
+    model_config = ConfigDict(json_schema_extra=_bandwidth_required)
+
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = None
     peering_location: Optional[str] = None
-    bandwidth: Bandwidth = Field(description="Port speed: 10Gbps, 100Gbps or 400Gbps")
+    bandwidth: Optional[Bandwidth] = Field(default=None, validate_default=True,
+                                           description="Port speed: 10Gbps, 100Gbps or 400Gbps. Required; only an "
+                                                       "imported value known at deployment is left unset")
     encapsulation: _ci_literal("Dot1Q", "QinQ") = "QinQ"  # type: ignore[valid-type]
     billing_type: _ci_literal("MeteredData", "UnlimitedData") = "MeteredData"  # type: ignore[valid-type]
+    links: list[PortLink] = Field(default_factory=_empty_list, description="The port pair's links and their settings")
 
     @field_validator("bandwidth")
     @classmethod
-    def _offered(cls, mbps: int) -> int:
+    def _offered(cls, mbps: Optional[int], info) -> Optional[int]:
         from .data import table
 
+        if mbps is None:
+            if "bandwidth" in ((info.context or {}).get("unknown_fields") or ()):
+                return None  # an importer found it unknown
+            raise PydanticCustomError("missing", "Field required")
         offered = table("bandwidths")["direct_port_mbps"]["values"]
         if mbps not in offered:
             raise PydanticCustomError(
@@ -431,7 +514,7 @@ class VNet(Named):
     subnets: list[Subnet] = Field(default_factory=_empty_list)
     dns_servers: list[IPAddress] = Field(default_factory=_empty_list)
     summarized_gateway_prefixes: list[Prefix] = Field(default_factory=_empty_list)
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=_empty_dict)
 
     def subnet(self, name: str) -> Optional[Subnet]:
         return next((s for s in self.subnets if s.name == name), None)
@@ -509,19 +592,37 @@ class ScaleUnits(Node):
         return self
 
 
+def _sku_required(schema: dict) -> None:
+    schema.setdefault("required", [])
+    if "sku" not in schema["required"]:
+        schema["required"].append("sku")
+    schema["properties"]["sku"].pop("default", None)
+
+
 class Gateway(Named):
+    model_config = ConfigDict(json_schema_extra=_sku_required)
+
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     vnet: str
     region: Optional[str] = Field(default=None, description="Defaults to the VNet's region")
     type: _ci_literal("ExpressRoute", "Vpn") = "ExpressRoute"  # type: ignore[valid-type]
-    sku: str = Field(description="e.g. ErGw1AZ, ErGwScale, Standard; VpnGw2AZ for a VPN gateway")
+    sku: Optional[str] = Field(default=None, validate_default=True,
+                               description="e.g. ErGw1AZ, ErGwScale, Standard; VpnGw2AZ for a VPN gateway. Required; "
+                                           "only an imported gateway whose input gives no SKU is left unset")
     scale_units: Optional[ScaleUnits] = Field(default=None, description="ErGwScale only")
     public_ip: Optional[str] = None
     vpn_type: Optional[_ci_literal("RouteBased", "PolicyBased")] = None  # type: ignore[valid-type]
     active_active: Optional[bool] = None
     asn: Optional[Asn] = Field(default=None, description="BGP ASN (VPN gateways)")
     maintenance_configuration: Optional[bool] = None
+
+    @field_validator("sku")
+    @classmethod
+    def _sku_given(cls, sku: Optional[str], info) -> Optional[str]:
+        if sku is None and "sku" not in ((info.context or {}).get("unknown_fields") or ()):
+            raise PydanticCustomError("missing", "Field required")
+        return sku
 
 
 class Connection(Named):
@@ -544,6 +645,48 @@ class VNetPeering(Named):
     allow_gateway_transit: bool = False
     use_remote_gateways: bool = False
     state: Optional[str] = Field(default=None, description="peeringState from a live estate")
+
+
+# --------------------------------------------------------------------------- Virtual WAN (issue 10)
+
+class VirtualHub(Named):
+    """A Virtual WAN hub (Microsoft.Network/virtualHubs): Microsoft runs the hub's VNet and its gateways."""
+
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = None
+    address_prefix: Optional[IPv4Prefix] = Field(default=None, description="The hub's own address space (a /24 or larger)")
+    virtual_wan: Optional[str] = Field(default=None, description="Name of the Virtual WAN the hub belongs to")
+    sku: Optional[_ci_literal("Basic", "Standard")] = None  # type: ignore[valid-type]
+    tags: dict[str, str] = Field(default_factory=_empty_dict)
+
+
+class HubGateway(Named):
+    """A Virtual WAN hub's ExpressRoute gateway (Microsoft.Network/expressRouteGateways)."""
+
+    subscription: Optional[str] = None
+    resource_group: Optional[str] = None
+    region: Optional[str] = Field(default=None, description="Defaults to the hub's region")
+    hub: str = Field(description="Virtual hub the gateway is deployed in")
+    scale_units: Optional[ScaleUnits] = Field(default=None, description="Autoscale bounds (min = max for a fixed size)")
+    allow_non_virtual_wan_traffic: Optional[bool] = Field(
+        default=None, description="Accept traffic from circuits whose other VNets are outside Virtual WAN")
+
+
+class HubConnection(Named):
+    """An ExpressRoute connection of a hub gateway to a circuit's private peering
+    (Microsoft.Network/expressRouteGateways/expressRouteConnections)."""
+
+    hub_gateway: str
+    circuit: Optional[str] = None
+    circuit_outside: Optional[str] = Field(default=None, description="Circuit ID when the circuit is not in the design")
+    routing_weight: int = Field(default=0, ge=0, le=32000)
+    enable_internet_security: Optional[bool] = None
+    fastpath: bool = False
+    authorization: bool = Field(default=False, description="Redeems an authorization key (circuit in another subscription)")
+    associated_route_table: Optional[str] = None
+    propagated_route_tables: list[str] = Field(default_factory=_empty_list)
+    propagated_labels: list[str] = Field(default_factory=_empty_list)
 
 
 # --------------------------------------------------------------------------- traffic (for costing)
@@ -596,6 +739,21 @@ class Traffic(Node):
                                              description="Usage scenarios besides the base traffic above (issue 15)")
 
 
+# --------------------------------------------------------------------------- monitoring (declared intent)
+
+class Alert(Node):
+    name: Optional[str] = Field(default=None, description="Name of the alert rule")
+    resource: str = Field(description="Name of the circuit, gateway or ExpressRoute Direct port the alert watches")
+    metric: Optional[str] = Field(default=None, description="e.g. BgpAvailability, ArpAvailability, ExpressRouteGatewayCpuUtilization")
+
+
+class Monitoring(Node):
+    """What the design promises to monitor; MON rules check that it covers every circuit, gateway and port."""
+
+    alerts: list[Alert] = Field(default_factory=_empty_list, description="Alert rules, each on one circuit, gateway or Direct port")
+    service_health_alerts: Optional[bool] = Field(default=None, description="Service Health alerts for ExpressRoute maintenance")
+
+
 # --------------------------------------------------------------------------- the design
 
 class Design(Node):
@@ -618,6 +776,9 @@ class Design(Node):
     gateways: list[Gateway] = Field(default_factory=_empty_list)
     connections: list[Connection] = Field(default_factory=_empty_list)
     vnet_peerings: list[VNetPeering] = Field(default_factory=_empty_list)
+    virtual_hubs: list[VirtualHub] = Field(default_factory=_empty_list)
+    hub_gateways: list[HubGateway] = Field(default_factory=_empty_list)
+    hub_connections: list[HubConnection] = Field(default_factory=_empty_list)
     traffic: Traffic = Field(default_factory=Traffic)
     # ---- design discovery (issue 12)
     include: list[str] = Field(
@@ -626,11 +787,14 @@ class Design(Node):
                     "this design; naming any part lints the whole design.",
         examples=[["circuits.yaml", "vnets/*.yaml"]],
     )
+    monitoring: Optional[Monitoring] = Field(default=None, description="Declared monitoring; when present, MON rules check its coverage")
 
-    _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
+    _sources: dict = PrivateAttr(default_factory=_empty_dict)  # file -> text, for inline suppressions
     _notes: list = PrivateAttr(default_factory=_empty_list)  # importer notes (unknown values, skipped resources)
-    _index: dict = PrivateAttr(default_factory=dict)
-    _groups: dict = PrivateAttr(default_factory=dict)  # see _grouped
+    _outside_references: dict = PrivateAttr(default_factory=_empty_dict)  # circuit name -> what refers to it from outside the design
+    _index: dict = PrivateAttr(default_factory=_empty_dict)
+    _router_configs: list = PrivateAttr(default_factory=_empty_list)  # parsed router configurations (erdesign.edge)
+    _live: list = PrivateAttr(default_factory=_empty_list)  # live-state views read next to the design (erdesign.live)
 
     # ---- lookups (valid after loader.resolve)
     def _lookup(self, kind: str, name: Optional[str]):
@@ -671,37 +835,36 @@ class Design(Node):
     def vnet_peering(self, name):
         return self._lookup("vnet_peerings", name)
 
+    def virtual_hub(self, name):
+        return self._lookup("virtual_hubs", name)
+
+    def hub_gateway(self, name):
+        return self._lookup("hub_gateways", name)
+
+    def hub_connections_of_circuit(self, circuit_name: str) -> list[HubConnection]:
+        return [c for c in self.hub_connections if c.circuit == circuit_name]
+
+    def hub_gateway_region(self, gw: HubGateway) -> Optional[str]:
+        if gw.region:
+            return gw.region
+        hub = self.virtual_hub(gw.hub)
+        return hub.region if hub else None
+
     @property
     def routers(self) -> list[Router]:
         return [r for s in self.sites for r in s.routers]
 
-    def _grouped(self, section: str, key: str) -> dict:
-        """Objects of a section grouped by one field's value, in file order; built once per design.
-
-        A group is keyed by the section's length too, so that objects appended later (tests, importers
-        building a design) are seen; edits of a field in place are not, and no check makes them.
-        """
-        items = getattr(self, section)
-        cache_key = (section, key, len(items))
-        groups = self._groups.get(cache_key)
-        if groups is None:
-            groups = {}
-            for item in items:
-                groups.setdefault(getattr(item, key), []).append(item)
-            self._groups[cache_key] = groups
-        return groups
-
     def gateway_of_vnet(self, vnet_name: str, gateway_type: str = "ExpressRoute") -> Optional[Gateway]:
-        return next((g for g in self._grouped("gateways", "vnet").get(vnet_name, ()) if g.type == gateway_type), None)
+        return next((g for g in self.gateways if g.vnet == vnet_name and g.type == gateway_type), None)
 
     def connections_of_gateway(self, gateway_name: str) -> list[Connection]:
-        return list(self._grouped("connections", "gateway").get(gateway_name, ()))
+        return [c for c in self.connections if c.gateway == gateway_name]
 
     def connections_of_circuit(self, circuit_name: str) -> list[Connection]:
-        return list(self._grouped("connections", "circuit").get(circuit_name, ()))
+        return [c for c in self.connections if c.circuit == circuit_name]
 
     def peerings_of_vnet(self, vnet_name: str) -> list[VNetPeering]:
-        return list(self._grouped("vnet_peerings", "vnet").get(vnet_name, ()))
+        return [p for p in self.vnet_peerings if p.vnet == vnet_name]
 
     def gateway_region(self, gw: Gateway) -> Optional[str]:
         if gw.region:

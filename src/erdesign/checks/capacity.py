@@ -142,14 +142,18 @@ def _onprem_limit_finding(rule, circuit, peering, count, version, limits, source
         return None
     node, fld, origin = count.where.get(version, (peering, (), ""))
     premium = limits.get("Premium")
-    upgrade = (f"; Premium allows {fmt(premium)}" if tier != "Premium" and premium and premium > limit else "")
+    upgrade = ""
+    if tier != "Premium" and premium and premium > limit:
+        # Premium helps only if the count fits under its limit
+        upgrade = (f"; Premium allows {fmt(premium)}" if total <= premium
+                   else f"; it is above the Premium limit of {fmt(premium)} too")
     return Finding(
         rule,
         f"{who(circuit, peering)}: {fmt(total)} IPv{version} prefixes advertised from on-premises "
         f"({origin}) exceed the {tier} limit of {fmt(limit)}; the BGP session drops{upgrade}",
         node=node, field=fld,
         hint="Summarize the on-premises routes (or filter them) before advertising to private peering"
-             + (", or upgrade the circuit to Premium" if upgrade else ""),
+             + (", or upgrade the circuit to Premium" if upgrade.startswith("; Premium") else ""),
         evidence=[evidence("route_limits", source, f"IPv{version} prefixes to private peering, {tier}", limit)],
     )
 
@@ -473,6 +477,8 @@ def traffic_above_circuit_capacity(design: Design, ctx=None) -> Iterator[Finding
         circuit = design.circuit(name)
         if circuit is None or not gb:
             continue
+        if circuit.bandwidth is None:
+            continue  # unknown at design time (IMP001)
         capacity = monthly_capacity_gb(circuit.bandwidth)
         if gb <= capacity:
             continue
@@ -501,7 +507,7 @@ def traffic_above_circuit_capacity(design: Design, ctx=None) -> Iterator[Finding
 
 @check("CAP009")
 def vnet_peerings_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
-    rule = table("gateway_skus")["vnet_peerings_per_vnet"]
+    rule = table("network_limits")["vnet_peerings_per_vnet"]
     limit = rule["value"]
     peers = peers_of(design)
     for vnet in design.vnets:
@@ -512,5 +518,5 @@ def vnet_peerings_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
                 f"VNet '{vnet.name}': peered with {fmt(n)} VNets; a VNet can have at most {fmt(limit)} peerings",
                 node=vnet, field=("name",),
                 hint="Split the spokes over several hubs (or use Virtual WAN / Azure Virtual Network Manager)",
-                evidence=[evidence("gateway_skus", rule["source"], "VNet peerings per VNet", limit)],
+                evidence=[evidence("network_limits", rule["source"], "VNet peerings per VNet", limit)],
             )

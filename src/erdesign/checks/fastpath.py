@@ -126,7 +126,9 @@ def fastpath_global_peering(design: Design, ctx=None) -> Iterator[Finding]:
                 f"'{gw.name}'",
                 node=conn, field=("fastpath",),
                 hint="Keep FastPath spokes in the hub's region, or give the remote region its own hub and gateway",
-                evidence=[evidence("fastpath", feature["source"], "FastPath global VNet peering", "not supported")],
+                evidence=[evidence("fastpath", feature["source"], "FastPath global VNet peering", "not supported"),
+                          evidence("fastpath", _fp()["cross_region"]["source"], "FastPath cross-region connectivity",
+                                   "not supported")],
             )
 
 
@@ -154,7 +156,7 @@ def fastpath_private_endpoints(design: Design, ctx=None) -> Iterator[Finding]:
             port = design.port(circuit.express_route_port)
             if region and facts.norm(region) not in pe_regions:
                 why = f"Private Endpoint over FastPath is not offered in region {hub.region}"
-                ev = evidence("fastpath", pe["source"], "FastPath Private Endpoint regions", ", ".join(pe["regions"]))
+                ev = evidence("fastpath", pe.get("regions_source", pe["source"]), "FastPath Private Endpoint regions", ", ".join(pe["regions"]))
             elif port is not None and port.bandwidth not in pe["direct_port_mbps"]:
                 speeds = "/".join(format_bandwidth(m) for m in pe["direct_port_mbps"])
                 why = f"Private Endpoint over FastPath is offered only on {speeds} ExpressRoute Direct ports"

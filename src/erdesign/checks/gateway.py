@@ -32,6 +32,11 @@ def er_gateway_in(gws: list[Gateway]) -> Optional[Gateway]:
     return next((g for g in gws if g.type == "ExpressRoute"), None)
 
 
+def retired_er_skus() -> dict[str, dict]:
+    """ExpressRoute gateway SKU names no longer offered (lowercased name -> entry with 'name')."""
+    return {name.lower(): {"name": name, **info} for name, info in (table("gateway_skus").get("retired_skus") or {}).items()}
+
+
 def scale_limits() -> dict:
     """The ErGwScale entry of gateway_skus.yaml."""
     return table("gateway_skus")["skus"]["ErGwScale"]
@@ -61,12 +66,23 @@ def legacy_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
         msg = f"gateway '{gw.name}': SKU {sku['name']} is a legacy non-zone-redundant SKU"
         if equivalent:
             msg += f"; {equivalent} is its zone-redundant equivalent"
+        pre = table("gateway_skus")["sku_changes"]["migration_preconditions"]
+        hint = f"Migrate the gateway to {equivalent or 'an AZ SKU'} (or ErGwScale) with the ExpressRoute gateway migration tool"
+        vnet = design.vnet(gw.vnet)
+        subnet = vnet.gateway_subnet if vnet else None
+        _, net = _ipv4_prefix(subnet) if subnet else (None, None)
+        if net is not None and net.prefixlen > pre["gateway_subnet_min_prefix_length"]:
+            hint += (f"; the migration needs a GatewaySubnet of /{pre['gateway_subnet_min_prefix_length']} or larger, "
+                     f"and {subnet.prefix} is a /{net.prefixlen}")
         yield Finding(
             "GW001", msg, node=gw, field=("sku",),
-            hint=f"Migrate the gateway to {equivalent or 'an AZ SKU'} (or ErGwScale) with the ExpressRoute gateway migration tool",
+            hint=hint,
             evidence=[
                 _sku_evidence(sku, "zone-redundant", "zone_redundant"),
                 _sku_evidence(sku, "zone-redundant equivalent", "az_equivalent"),
+                evidence("gateway_skus", pre["source"], "migration preconditions",
+                         f"GatewaySubnet /{pre['gateway_subnet_min_prefix_length']} or larger; no "
+                         f"{pre['blockers'][0]}; commit within {pre['commit_within_days']} days; {pre['downtime']} of downtime"),
             ],
         )
 
@@ -93,9 +109,11 @@ def unknown_gateway_sku(design: Design, ctx=None) -> Iterator[Finding]:
     vpn_only = set(vpn_lower) - {n.lower() for n in table("gateway_extras")["vpn_legacy_skus"]["skus"]}
     er_as_of = table("gateway_skus").get("as_of")
     for gw in design.gateways:
+        if gw.sku is None:
+            continue  # not given by the input (IMP011): nothing to compare
         if gw.type == "ExpressRoute":
-            if facts.gateway_sku(gw.sku):
-                continue
+            if facts.gateway_sku(gw.sku) or gw.sku.strip().lower() in retired_er_skus():
+                continue  # a retired SKU is GW021's
             if gw.sku.strip().lower() in vpn_only:
                 msg = (f"gateway '{gw.name}': SKU {gw.sku} is a VPN gateway SKU, not an ExpressRoute gateway SKU "
                        f"({', '.join(er_names)})")
@@ -329,7 +347,7 @@ def gateway_subnet_blackhole_route(design: Design, ctx=None) -> Iterator[Finding
 
 @check("GW011")
 def multiple_gateways_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
-    limits = table("gateway_skus")["gateways_per_vnet"]
+    limits = table("network_limits")["gateways_per_vnet"]
     for vnet_name, gws in gateways_by_vnet(design).items():
         for gw_type in ("ExpressRoute", "Vpn"):
             same = [g for g in gws if g.type == gw_type]
@@ -344,7 +362,7 @@ def multiple_gateways_per_vnet(design: Design, ctx=None) -> Iterator[Finding]:
                     f"{names(g.name for g in same[:limit])}; a VNet can have {limit} {label} gateway",
                     node=extra, field=("vnet",),
                     hint="Put each extra gateway in its own VNet, or connect its circuits to the existing gateway",
-                    evidence=[evidence("gateway_skus", limits["source"], f"{label} gateways per VNet", limit)],
+                    evidence=[evidence("network_limits", limits["source"], f"{label} gateways per VNet", limit)],
                 )
 
 
@@ -389,7 +407,7 @@ def coexisting_vpn_gateway(design: Design, ctx=None) -> Iterator[Finding]:
                     node=vpn, field=("vpn_type",), hint="Use vpn_type: RouteBased",
                     evidence=[evidence("gateway_skus", coex["source"], "coexistence VPN type", "RouteBased only")],
                 )
-            if vpn.sku.strip().lower() in not_capable:
+            if vpn.sku and vpn.sku.strip().lower() in not_capable:
                 yield Finding(
                     "GW016",
                     f"gateway '{vpn.name}': VPN SKU {vpn.sku} cannot coexist with ExpressRoute gateway "

@@ -139,12 +139,17 @@ def _availability(circuit: Circuit, link: GlobalReachLink, c: Circuit, loc: dict
     if not country:
         return
     countries = gr["available_countries"]["values"]
-    only = gr.get("south_africa_only") or {}
+    only = (gr.get("only_at_locations") or {}).get(country) or {}
     city = loc["name"][: -len(" Metro")] if loc.get("is_metro") else loc["name"]
-    if country in countries and not (country == "South Africa" and city not in only.get("values", [])):
+    if country in countries and (not only or city in only.get("values", [])):
         return
     why = (f"in {country} Global Reach is offered at {', '.join(only.get('values', []))} only"
            if country in countries else f"Global Reach isn't available in {country}")
+    only_evidence = []
+    if only:
+        confidence = "estimate" if only.get("confidence") == "estimate" else "verified"
+        only_evidence = [evidence("global_reach", only.get("source"), f"{country} locations with Global Reach",
+                                  ", ".join(only["values"]), confidence, flag_stale=True)]
     yield Finding(
         "GR004",
         f"{_title(circuit, link)}: circuit '{c.name}' is at {loc['name']}; {why}",
@@ -154,8 +159,7 @@ def _availability(circuit: Circuit, link: GlobalReachLink, c: Circuit, loc: dict
             evidence("peering_locations", loc.get("source"), f"country of {loc['name']}", country, flag_stale=True),
             evidence("global_reach", gr["available_countries"].get("source"), "countries with Global Reach",
                      ", ".join(countries), flag_stale=True),
-        ] + ([evidence("global_reach", only.get("source"), "South Africa locations with Global Reach",
-                       ", ".join(only["values"]), flag_stale=True)] if country == "South Africa" else []),
+        ] + only_evidence,
     )
 
 

@@ -127,8 +127,17 @@ def unknown_peering_locations(design: Design, ctx=None) -> Iterable[Finding]:
             else:
                 guess = facts.closest_peering_location(name)
                 if facts.looks_like_port_location(name):
-                    msg = (f"peering location '{name}' looks like an ExpressRoute Direct port location "
-                           "(operator-city-facility) that erdesign can't map to a peering location")
+                    skips = _location_skips(design, section, obj)
+                    yield Finding(
+                        "RES002",
+                        f"{label} '{obj.name}': ExpressRoute Direct port location '{name}' is not in erdesign's "
+                        "tables, so erdesign can't verify it or map it to a peering location"
+                        + (f"; these checks are skipped: {skipped(skips)}" if skips else ""),
+                        node=obj, field=("peering_location",), severity="warning",
+                        hint="Check the name against `az network express-route port location list`, or add it to "
+                             "rules/data/direct_port_locations.yaml with its source.",
+                    )
+                    continue
                 else:
                     msg = f"peering location '{name}' is not a known ExpressRoute peering location" + (
                         f" (closest: '{guess}')" if guess else "")
@@ -227,7 +236,9 @@ def circuit_usage(design: Design, ctx=None) -> Iterable[Finding]:
         types = {p.type for p in circuit.peerings}
         microsoft_only = bool(types) and "AzurePrivatePeering" not in types
         if (not design.connections_of_circuit(circuit.name) and not microsoft_only
-                and not _in_global_reach(design, circuit) and not circuit.authorizations):
+                and not _in_global_reach(design, circuit) and not circuit.authorizations
+                and not design.hub_connections_of_circuit(circuit.name)
+                and not design._outside_references.get(circuit.name)):
             yield Finding(
                 "RES006",
                 f"circuit '{circuit.name}' is not used by any connection, Global Reach link or authorization; "
@@ -235,7 +246,7 @@ def circuit_usage(design: Design, ctx=None) -> Iterable[Finding]:
                 node=circuit,
                 hint="Connect a gateway to it, or decommission it (it is billed while it exists).",
             )
-        if not circuit.provider and not circuit.express_route_port:
+        if not circuit.provider and not circuit.is_direct:
             yield Finding(
                 "RES007",
                 f"circuit '{circuit.name}' names neither a connectivity provider nor an ExpressRoute Direct port",

@@ -170,7 +170,7 @@ def local_circuits(design: Design, ctx=None) -> Iterable[Finding]:
                                    flag_stale=True)],
             )
         minimum = local.get("min_bandwidth_mbps") or {}
-        if minimum.get("value") and circuit.bandwidth < minimum["value"]:
+        if minimum.get("value") and circuit.bandwidth is not None and circuit.bandwidth < minimum["value"]:
             estimate = minimum.get("confidence") == "estimate"
             yield Finding(
                 "SKU006",
@@ -224,8 +224,8 @@ def direct_circuits(design: Design, ctx=None) -> Iterable[Finding]:
     recommended, provisionable = over["recommended_max_ratio"], over["provisionable_max_ratio"]
     for port_name, circuits in on_port.items():
         port = design.port(port_name)
-        total = sum(c.bandwidth for c in circuits)
-        if total <= port.bandwidth * recommended["value"]:
+        total = sum(c.bandwidth for c in circuits if c.bandwidth is not None)
+        if port.bandwidth is None or total <= port.bandwidth * recommended["value"]:
             continue
         beyond = total > port.bandwidth * provisionable["value"]
         yield Finding(

@@ -24,6 +24,8 @@ _COMMANDS = {
     "diff": ("erdesign.cli.diff", "diff", "Compare two designs: change safety, findings and cost deltas."),
     "diagram": ("erdesign.cli.diagram", "diagram", "Draw a design's topology (Mermaid, DOT, SVG/PNG)."),
     "completion": ("erdesign.cli.completion", "completion", "Print the shell completion script (bash, zsh, fish)."),
+    "router-config": ("erdesign.cli.routerconfig", "router_config", "Render the router side of the ExpressRoute links."),
+    "runbook": ("erdesign.cli.runbook", "runbook", "Build or teardown runbook of a design: order, az commands, gates."),
 }
 
 

@@ -11,7 +11,21 @@ def input_options(fn):
         help="ARM parameters file (deploymentParameters.json) for ARM template inputs.",
     )(fn)
     fn = click.option("-v", "--verbose", is_flag=True, help="List skipped resources and import details.")(fn)
+    fn = click.option(
+        "--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False), expose_value=False,
+        callback=_remember_var_files,
+        help="Terraform variable values (.tfvars) for .tf inputs, after terraform.tfvars and *.auto.tfvars; "
+             "repeatable, later wins.",
+    )(fn)
     return fn
+
+
+VAR_FILES_KEY = "erdesign.var_files"
+
+
+def _remember_var_files(ctx, param, value):
+    ctx.meta[VAR_FILES_KEY] = list(value or ())
+    return value
 
 
 DESIGN_FILES_KEY = "erdesign.design_files"  # click context meta: the design files load_inputs read
@@ -40,13 +54,15 @@ def load_inputs(paths, parameters=None, verbose=False, summary=True):
     if parameters:
         options["parameters"] = parameters
         remember_inputs([parameters])
+    var_files = _context_meta().get(VAR_FILES_KEY) or []
+    if var_files:
+        options["var_files"] = list(var_files)
+        remember_inputs(list(var_files))
     skipped_files: list[str] = []
     files = expand_paths(list(paths), skipped=skipped_files)
     remember_inputs(files)
     _context_meta()[DESIGN_FILES_KEY] = list(files)
-    if skipped_files and verbose:
-        for name in skipped_files:
-            click.echo(f"{name}: skipped: not a .yaml, .yml or .json file", err=True)
+    report_skipped_files(skipped_files, verbose)
     design = load_design(files, **options)
     if summary:
         skipped = [n for n in design._notes if n.rule == "IMP003"]
@@ -64,6 +80,19 @@ def load_inputs(paths, parameters=None, verbose=False, summary=True):
             if verbose:
                 report_notes(skipped)
     return design
+
+
+def report_skipped_files(skipped_files: list[str], verbose: bool) -> None:
+    """Files found in named folders that are no input: counted, or named one by one with --verbose."""
+    if skipped_files and verbose:
+        for name in skipped_files:
+            why = ("a YAML file with no design section" if name.lower().endswith((".yaml", ".yml"))
+                   else "not a .yaml, .yml, .json, .tf or .bicep file")
+            click.echo(f"{name}: skipped: {why}", err=True)
+    elif skipped_files:
+        n = len(skipped_files)
+        click.echo(f"erdesign: skipped {n} file{'s' if n != 1 else ''} in folders that {'are' if n != 1 else 'is'} "
+                   "no design or JSON input (--verbose names them)", err=True)
 
 
 def _skipped_count(note) -> int:

@@ -70,8 +70,10 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, no_fet
     from ..costing import compute
     from ..costing.book import load_books
     from ..costing.render import render
+    from ._io import remember_inputs
 
     books = load_books(list(pricing), fetched=not no_fetched)  # a malformed book fails before the design is read
+    remember_inputs(pricing)  # -o never overwrites a price book it read
     plan = "metered" if metered else ("unlimited" if unlimited else None)
     from .designs import designs_named, run_each
 

@@ -16,14 +16,12 @@ def input_errors_of(exc: Exception) -> list[InputError]:
 def designs_named(paths, verbose: bool = False) -> list[DesignUnit]:
     """The designs `paths` belong to; a path that names nothing becomes a unit holding that error.
     With `verbose`, says on stderr which files found in folders are no input."""
-    import click
+    from ._inputs import report_skipped_files
 
     skipped: list[str] = []
     try:
         units = discover(list(paths), skipped=skipped)
-        if verbose:
-            for name in skipped:
-                click.echo(f"{name}: skipped: not a .yaml, .yml or .json file", err=True)
+        report_skipped_files(skipped, verbose)
         return units
     except (InputError, InputErrors) as exc:
         errors = input_errors_of(exc)

@@ -39,10 +39,12 @@ def diff(paths, base, fmt, output, fail_on, months, pricing, parameters, verbose
     from ..diff import compare, load_revision
     from ..diff.render import render
     from ._inputs import load_inputs
+    from ._io import remember_inputs
 
     if base is None and len(paths) != 2:
         raise click.UsageError("give two designs (OLD NEW), or the design paths with --base REV")
     books = load_books(list(pricing))
+    remember_inputs(pricing)  # -o never overwrites a price book it read
     options = {"parameters": parameters} if parameters else {}
     if base is not None:
         old = load_revision(list(paths), base, **options)

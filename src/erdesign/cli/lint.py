@@ -64,14 +64,16 @@ gives the comment grammar.
               help="Report only findings not in this baseline; its stale entries are reported (SUP005).")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Record today's findings in FILE (by fingerprint, which survives line moves) and apply it.")
+@click.option("--router-config", "router_config", multiple=True, metavar="NAME=FILE",
+              help="Check a router's configuration (IOS-XE, EOS, Junos) against the design (RTR rules); repeatable.")
 @click.option("--stdin-filename", metavar="NAME",
               help="With PATH '-': the design is read from stdin and reported (and configured) as NAME.")
 @click.option("--no-source", "no_source", is_flag=True, help="Text format: leave out the source line under findings.")
 @color_option
 @input_options
 def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, exit_zero, show_evidence,
-         show_suppressed, config_path, isolated, baseline_path, write_baseline, stdin_filename, no_source, color,
-         parameters, verbose):
+         show_suppressed, config_path, isolated, baseline_path, write_baseline, router_config, stdin_filename, no_source,
+         color, parameters, verbose):
     """Check designs (YAML, or az/ARM/Terraform JSON) for ExpressRoute limits and mistakes.
 
     Each YAML file is its own design unless a design declares its parts (an
@@ -98,6 +100,9 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
 
         baseline = read_baseline(baseline_path)
     fixed_config = Config() if isolated else (load_config_file(config_path, catalog) if config_path else None)
+    from ._io import remember_inputs
+
+    remember_inputs([p for p in (baseline_path, None if isolated else config_path) if p])  # -o never over them
     if "-" in paths:
         if len(paths) > 1:
             raise click.UsageError("'-' (stdin) cannot be combined with other paths")
@@ -125,6 +130,7 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
             design = read_stdin_design(unit.name)
         else:
             design = load_inputs(unit.files, parameters, verbose)
+        _attach_router_configs(design, router_config, verbose)
         report = run_lint(
             design,
             config=config,
@@ -193,7 +199,7 @@ def render_designs(pairs, fmt: str, **options) -> str:
     if fmt in _HUMAN_FORMATS:
         header = "### {}" if fmt == "markdown" else "==> {} <=="
         blocks = [f"{header.format(unit.name)}\n{render(report, fmt, **options)}" for unit, report in pairs]
-        return "\n".join(blocks) + f"\n{len(pairs)} designs: {merged.summary_line()}\n"
+        return "\n".join(blocks) + f"\n{len(pairs)} designs: {_designs_summary_line(reports)}\n"
     text = render(merged, fmt, **options)
     if fmt == "json":
         import json
@@ -203,6 +209,31 @@ def render_designs(pairs, fmt: str, **options) -> str:
                            "exit_code": report.exit_code()} for unit, report in pairs]
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     return text
+
+
+def _attach_router_configs(design, values, verbose: bool) -> None:
+    from ..edge.attach import attach_router_configs, router_configs, split_pairs
+    from ._io import remember_inputs
+
+    remember_inputs(attach_router_configs(design, split_pairs(values)))
+    for attached in router_configs(design) if verbose else ():
+        for note in attached.config.notes:
+            where = "" if note.startswith(attached.config.file) else f"{attached.config.file}: "
+            click.echo(f"{where}{note} (not checked)", err=True)
+
+
+def _designs_summary_line(reports) -> str:
+    """The last line over several designs: the checked ones' findings, then what could not be checked."""
+    from ..engine.report import merge_reports
+
+    checked = [report for report in reports if not report.input_errors]
+    broken = sum(len(report.input_errors) for report in reports)
+    if not checked:
+        return merge_reports(reports).summary_line()
+    line = merge_reports(checked).summary_line()
+    if broken:
+        line = f"{line[:-1]}; not checked: {broken} input error{'' if broken == 1 else 's'}."
+    return line
 
 
 def _write(path: str, text: str) -> None:

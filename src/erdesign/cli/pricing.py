@@ -34,9 +34,10 @@ def import_(files, output, book_id, title):
     text = book_yaml(to_book(result, book=book_id, title=title))
     parse_book(text, output or "<imported>")  # the book we write must load
     if output:
-        from ._io import write_atomic
+        from ._io import remember_inputs, write_atomic
 
-        write_atomic(output, text)
+        remember_inputs(files)  # never over a saved page it read
+        write_atomic(output, text, "price book")
         click.echo(report + f"wrote {output}: {len(result.entries)} price(s)")
     else:
         click.echo(report, err=True, nl=False)

@@ -42,7 +42,8 @@ def rules(ctx, fmt, select):
     rows = [(p.id, p.severity, p.name, p.title) for p in pages]
     click.echo(tabulate(rows, headers=("ID", "Severity", "Name", "Title"), tablefmt="plain"))
     click.echo(f"\n{len(pages)} rule{'' if len(pages) == 1 else 's'}. "
-               "Run `erdesign rules explain ID` for one rule's page.")
+               "Run `erdesign rules explain ID` for one rule's page, "
+               "`erdesign rules coverage` for the APRL/PSRule/Advisor recommendations each rule covers.")
 
 
 @rules.command()
@@ -74,3 +75,33 @@ def explain(rule_id, fmt):
         click.echo(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(f"{page_markdown(p)}\nPage: {rule_page_url(p.id)}\n" for p in pages), nl=False)
+
+
+
+@rules.command()
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Output format.")
+def coverage(fmt):
+    """Each ExpressRoute recommendation of APRL, PSRule and Advisor, and the rule that covers it."""
+    from ..engine.coverage import coverage as compute
+
+    rows = compute()
+    if fmt == "json":
+        click.echo(json.dumps([{"tool": r.tool, "id": r.id, "title": r.title, "status": r.status, "rules": list(r.rules),
+                                "elsewhere": r.elsewhere, "not_applicable": r.not_applicable} for r in rows],
+                              indent=2, ensure_ascii=False))
+        return
+    from tabulate import tabulate
+
+    def covered_by(r) -> str:
+        if r.rules:
+            return ", ".join(r.rules)
+        if r.elsewhere:
+            return r.elsewhere
+        return "not applicable at design time" if r.not_applicable else "MISSING"
+
+    table_rows = [(r.tool, r.id if len(r.id) <= 40 else r.id[:37] + "...", covered_by(r), r.title) for r in rows]
+    click.echo(tabulate(table_rows, headers=("Tool", "ID", "Covered by", "Recommendation"), tablefmt="plain"))
+    counts = {s: sum(1 for r in rows if r.status == s) for s in ("covered", "elsewhere", "not applicable", "missing")}
+    click.echo(f"\n{len(rows)} recommendations: {counts['covered']} covered, {counts['elsewhere']} by VWAN*/DIR* rules "
+               f"(issue 10), {counts['not applicable']} not applicable at design time (README), "
+               f"{counts['missing']} missing.")

@@ -35,15 +35,27 @@ def use_color(choice: str = "auto", stream=None) -> bool:
         return False
 
 
+def _is_json(text: str) -> bool:
+    import json
+
+    try:
+        json.loads(text.lstrip("\ufeff"))
+    except ValueError:
+        return False  # e.g. a YAML flow mapping: {version: 1, ...}
+    return True
+
+
 def read_stdin_design(name: str):
     """A design given on stdin (`erdesign lint - --stdin-filename design.yaml`), located as `name`.
 
-    YAML unless `name` ends with .json (then the JSON importers read it).
+    YAML unless `name` ends with .json (then the JSON importers read it); without a file name,
+    text that starts like JSON (`az ... show | erdesign lint -`) goes to the JSON importers too.
     """
     from ..loader import parse_design_text, resolve
 
     text = sys.stdin.read()
-    if name.lower().endswith(".json"):
+    piped_json = name == "<stdin>" and text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") and _is_json(text)
+    if name.lower().endswith(".json") or piped_json:
         from ..importers import import_json_many
 
         design = import_json_many([(text, name)])

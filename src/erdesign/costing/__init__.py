@@ -76,6 +76,8 @@ def compute(design, *, months: int = 36, plan: Optional[str] = None, pricing: It
         raise InputError("no price book defines hours_per_month")
     usage = read_usage(design, egress=egress, peering_out=peering_out, peering_in=peering_in,
                        global_reach=global_reach, vpn=vpn, scenario_name=scenario, months=months)
+    from .vwan import price_virtual_wan
+
     pricer = Pricer(design, books, usage, hours=hours, plan=plan)
     for notice in books.notices:
         pricer.assume(notice)
@@ -86,6 +88,7 @@ def compute(design, *, months: int = 36, plan: Optional[str] = None, pricing: It
     pricer.circuits()
     pricer.direct_ports()
     pricer.gateways()
+    price_virtual_wan(pricer)
     pricer.vnet_peerings()
     pricer.global_reach()
     pricer.carriers()

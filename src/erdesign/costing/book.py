@@ -45,6 +45,9 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     "public_ip": {"units": ("hour",), "required": ("sku",), "label": "public IP address of a gateway (per hour)"},
     "carrier_virtual_circuit": {"units": ("month", "one-time"), "required": (), "label": "carrier layer-2 virtual circuit"},
     "cross_connect": {"units": ("month", "one-time"), "required": (), "label": "colocation cross-connect"},
+    "vwan_er_scale_unit": {"units": ("hour",), "required": (), "label": "Virtual WAN hub ExpressRoute gateway scale unit"},
+    "vwan_er_connection": {"units": ("hour",), "required": (), "label": "Virtual WAN ExpressRoute connection unit"},
+    "vwan_hub": {"units": ("hour",), "required": ("sku",), "label": "Virtual WAN hub deployment"},
 }
 DIMENSIONS = ("tier", "plan", "bandwidth", "zone", "direct", "port_bandwidth", "sku", "region", "scope",
               "direction", "provider_kind")

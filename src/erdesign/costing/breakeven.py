@@ -45,6 +45,10 @@ def compare(design, books: PriceBooks, usage: Usage, *, hours: int, plan_of, zon
         gb = usage.egress.get(c.name)
         row = PlanComparison(circuit=c.name, plan=plan, bandwidth_mbps=c.bandwidth, zone=zone, egress_gb=gb)
         out.append(row)
+        if c.bandwidth is None:
+            row.confidence = "n/a"
+            row.recommendation = "bandwidth unknown at design time; no plan comparison"
+            continue
         if c.sku.tier == "Local":
             row.confidence = "n/a"
             row.recommendation = "ExpressRoute Local is Unlimited only (outbound data included); no plan to choose"

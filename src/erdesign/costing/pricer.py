@@ -175,7 +175,8 @@ class Pricer:
             if c.is_direct:
                 base_tier = "Local" if tier == "Local" else "Standard"
                 self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_port",
-                          description=f"Circuit fee on ExpressRoute Direct {c.express_route_port} ({base_tier} {bw})",
+                          description=f"Circuit fee on ExpressRoute Direct {c.express_route_port or '(port not in the inputs)'} "
+                                      f"({base_tier} {bw})",
                           factors=[(Decimal(1), "month")], unit="month", book_unit="month",
                           request={"tier": base_tier, "direct": True})
                 if tier == "Premium":
@@ -183,6 +184,11 @@ class Pricer:
                               description=f"Premium add-on ({bw}, on ExpressRoute Direct)",
                               factors=[(Decimal(1), "month")], unit="month", book_unit="month",
                               request={"bandwidth": c.bandwidth, "zone": zone})
+            elif c.sku.is_unknown("tier") or c.sku.is_unknown("family"):
+                self.line(group=group, kind="circuit", obj=c.name, path=path, component="circuit_port",
+                          description=f"Port fee: {bw}, {where} (SKU known only at deployment)",
+                          factors=[(Decimal(1), "month")], unit="month", book_unit="month", request={},
+                          missing_reason="the circuit's SKU tier or billing model is known only at deployment")
             else:
                 plan_text = "" if tier == "Local" else f" {PLAN_LABEL[plan]}"
                 if tier == "Premium":  # Microsoft bills a provider Premium circuit as one meter, Premium included
@@ -191,7 +197,8 @@ class Pricer:
                           description=f"Port fee: {tier}{plan_text} {bw}, {where}",
                           factors=[(Decimal(1), "month")], unit="month", book_unit="month",
                           request={"tier": tier, "plan": plan, "bandwidth": c.bandwidth, "zone": zone, "direct": False},
-                          missing_reason=metro_reason(location) if zone else why)
+                          missing_reason=("the bandwidth is known only at deployment" if c.bandwidth is None
+                                          else metro_reason(location) if zone else why))
             self.circuit_egress(c, group, path, tier, plan, zone, why)
 
     def circuit_egress(self, c, group: str, path: str, tier: str, plan: str, zone: Optional[str], why: str) -> None:
@@ -236,6 +243,13 @@ class Pricer:
             path = gw.path or f"gateways[{index}]"
             region = self.design.gateway_region(gw)
             request = {"region": _canonical_region(region)}
+            if gw.sku is None:
+                self.line(group=group, kind="gateway", obj=gw.name, path=path,
+                          component="er_gateway" if gw.type == "ExpressRoute" else "vpn_gateway",
+                          description=f"{gw.type} gateway (SKU not given), {region or 'no region'}",
+                          factors=[(self.hours, "h")], unit="h", book_unit="hour", request=request,
+                          missing_reason="the input gives no SKU, and the price depends on it")
+                continue
             if gw.type == "ExpressRoute":
                 known = facts.gateway_sku(gw.sku)
                 sku = known["name"] if known else gw.sku

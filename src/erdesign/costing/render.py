@@ -450,7 +450,7 @@ def _comparisons(report: CostReport, markdown: bool) -> list[str]:
         rows.append([
             c.circuit,
             PLAN_NAMES.get(c.plan, c.plan),
-            fmt_number(Decimal(c.bandwidth_mbps)) + " Mbps",
+            fmt_number(Decimal(c.bandwidth_mbps)) + " Mbps" if c.bandwidth_mbps is not None else "unknown",
             c.zone or "?",
             fmt_number(c.egress_gb) if c.egress_gb is not None else "not given",
             fmt_money(c.metered_monthly) if c.metered_monthly is not None else (

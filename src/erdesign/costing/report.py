@@ -218,7 +218,7 @@ class PlanComparison:
 
     circuit: str
     plan: str  # the circuit's own plan (or the what-if plan)
-    bandwidth_mbps: int
+    bandwidth_mbps: Optional[int]
     zone: Optional[str]
     egress_gb: Optional[Decimal]  # usage used for the comparison (None: not given)
     metered_port: Optional[Decimal] = None

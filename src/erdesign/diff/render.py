@@ -108,7 +108,8 @@ def _cost_text(report: DiffReport) -> list[str]:
     from tabulate import tabulate
 
     cost = report.cost
-    out = [f"Cost ({cost.currency}; TCO over {cost.months} months)"]
+    out = [f"Cost ({cost.currency} a month, one-time lines marked; the totals add first year and TCO over "
+           f"{cost.months} months)"]
     rows = []
     for line in cost.changed_lines:
         what = line.new_description or line.old_description
@@ -118,7 +119,7 @@ def _cost_text(report: DiffReport) -> list[str]:
                      _amount(line.old_amount, line.old_priced), _amount(line.new_amount, line.new_priced),
                      _signed(line.delta) + ("*" if line.estimate and line.delta is not None else "")])
     if rows:
-        out.append(tabulate(rows, headers=["object", "line", "old", "new", "delta"], tablefmt="simple",
+        out.append(tabulate(rows, headers=["object", "line", "old (a month)", "new (a month)", "delta"], tablefmt="simple",
                             disable_numparse=True))
     else:
         out.append("  no cost line changed")
@@ -180,7 +181,7 @@ def _markdown(report: DiffReport) -> str:
     out += ["", "</details>", ""]
     cost = report.cost
     out += [f"<details><summary>Cost: {cost_phrase(report)}</summary>", "",
-            "| object | line | old | new | delta |", "|---|---|---|---|---|"]
+            "| object | line | old (a month) | new (a month) | delta |", "|---|---|---|---|---|"]
     for line in cost.changed_lines:
         out.append(f"| {_md_escape(line.group)} | {_md_escape(line.new_description or line.old_description)}"
                    f"{' (one-time)' if line.one_time else ''} | {_amount(line.old_amount, line.old_priced)} | "

@@ -12,7 +12,8 @@ from typing import Iterable, Iterator, Mapping, Optional, Union
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-FAMILIES = ("BGP", "NET", "VLAN", "GW", "FP", "SKU", "GR", "RES", "CAP", "VNET", "SUP", "IMP", "COST")
+FAMILIES = ("BGP", "NET", "VLAN", "GW", "FP", "SKU", "GR", "RES", "CAP", "VNET", "SUP", "IMP", "COST", "RTR",
+            "LIVE", "VWAN", "DIR", "MON", "VPN")
 # Families whose findings come from elsewhere than a registered check function:
 # SUP from the engine itself (suppression accounting), IMP from the importers (design._notes).
 UNREGISTERED_FAMILIES = ("SUP", "IMP")

@@ -32,7 +32,7 @@ from .catalog import SEVERITIES, SEVERITY_RANK
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "markdown")
 CONFIG_FILES = (".erdesign.yaml", ".erdesign.yml", "pyproject.toml")
-_KEYS = ("select", "extend-select", "ignore", "severity", "fail-on", "format", "docs-url")
+_KEYS = ("select", "extend-select", "ignore", "severity", "fail-on", "format", "docs-url", "nearing-limit")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class Config:
     format: str = "text"
     docs_url: Optional[str] = None
     source: Optional[str] = None  # the file it came from
+    nearing_limit: Optional[float] = None  # percent of a limit from which CAP012 warns (None: the data's default)
 
     def with_overrides(self, *, select=None, extend_select=None, ignore=None, severity=None,
                        fail_on=None, format=None) -> "Config":
@@ -301,6 +302,12 @@ def _build(data: dict, locate, path: str) -> Config:
     if docs_url is not None and (not isinstance(docs_url, str) or not re.match(r"^https?://", docs_url)):
         raise InputError("'docs-url' must be an http(s) URL, optionally with {id}", locate(raw_keys["docs-url"]))
 
+    nearing = values.get("nearing-limit")
+    if nearing is not None and (isinstance(nearing, bool) or not isinstance(nearing, (int, float))
+                                or not 1 <= nearing <= 100):
+        raise InputError(f"'{raw_keys['nearing-limit']}' must be a percentage from 1 to 100, not {nearing!r}",
+                         locate(raw_keys["nearing-limit"]))
+
     layer = Selection(select=selectors("select"), extend_select=selectors("extend-select") or (),
                       ignore=selectors("ignore") or ())
     return Config(
@@ -310,6 +317,7 @@ def _build(data: dict, locate, path: str) -> Config:
         format=choice("format", FORMATS, "text"),
         docs_url=docs_url,
         source=path,
+        nearing_limit=float(nearing) if nearing is not None else None,
     )
 
 

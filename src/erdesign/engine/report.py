@@ -79,9 +79,17 @@ class LintReport:
         return 1 if self.failing(fail_on) else 0
 
     def summary_line(self) -> str:
+        not_checked = ""
         if self.input_errors:
             n = len(self.input_errors)
-            return f"Not checked: {n} input error{'' if n == 1 else 's'}."
+            not_checked = f"{n} input error{'' if n == 1 else 's'}"
+            if not self.findings:
+                return f"Not checked: {not_checked}."
+        line = self._findings_line()
+        # several designs merged, some unreadable: the others' findings still count
+        return f"{line[:-1]}; not checked: {not_checked}." if not_checked else line
+
+    def _findings_line(self) -> str:
         s = self.summary
         parts = [_plural(s["error"], "error"), _plural(s["warning"], "warning"),
                  f"{s['info']} info" if s["info"] else ""]

@@ -21,6 +21,7 @@ from .report import InternalError, LintReport
 from .suppress import Suppression, collect
 from ..collector import collector_paused
 from .tree import ancestry, describe, resource_id
+from .unknowns import hold_back
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ def _lint(design, *, select, ignore, extend_select, severity, config, fail_on, t
 
     produced, errors, ran = _run_checks(design, registry, ctx)
     errors[:0] = load_errors
+    produced, held_back = hold_back(produced, design)  # findings resting on values known only at deployment
+    produced.extend(held_back)
     produced.extend(dataclasses.replace(note) for note in getattr(design, "_notes", []))
     ran |= {rid for rid in cat if rid.startswith(UNREGISTERED_FAMILIES) and cfg.is_enabled(rid)}
 

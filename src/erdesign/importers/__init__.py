@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 
 from ..errors import InputError, InputErrors, Loc
 
-IMPORT_OPTIONS = ("parameters",)
+IMPORT_OPTIONS = ("parameters", "var_files")
 
 
 def import_json(text: str, file: str, **options):
@@ -24,22 +24,40 @@ def import_json(text: str, file: str, **options):
     return import_json_many([(text, file)], **options)
 
 
-def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str | os.PathLike] = None, **options):
-    """Several JSON files -> one Design, with resources linked across files."""
+def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str | os.PathLike] = None,
+                     var_files: Iterable[str] = (), **options):
+    """Several JSON files (and .tf / .bicep sources) -> one Design, with resources linked across files."""
     from .build import build_design
-    from .detect import UNRECOGNISED, detect
+    from .detect import LIVE, UNRECOGNISED, detect
+    from .iacsource import BICEP_SUFFIXES, TERRAFORM_SUFFIXES, read_bicep, read_terraform
     from .jsonloc import parse
 
     unknown_options = set(options) - set(IMPORT_OPTIONS)
     if unknown_options:
         raise TypeError(f"unknown import option(s): {', '.join(sorted(unknown_options))}")
-    param_values = _read_parameters(parameters) if parameters else None
+    inputs = list(inputs)
     problems: list[InputError] = []
     raw = []
     sources: dict[str, str] = {}
     template_notes = []
+    tf_files = [file for _, file in inputs if file.lower().endswith(TERRAFORM_SUFFIXES)]
+    bicep_files = [file for _, file in inputs if file.lower().endswith(BICEP_SUFFIXES)]
+    inputs = [(text, file) for text, file in inputs if file not in tf_files and file not in bicep_files]
+    from ..loader import read_text
+
+    param_values = _read_parameters(parameters) if parameters else None
+    for result in ([read_terraform(tf_files, read_text, var_files)] if tf_files else []) + (
+            [read_bicep(bicep_files, read_text)] if bicep_files else []):
+        raw += result.raw
+        problems += result.problems
+        template_notes += result.notes
+        sources.update(result.sources)
+        inputs += result.json_inputs
+        if result.parameters_text is not None and param_values is None:
+            param_values = _parameters_from_text(*result.parameters_text)
     templates = []
-    other_files: list[InputError] = []  # valid JSON that is no input of ours (e.g. list-bgp-peer-status output)
+    other_files: list[InputError] = []  # valid JSON that is no input of ours
+    live_views = []  # live-state views (erdesign.live), linted against the design by the LIVE rules
     for text, file in inputs:
         sources[file] = text
         try:
@@ -47,8 +65,13 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
         except InputError as exc:
             problems.append(exc)
             continue
-        kind = detect(root)
+        kind = detect(root, file)
         root_loc = getattr(root, "loc", None) or Loc(file, 1, 1)
+        if kind == LIVE:
+            from ..live import read_view
+
+            live_views.append(read_view(root, file))
+            continue
         if kind == UNRECOGNISED:
             other_files.append(InputError(
                 "not an input erdesign reads: expected az CLI JSON (show/list output with 'type' and 'id'), "
@@ -72,17 +95,22 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     problems += errors
     for unknown in template_notes:
         _note(design, unknown.rule, f"{unknown.text}: {unknown.why}", unknown.loc)
+    design._live.extend(live_views)
+    if not _usable(design) and live_views and not problems:
+        for skipped in other_files:
+            _note(design, "IMP003", f"skipped this file: {skipped.message}", skipped.loc)
+        design._sources.update(sources)
+        return design
     if not _usable(design):
         problems = other_files + problems
-        if not problems and design._notes:  # e.g. a peering list without its circuit
-            problems = [InputError(n.message, n.loc) for n in design._notes if n.rule != "IMP003"]
-        if not problems:
+        if not problems:  # nothing failed: say what was left out (IMP004), and that nothing modelled remains
+            problems = [InputError(n.message, n.loc) for n in design._notes if n.rule in ("IMP001", "IMP002", "IMP004")]
             skipped = len(raw)
             what = f" (skipped {skipped} resource{'s' if skipped != 1 else ''} of other types)" if skipped else ""
             first = next(iter(sources), None)
-            problems.append(InputError("no resource erdesign models (circuits, ports, gateways, connections, VNets, "
-                                       f"route tables, NSGs, public IPs, route filters) in the inputs{what}",
-                                       Loc(first, 1, 1) if first else None))
+            problems.append(InputError("nothing erdesign models in these inputs: no circuit, ExpressRoute Direct "
+                                       "port, gateway, connection, VNet, route table, NSG, public IP, route filter or "
+                                       f"Virtual WAN hub{what}", Loc(first, 1, 1) if first else None))
         raise InputErrors(problems) if len(problems) > 1 else problems[0]
     for problem in problems:
         where = problem.loc or (Loc(problem.file, 1, 1) if problem.file else None)
@@ -126,8 +154,16 @@ def _note(design, rule: str, message: str, loc) -> None:
 
 def _usable(design) -> bool:
     sections = ("circuits", "express_route_ports", "gateways", "connections", "vnets", "route_tables", "nsgs",
-                "public_ips", "route_filters", "vnet_peerings")
+                "public_ips", "route_filters", "vnet_peerings", "virtual_hubs", "hub_gateways", "hub_connections")
     return any(getattr(design, s) for s in sections)
+
+
+def _parameters_from_text(text: str, file: str):
+    from .arm import ParameterValues
+    from .jsonloc import parse
+
+    root, doc = parse(text, file)
+    return ParameterValues(root, doc)
 
 
 def _read_parameters(path):

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ..errors import InputError, Loc, did_you_mean
+from .arm_functions import LAZY as LAZY_FUNCTIONS
+from .arm_functions import PLAIN as PLAIN_FUNCTIONS
 from .jsonloc import LocDict, LocList
 from .values import Unknown
 
@@ -437,6 +439,9 @@ class _Ctx:
             (vname,) = self.args(node, 1)
             self._need_str(node, vname, "variables()")
             return scope.variable(vname, self.where(node))
+        lazy = LAZY_FUNCTIONS.get(name)
+        if lazy is not None:  # functions that evaluate their own arguments (arm_functions)
+            return lazy(self, node)
         if name == "if":
             if len(node.args) != 3:
                 raise self.error(node, f"if() takes 3 arguments, got {len(node.args)}")
@@ -899,3 +904,4 @@ _FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "cidrsubnet": (3, 3, _cidr_subnet),
     "parsecidr": (1, 1, _parse_cidr),
 }
+_FUNCTIONS.update(PLAIN_FUNCTIONS)

@@ -14,6 +14,7 @@ dropped with a located error, the rest still load) and records importer notes.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any, Iterable, Optional
 
@@ -22,10 +23,11 @@ from pydantic import BaseModel, ValidationError
 from .. import model as m
 from ..errors import InputError, Loc
 from .jsonloc import LocList
-from .resources import (AUTHORIZATION, CHILDREN, CIRCUIT, CONNECTION, GATEWAY, GR_CONNECTION, LABEL, NSG, NSG_RULE,
+from .resources import (AUTHORIZATION, format_id, CHILDREN, CIRCUIT, CONNECTION, GATEWAY, GR_CONNECTION, LABEL, NSG, NSG_RULE,
                         PEERING, PORT, PUBLIC_IP, ROUTE, ROUTE_FILTER, ROUTE_FILTER_RULE, ROUTE_TABLE, SUBNET,
-                        SUPPORTED, TOP_LEVEL, VNET, VNET_PEERING, ArmId, RawResource, get, id_key, is_placeholder,
+                        SUPPORTED, TOP_LEVEL, VNET, VNET_PEERING, HUB_CONNECTION, HUB_GATEWAY, VIRTUAL_HUB, ArmId, RawResource, get, id_key, is_placeholder,
                         items, loose_key, parse_id, ref_id)
+from .build_vwan import VirtualWanBuild
 from .values import Unknown
 
 # --------------------------------------------------------------------------- normalisation
@@ -52,6 +54,33 @@ def peering_location_name(value: str) -> str:
     if not found or found.get("port_location"):
         return value
     return found["name"]
+
+
+_EXPRESSION_IN_NAME = re.compile(r"\{[^{}]*\([^{}]*\)[^{}]*\}")  # {parameters('x')} left in a name
+
+
+def has_expression(name: str) -> bool:
+    return bool(_EXPRESSION_IN_NAME.search(name))
+
+
+def readable_name(name: str, noun: str, taken) -> str:
+    """'contoso-pip-{uniqueString(...)}' -> 'contoso-pip-unknown'; a name that is all expression -> '<noun>-1';
+    a number is added until `taken(candidate)` is false."""
+    base = _EXPRESSION_IN_NAME.sub("unknown", name)
+    if not base.replace("unknown", "").strip("-_./ "):
+        base = noun
+    candidate, n = base, 1
+    while taken(candidate) or candidate == noun:
+        n += 1 if candidate != noun else 0
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def peering_type_name(value) -> Optional[str]:
+    """The model's peering type for what an input writes (any case), or None if it is none of them."""
+    if not isinstance(value, str):
+        return None
+    return next((t for t in m.PEERING_TYPES if t.lower() == value.strip().lower()), None)
 
 
 # --------------------------------------------------------------------------- building one object
@@ -137,7 +166,7 @@ def _bool(value) -> Any:
 
 # --------------------------------------------------------------------------- the build
 
-class Build:
+class Build(VirtualWanBuild):
     """Turns RawResources into one Design."""
 
     def __init__(self, resources: list[RawResource]):
@@ -154,8 +183,10 @@ class Build:
         self.skipped: dict[tuple, list[RawResource]] = {}
         self.names: dict[str, str] = {}  # id key -> model name
         self.built: dict[str, set] = {k: set() for k in LABEL}  # section -> names that validated
+        self.outside_references: dict[str, list[str]] = {}  # circuit name -> what refers to it from outside
         self.stub_vnets: dict[str, dict] = {}  # id key -> {id, loc, prefixes, gateway_subnet, reasons}
         self.sections: dict[str, list] = {k: [] for k in LABEL}
+        self.section_unknowns: dict[str, list] = {}
         self.section_locs: dict[str, list] = {k: [] for k in LABEL}
 
     # ---- notes
@@ -235,6 +266,16 @@ class Build:
         for key, stub in self.stub_vnets.items():
             aid = parse_id(stub["id"])
             groups.setdefault(("vnets", aid.name.lower()), []).append((key, aid, stub["loc"], aid.name))
+        taken = {(section, m[3].lower()) for (section, _), members in groups.items() for m in members}
+        for (section, _), members in list(groups.items()):
+            for i, (key, aid, loc, name) in enumerate(members):
+                if has_expression(name):  # known only at deployment: never the expression as a name
+                    readable = readable_name(name, LABEL[section].lower().replace(" ", "-"),
+                                             lambda n, s=section: (s, n.lower()) in taken)
+                    taken.add((section, readable.lower()))
+                    self.unknown(Unknown(name, loc, "the name is known only at deployment"),
+                                 f"name of {LABEL[section]} '{readable}'")
+                    members[i] = (key, aid, loc, readable)
         for (section, _), members in groups.items():
             if len(members) == 1:
                 key, aid, loc, name = members[0]
@@ -316,8 +357,9 @@ class Build:
     def validate(self, cls: type[BaseModel], obj: ObjectData) -> Optional[BaseModel]:
         from ..loader import _message
 
+        unknown = {path[0] for path in obj.unknown_fields if len(path) == 1}
         try:
-            return cls.model_validate(obj.data)
+            return cls.model_validate(obj.data, context={"unknown_fields": unknown})
         except ValidationError as exc:
             err = exc.errors()[0]
             path = tuple(err["loc"])
@@ -342,25 +384,43 @@ class Build:
             return
         self.sections[section].append(instance)
         self.section_locs[section].append(obj.locs)
+        self.section_unknowns.setdefault(section, []).append(obj.unknown_fields)
         self.built[section].add(instance.name)
 
     # ---- per type
+    def deployment_notes(self):
+        """Template resources deployed only under a condition known at deployment, or whose name is known only
+        then: imported, and said so (never named after the expression)."""
+        for res in self.resources:
+            if res.kind not in SUPPORTED:
+                continue
+            condition = res.extra.get("condition")
+            if condition is not None:
+                self.note("IMP009", f"{res.type} '{res.name}' is deployed only if {condition.text}, which is known "
+                                    f"only at deployment ({condition.why}); it is linted as if deployed",
+                          condition.loc or res.loc)
+            unknown_name = res.extra.get("unknown_name")
+            if unknown_name is not None:
+                self.unknown(unknown_name, f"name of {res.type} '{res.name}' (called by its symbolic name here)")
+
     def build_all(self):
+        self.deployment_notes()
         self.index()
         self.collect_stubs()
         self.assign_names()
-        order = [PORT, ROUTE_FILTER, CIRCUIT, ROUTE_TABLE, NSG, PUBLIC_IP, VNET]
+        order = [PORT, ROUTE_FILTER, CIRCUIT, ROUTE_TABLE, NSG, PUBLIC_IP, VNET, VIRTUAL_HUB]
         tops = [r for r in self.by_id.values() if r.kind in TOP_LEVEL]
         for kind in order:
             for res in tops:
                 if res.kind == kind:
                     self.guarded(res, getattr(self, "build_" + TOP_LEVEL[kind]))
         self.build_stub_vnets()
-        for kind in (GATEWAY, CONNECTION):
+        for kind in (GATEWAY, CONNECTION, HUB_GATEWAY):
             for res in tops:
                 if res.kind == kind:
                     self.guarded(res, getattr(self, "build_" + TOP_LEVEL[kind]))
         self.build_vnet_peerings()
+        self.find_outside_references()
         self.orphans()
         self.skip_notes()
         self._unknown_notes()
@@ -385,6 +445,15 @@ class Build:
         obj.put("encapsulation", v, loc)
         v, loc = get(res.body, "billingType")
         obj.put("billing_type", v, loc)
+        for i, (link, link_loc) in enumerate(items(res.body, "links")):
+            child = ObjectData(self, f"{obj.label} link", link_loc)
+            for field_name, path in (("name", ("name",)), ("admin_state", ("adminState",)),
+                                     ("macsec_cipher", ("macSecConfig", "cipher")),
+                                     ("macsec_sci_state", ("macSecConfig", "sciState"))):
+                v, vloc = get(link, *path)
+                child.put(field_name, v or None, vloc, what=path[-1])
+            if child.data.get("name"):
+                obj.put_child("links", child, len(obj.data.get("links", [])))
         self.add("express_route_ports", self.validate(m.ExpressRoutePort, obj), obj)
 
     def build_route_filters(self, res: RawResource):
@@ -407,8 +476,14 @@ class Build:
         obj = ObjectData(self, label, res.loc)
         self.common(obj, res, name)
         port_id, port_loc = ref_id(res.body, "expressRoutePort")
-        port = self.linked("express_route_ports", port_id, port_loc, label, "ExpressRoute Direct port")
+        port = self.linked("express_route_ports", port_id, port_loc, label, "ExpressRoute Direct port", note=False)
         obj.put("express_route_port", port, port_loc)
+        if port is None and isinstance(port_id, str) and port_id:
+            # a Direct circuit whose port is not among the inputs: still Direct, on a port we don't know
+            obj.put("express_route_port_outside", port_id, port_loc)
+            shown = parse_id(port_id).name if parse_id(port_id) else port_id
+            self.note("IMP004", f"{label} is on ExpressRoute Direct port '{shown}' ({port_id}), which is not among the "
+                                "inputs: it is linted and priced as a Direct circuit on an unknown port", port_loc)
         v, loc = get(res.body, "serviceProviderProperties", "peeringLocation")
         obj.put("peering_location", peering_location_name(v) if isinstance(v, str) else v, loc)
         v, loc = get(res.body, "serviceProviderProperties", "serviceProviderName")
@@ -424,7 +499,15 @@ class Build:
         obj.put("provisioning_state", v, loc)
         v, loc = get(res.body, "stag")
         obj.put("s_tag", _int(v), loc)
+        v, loc = get(res.body, "enableDirectPortRateLimit")
+        if isinstance(v, bool):
+            obj.put("rate_limiting", v, loc)
         self.tags(obj, res)
+        if res.extra.get("placeholder"):
+            self.outside_references.setdefault(name, []).append("parts of it among the inputs (the circuit itself is not)")
+            self.note("IMP004", f"{label}: only part of it is among the inputs (a peering, Global Reach connection or "
+                                "authorization); a placeholder circuit is used, its provider, location and bandwidth "
+                                "unknown", res.loc)
         for auth, loc in items(res.body, "authorizations") + [(k.body, k.loc) for k in self.kids(res, AUTHORIZATION)]:
             auth_name, name_loc = get(auth, "name")
             if isinstance(auth_name, str) and not any(a.get("name") == auth_name for a in obj.data.get("authorizations", [])):
@@ -472,6 +555,9 @@ class Build:
                 family, family_loc = name_family, name_loc
         child.put("tier", tier, tier_loc, what="SKU tier")
         child.put("family", family, family_loc, what="SKU family (billing model)")
+        if isinstance(sku_name, str) and isinstance(tier, str) and isinstance(family, str) \
+                and sku_name.strip().lower() != f"{tier}_{family}".lower():
+            child.put("name", sku_name, name_loc, what="SKU name")  # kept only to report the contradiction (SKU011)
         obj.put_child("sku", child)
 
     def peering(self, body, loc, circuit_label: str) -> Optional[ObjectData]:
@@ -479,9 +565,17 @@ class Build:
         pname, pname_loc = get(body, "name")
         if ptype is None and isinstance(pname, str):
             ptype, ptype_loc = pname.split("/")[-1], pname_loc
-        shown = ptype if isinstance(ptype, str) else "peering"
-        obj = ObjectData(self, f"{circuit_label} peering {shown}", loc)
-        obj.put("type", ptype, ptype_loc, what="peering type")
+        if isinstance(ptype, Unknown):
+            self.unknown(ptype, f"peering type of a peering of {circuit_label} (the peering is left out)")
+            return None
+        canonical = peering_type_name(ptype)
+        if canonical is None:
+            shown_type = f"'{ptype}'" if isinstance(ptype, str) else "missing"
+            self.error(f"{circuit_label}: peering type {shown_type} is not one of {', '.join(m.PEERING_TYPES)}; "
+                       "the peering is left out", ptype_loc or loc)
+            return None
+        obj = ObjectData(self, f"{circuit_label} peering {canonical}", loc)
+        obj.put("type", canonical, ptype_loc, what="peering type")
         for field_name, key in (("peer_asn", "peerAsn"), ("azure_asn", "azureAsn"), ("vlan_id", "vlanId")):
             v, vloc = get(body, key)
             obj.put(field_name, _int(v), vloc, what=key)
@@ -494,6 +588,9 @@ class Build:
             obj.put("md5", True, key_loc)
         state, state_loc = get(body, "state")
         obj.put("state", state, state_loc)
+        bfd, bfd_loc = get(body, "bfd")  # never in Azure's own output; a placeholder peering marks it unknown
+        if isinstance(bfd, Unknown):
+            obj.put("bfd", bfd, bfd_loc)
         rf_id, rf_loc = ref_id(body, "routeFilter")
         obj.put("route_filter", self.linked("route_filters", rf_id, rf_loc, obj.label, "route filter"), rf_loc)
         ms, ms_loc = get(body, "microsoftPeeringConfig")
@@ -643,6 +740,10 @@ class Build:
         for res in list(self.by_id.values()):
             if res.kind == GATEWAY:
                 subnet_id, loc = self.gateway_subnet_id(res)
+                if isinstance(subnet_id, Unknown):  # known only at deployment: a placeholder, never "no VNet"
+                    want(self.unknown_vnet_id(res), loc or res.loc, f"gateway '{res.name}'", gateway_subnet=True)
+                    self.stub_vnets[id_key(self.unknown_vnet_id(res))]["unknown"] = subnet_id
+                    continue
                 aid = parse_id(subnet_id) if isinstance(subnet_id, str) else None
                 if aid and aid.parent():
                     want(aid.parent(), loc, f"gateway '{res.name}'", gateway_subnet=True)
@@ -652,6 +753,11 @@ class Build:
                     want(aid.parent(), res.loc, f"{'subnet' if res.kind == SUBNET else 'VNet peering'} '{res.name}'")
         for res in self._all_vnet_peerings():
             remote, loc = ref_id(res[0], "remoteVirtualNetwork")
+            if isinstance(remote, Unknown):
+                stub_id = self.unknown_remote_id(res[2], res[3])
+                want(stub_id, loc or res[1], f"VNet peering '{res[3]}'")
+                self.stub_vnets[id_key(stub_id)]["unknown"] = remote
+                continue
             prefixes = [(v, l) for v, l in items(res[0], "remoteAddressSpace", "addressPrefixes")
                         if isinstance(v, str)]
             want(remote, loc, f"VNet peering '{res[3]}'", prefixes=prefixes)
@@ -673,7 +779,23 @@ class Build:
                                                                      res.name_loc)
         return list(found.values())
 
+    @staticmethod
+    def unknown_remote_id(parent_id: str, peering_name: str) -> str:
+        aid = parse_id(parent_id)
+        label = "remote" if has_expression(peering_name) else f"remote-of-{peering_name}"
+        return format_id(aid.subscription if aid else None, aid.resource_group if aid else None,
+                         ["Microsoft.Network/virtualNetworks"], [label])
+
+    @staticmethod
+    def unknown_vnet_id(res: RawResource) -> str:
+        aid = parse_id(res.id)
+        return format_id(aid.subscription if aid else None, aid.resource_group if aid else None,
+                         ["Microsoft.Network/virtualNetworks"], [f"vnet-of-{res.name}"])
+
     def gateway_subnet_id(self, res: RawResource):
+        confs, confs_loc = get(res.body, "ipConfigurations")
+        if isinstance(confs, Unknown):
+            return confs, confs_loc
         for conf, _ in items(res.body, "ipConfigurations"):
             sid, sloc = ref_id(conf, "subnet")
             if sid:
@@ -749,8 +871,13 @@ class Build:
             users = ", ".join(dict.fromkeys(stub["reasons"]))
             known = (f"with the address space the peering reports ({', '.join(p for p, _ in stub['prefixes'])})"
                      if stub["prefixes"] else "without address space")
-            self.note("IMP004", f"{users} refers to VNet '{aid.name}' ({stub['id']}), which is not among the inputs; "
-                                f"a placeholder VNet is used {known}, region unknown", stub["loc"])
+            if stub.get("unknown") is not None:
+                self.unknown(stub["unknown"], f"VNet of {users}")
+                self.note("IMP004", f"{users}: its VNet is known only at deployment; a placeholder VNet "
+                                    f"'{aid.name}' is used without address space, region unknown", stub["loc"])
+            else:
+                self.note("IMP004", f"{users} refers to VNet '{aid.name}' ({stub['id']}), which is not among the "
+                                    f"inputs; a placeholder VNet is used {known}, region unknown", stub["loc"])
             self.add("vnets", self.validate(m.VNet, obj), obj)
 
     # ---- gateways, connections, VNet peerings
@@ -761,10 +888,10 @@ class Build:
         self.common(obj, res, name)
         subnet_id, subnet_loc = self.gateway_subnet_id(res)
         if isinstance(subnet_id, Unknown):
-            self.unknown(subnet_id, f"subnet of {label}")
-            subnet_id = None
-        aid = parse_id(subnet_id) if subnet_id else None
-        vnet_id = aid.parent() if aid else None
+            vnet_id = self.unknown_vnet_id(res)
+        else:
+            aid = parse_id(subnet_id) if subnet_id else None
+            vnet_id = aid.parent() if aid else None
         if vnet_id is None:
             self.error(f"{label}: no ipConfigurations entry with a subnet, so its VNet is unknown", res.loc)
             return
@@ -772,6 +899,12 @@ class Build:
         gtype, gtype_loc = get(res.body, "gatewayType")
         obj.put("type", gtype, gtype_loc, what="gatewayType")
         sku, sku_loc = get(res.body, "sku", "name")
+        if sku is None:
+            sku, sku_loc = get(res.body, "sku", "tier")
+        if sku is None:
+            # Microsoft documents no default for an omitted gateway SKU: keep the gateway, with its SKU unknown
+            sku = Unknown("sku", res.name_loc or res.loc, "the input gives no sku.name, and Azure documents no default "
+                          "for a virtual network gateway's SKU", "IMP011")
         obj.put("sku", sku, sku_loc, what="SKU")
         lo, lo_loc = get(res.body, "autoScaleConfiguration", "bounds", "min")
         hi, hi_loc = get(res.body, "autoScaleConfiguration", "bounds", "max")
@@ -807,6 +940,10 @@ class Build:
         ctype, ctype_loc = get(res.body, "connectionType")
         obj.put("type", ctype, ctype_loc, what="connectionType")
         gw_id, gw_loc = ref_id(res.body, "virtualNetworkGateway1")
+        if isinstance(gw_id, Unknown):
+            self.unknown(gw_id, f"gateway of {label} (the connection is left out: a connection needs its gateway)")
+            peer_id, peer_loc = ref_id(res.body, "peer")
+            return
         gateway = self.linked("gateways", gw_id, gw_loc, label, "gateway", note=False)
         if gateway is None:
             target = self.lookup(gw_id) if isinstance(gw_id, str) else None
@@ -824,6 +961,15 @@ class Build:
         obj.put("routing_weight", _int(v), vloc)
         v, vloc = get(res.body, "expressRouteGatewayBypass")
         obj.put("fastpath", _bool(v), vloc, what="expressRouteGatewayBypass (FastPath)")
+        key, key_loc = get(res.body, "authorizationKey")
+        if isinstance(key, (str, Unknown)) and key:  # the key is a secret: only that one is redeemed is kept
+            obj.put("authorization", "authorization key", key_loc)
+            peer = parse_id(peer_id) if isinstance(peer_id, str) else None
+            own = parse_id(res.id)
+            if peer and own and peer.subscription and own.subscription and \
+                    peer.subscription.lower() != own.subscription.lower():
+                obj.put("description", f"cross-subscription: redeems an authorization of circuit '{peer.name}' in "
+                                       f"subscription {peer.subscription}", None)
         self.add("connections", self.validate(m.Connection, obj), obj)
 
     def build_vnet_peerings(self):
@@ -842,7 +988,7 @@ class Build:
         label = f"VNet peering '{name}'"
         obj = ObjectData(self, label, loc)
         obj.put("name", name, pname_loc or loc)
-        if name != pname:
+        if name != pname and not has_expression(pname):
             obj.put("description", f"Azure name '{pname}' (on VNet {parse_id(parent_id).name})", None)
             self.note("IMP007", f"VNet peering '{pname}' of VNet '{vnet or parse_id(parent_id).name}' is called "
                                 f"'{name}' in the design: another VNet peering in the inputs shares its name",
@@ -852,8 +998,13 @@ class Build:
             return
         obj.put("vnet", vnet, pname_loc or loc)
         remote_id, remote_loc = ref_id(body, "remoteVirtualNetwork")
+        unknown_remote = remote_id if isinstance(remote_id, Unknown) else None
+        if unknown_remote is not None:  # known only at deployment: the placeholder made for it
+            remote_id = self.unknown_remote_id(parent_id, pname)
         remote = self.linked("vnets", remote_id, remote_loc, label, "remote VNet")
         obj.put("remote_vnet", remote, remote_loc, what="remoteVirtualNetwork")
+        if unknown_remote is not None:
+            obj.unknown_fields[("remote_vnet",)] = unknown_remote
         for field_name, key in (("allow_virtual_network_access", "allowVirtualNetworkAccess"),
                                 ("allow_forwarded_traffic", "allowForwardedTraffic"),
                                 ("allow_gateway_transit", "allowGatewayTransit"),
@@ -867,6 +1018,11 @@ class Build:
     def _vnet_peering_names(self, entries) -> list[str]:
         """Peering names, made unique with the VNet's resource group, else the VNet's name."""
         names = [e[3] for e in entries]
+        for i, name in enumerate(names):
+            if has_expression(name):
+                names[i] = readable_name(name, "vnet-peering", lambda n: n.lower() in {x.lower() for x in names})
+                self.unknown(Unknown(name, entries[i][4] or entries[i][1], "the name is known only at deployment"),
+                             f"name of VNet peering '{names[i]}'")
         for suffix in (lambda aid: aid.resource_group, lambda aid: aid.name,
                        lambda aid: f"{aid.resource_group}/{aid.name}"):
             seen = Counter(n.lower() for n in names)
@@ -879,6 +1035,55 @@ class Build:
         return names
 
     # ---- leftovers
+    def find_outside_references(self):
+        """Circuits that resources left out of the design (skipped types, connections whose gateway is not
+        among the inputs, Global Reach links of circuits not among the inputs) refer to: not "unused"."""
+        circuits = {}
+        for key, res in self.by_id.items():
+            if res.kind == CIRCUIT and self.names.get(key) in self.built["circuits"]:
+                circuits[key] = self.names[key]
+        if not circuits:
+            return
+
+        def refers(value) -> Optional[str]:
+            if isinstance(value, str):
+                lowered = value.strip().lower()
+                return next((name for key, name in circuits.items()
+                             if lowered == key or lowered.startswith(key + "/")), None)
+            if isinstance(value, dict):
+                return next((found for v in value.values() if (found := refers(v))), None)
+            if isinstance(value, list):
+                return next((found for v in value if (found := refers(v))), None)
+            return None
+
+        def record(circuit: str, what: str, loc):
+            if what not in self.outside_references.setdefault(circuit, []):
+                self.outside_references[circuit].append(what)
+                self.note("IMP010", f"circuit '{circuit}' is referred to by {what}, which the design leaves out; "
+                                    "it is not reported as unused", loc)
+
+        for (_, rtype), skipped in self.skipped.items():
+            if rtype.lower().startswith(_NOT_USERS):
+                continue  # locks, role assignments, diagnostic settings are scoped to a circuit, they don't use it
+            for res in skipped:
+                body = {k: v for k, v in res.body.items() if k.lower() != "scope"} if isinstance(res.body, dict) else res.body
+                if (found := refers(body)):
+                    record(found, f"skipped {rtype} '{res.name}'", res.loc)
+        built_connections = {c.name for c in self.sections["connections"]}
+        for key, res in self.by_id.items():
+            if res.kind == CONNECTION and self.names.get(key) not in built_connections:
+                peer, peer_loc = ref_id(res.body, "peer")
+                if (found := refers(peer)):
+                    record(found, f"connection '{res.name}' (its gateway is not among the inputs)", peer_loc or res.loc)
+        for parent_key, kids in self.children.items():
+            if parent_key in self.by_id:
+                continue
+            for kid in kids:
+                if kid.kind == GR_CONNECTION and (found := refers(get(kid.body, "peerExpressRouteCircuitPeering")[0])):
+                    record(found, f"Global Reach connection '{kid.name}' of a circuit not among the inputs", kid.loc)
+                elif kid.kind == HUB_CONNECTION and (found := refers(get(kid.body, "expressRouteCircuitPeering")[0])):
+                    record(found, f"hub connection '{kid.name}' (its hub gateway is not among the inputs)", kid.loc)
+
     def orphans(self):
         """Standalone child resources whose parent is not among the inputs."""
         for parent_key, kids in self.children.items():
@@ -930,10 +1135,18 @@ class Build:
         self.drop_dangling_global_reach()
         design = m.Design(**{section: list(objs) for section, objs in self.sections.items()})
         for section in LABEL:
+            unknowns = self.section_unknowns.get(section, [])
             for i, (node, locs) in enumerate(zip(getattr(design, section), self.section_locs[section])):
                 attach(node, (section, i), locs)
+                if i < len(unknowns):
+                    attach_unknown(node, unknowns[i])
         design._notes.extend(self.notes)
+        design._outside_references.update(self.outside_references)
         return design
+
+
+# Extension resources that attach to a circuit (by `scope`) without using it.
+_NOT_USERS = ("microsoft.authorization/", "microsoft.insights/", "microsoft.resources/tags")
 
 
 # The input's name for model fields an input must give (for "missing" messages).
@@ -1006,6 +1219,23 @@ def attach(node: m.Node, path: tuple, locs: dict) -> None:
                 current.__pydantic_private__["_locs"][sub[i + 1:]] = loc
 
 
+def attach_unknown(node: m.Node, unknown_fields: dict) -> None:
+    """Record on each node which of its fields the input sets to a value known only at deployment."""
+    for path, value in unknown_fields.items():
+        if len(path) > 1 and isinstance(path[0], str) and isinstance(path[1], str):
+            node._unknown.setdefault(path[0], value)  # sku.tier unknown: findings about the sku wait too
+        current: Any = node
+        for part in path[:-1]:
+            if isinstance(part, int):
+                current = current[part] if isinstance(current, list) and part < len(current) else None
+            else:
+                current = getattr(current, part, None) if isinstance(current, BaseModel) else None
+            if current is None:
+                break
+        if isinstance(current, m.Node):
+            current._unknown[path[-1]] = value
+
+
 def _set_paths(node: m.Node, path: tuple) -> None:
     node.__pydantic_private__["_path"] = path
     for name, value in node.__dict__.items():
@@ -1018,6 +1248,8 @@ def _set_paths(node: m.Node, path: tuple) -> None:
 
 
 def build_design(resources: Iterable[RawResource]) -> tuple[m.Design, list[InputError]]:
-    b = Build(list(resources))
+    from .placeholders import add_placeholder_circuits
+
+    b = Build(add_placeholder_circuits(list(resources)))
     b.build_all()
     return b.design(), b.errors

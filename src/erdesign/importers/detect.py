@@ -10,6 +10,7 @@ ARM_PARAMETERS = "arm-parameters"
 TERRAFORM = "terraform"
 UNKNOWN_SCHEMA = "unknown-schema"
 UNRECOGNISED = "unrecognised"
+LIVE = "live"  # live-state views: route/ARP tables, BGP peers, learned routes (erdesign.live)
 
 _TEMPLATE_SCHEMA = re.compile(r"deploymenttemplate\.json", re.IGNORECASE)
 _PARAMETERS_SCHEMA = re.compile(r"deploymentparameters\.json", re.IGNORECASE)
@@ -39,7 +40,7 @@ def resource_list(root: Any):
     return None
 
 
-def detect(root: Any) -> str:
+def detect(root: Any, file: str = "") -> str:
     if isinstance(root, dict):
         schema = root.get("$schema")
         if isinstance(schema, str):
@@ -52,6 +53,10 @@ def detect(root: Any) -> str:
             return TERRAFORM
         if "resources" in root and ("contentVersion" in root or "parameters" in root):
             return ARM_TEMPLATE  # a template without $schema
+    from ..live import live_kind
+
+    if live_kind(root, file):
+        return LIVE
     if resource_list(root) is not None:
         return AZ
     return UNRECOGNISED

@@ -29,17 +29,24 @@ PUBLIC_IP = "microsoft.network/publicipaddresses"
 ROUTE_FILTER = "microsoft.network/routefilters"
 ROUTE_FILTER_RULE = ROUTE_FILTER + "/routefilterrules"
 
+VIRTUAL_HUB = "microsoft.network/virtualhubs"
+HUB_GATEWAY = "microsoft.network/expressroutegateways"
+HUB_CONNECTION = HUB_GATEWAY + "/expressrouteconnections"
+
 TOP_LEVEL = {
     CIRCUIT: "circuits", PORT: "express_route_ports", GATEWAY: "gateways", CONNECTION: "connections",
     VNET: "vnets", ROUTE_TABLE: "route_tables", NSG: "nsgs", PUBLIC_IP: "public_ips", ROUTE_FILTER: "route_filters",
+    VIRTUAL_HUB: "virtual_hubs", HUB_GATEWAY: "hub_gateways",
 }
-CHILDREN = {PEERING, GR_CONNECTION, AUTHORIZATION, SUBNET, VNET_PEERING, ROUTE, NSG_RULE, ROUTE_FILTER_RULE}
+CHILDREN = {PEERING, GR_CONNECTION, AUTHORIZATION, SUBNET, VNET_PEERING, ROUTE, NSG_RULE, ROUTE_FILTER_RULE,
+            HUB_CONNECTION}
 SUPPORTED = set(TOP_LEVEL) | CHILDREN
 
 LABEL = {
     "circuits": "circuit", "express_route_ports": "ExpressRoute Direct port", "gateways": "gateway",
     "connections": "connection", "vnets": "VNet", "route_tables": "route table", "nsgs": "NSG",
     "public_ips": "public IP", "route_filters": "route filter", "vnet_peerings": "VNet peering",
+    "virtual_hubs": "virtual hub", "hub_gateways": "hub ExpressRoute gateway", "hub_connections": "hub connection",
 }
 
 @dataclass

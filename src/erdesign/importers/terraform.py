@@ -115,6 +115,11 @@ class _Res:
         value, loc = self.v(*path)
         if isinstance(value, str) and value:
             return value, loc
+        if isinstance(value, Unknown) and value.text.endswith(".id"):
+            # read from .tf source: the evaluator names the very instance (`type.name["key"].id`)
+            named = self.plan.instance(value.text[: -len(".id")])
+            if named is not None and named.id:
+                return named.id, loc
         target = self._config_target(path)
         if target is not None:
             return target.id, loc
@@ -151,6 +156,9 @@ class _Plan:
         values = root.get("planned_values") or root.get("values")
         if isinstance(values, dict) and isinstance(values.get("root_module"), dict):
             self._walk_values(values["root_module"], "")
+
+    def instance(self, address: str) -> Optional["_Res"]:
+        return next((r for r in self.instances if r.address == address), None)
 
     def _walk_config(self, module: dict, prefix: str):
         resources = module.get("resources")
@@ -260,6 +268,7 @@ def _circuit(r: _Res):
         if port[0]:
             b.sub("expressRoutePort", _Body(port[1]).set("id", port))
         b.set("bandwidthInGbps", r.v("bandwidth_in_gbps"))
+        b.set("enableDirectPortRateLimit", r.v("rate_limiting_enabled"))
         return b.d
     return "Microsoft.Network/expressRouteCircuits", name, body
 
@@ -303,9 +312,26 @@ def _port(r: _Res):
     r.id = _own_id(r, ["Microsoft.Network/expressRoutePorts"], [name])
 
     def body():
-        return (_Body(r.loc).set("name", r.v("name")).set("location", r.v("location"))
-                .set("peeringLocation", r.v("peering_location")).set("bandwidthInGbps", r.v("bandwidth_in_gbps"))
-                .set("encapsulation", r.v("encapsulation")).set("billingType", r.v("billing_type"))).d
+        b = (_Body(r.loc).set("name", r.v("name")).set("location", r.v("location"))
+             .set("peeringLocation", r.v("peering_location")).set("bandwidthInGbps", r.v("bandwidth_in_gbps"))
+             .set("encapsulation", r.v("encapsulation")).set("billingType", r.v("billing_type")))
+        links = []
+        for block_name in ("link1", "link2"):
+            if not r.block(block_name):
+                continue
+            g = (lambda attr, n=block_name: r.v(n, 0, attr))
+            link = _Body(r.v(block_name)[1]).set("name", (block_name, r.v(block_name)[1]))
+            enabled = g("admin_enabled")
+            if isinstance(enabled[0], bool):
+                link.set("adminState", ("Enabled" if enabled[0] else "Disabled", enabled[1]))
+            sci = g("macsec_sci_enabled")
+            macsec = _Body(r.v(block_name)[1]).set("cipher", g("macsec_cipher"))
+            if isinstance(sci[0], bool):
+                macsec.set("sciState", ("Enabled" if sci[0] else "Disabled", sci[1]))
+            links.append(link.sub("macSecConfig", macsec))
+        if links:
+            b.list("links", links, r.loc)
+        return b.d
     return "Microsoft.Network/expressRoutePorts", name, body
 
 
@@ -342,6 +368,7 @@ def _connection(r: _Res):
         b = _Body(r.loc).set("name", r.v("name")).set("location", r.v("location")).set("tags", r.v("tags"))
         b.set("connectionType", r.v("type")).set("routingWeight", r.v("routing_weight"))
         b.set("expressRouteGatewayBypass", r.v("express_route_gateway_bypass"))
+        b.set("authorizationKey", r.v("authorization_key"))
         gw = r.ref("virtual_network_gateway_id")
         if gw[0]:
             b.sub("virtualNetworkGateway1", _Body(gw[1]).set("id", gw))
@@ -474,7 +501,110 @@ def _public_ip(r: _Res):
     return "Microsoft.Network/publicIPAddresses", name, body
 
 
+def _virtual_hub(r: _Res):
+    name = _name(r)
+    r.id = _own_id(r, ["Microsoft.Network/virtualHubs"], [name])
+
+    def body():
+        b = _Body(r.loc).set("name", r.v("name")).set("location", r.v("location")).set("tags", r.v("tags"))
+        b.set("addressPrefix", r.v("address_prefix")).set("sku", r.v("sku"))
+        wan = r.ref("virtual_wan_id")
+        if wan[0]:
+            b.sub("virtualWan", _Body(wan[1]).set("id", wan))
+        return b.d
+    return "Microsoft.Network/virtualHubs", name, body
+
+
+def _hub_gateway(r: _Res):
+    name = _name(r)
+    r.id = _own_id(r, ["Microsoft.Network/expressRouteGateways"], [name])
+
+    def body():
+        b = _Body(r.loc).set("name", r.v("name")).set("location", r.v("location")).set("tags", r.v("tags"))
+        hub = r.ref("virtual_hub_id")
+        if hub[0]:
+            b.sub("virtualHub", _Body(hub[1]).set("id", hub))
+        units = r.v("scale_units")  # azurerm: a fixed number of scale units
+        if units[0] is not None:
+            b.sub("autoScaleConfiguration", _Body(units[1]).sub(
+                "bounds", _Body(units[1]).set("min", units).set("max", units)))
+        b.set("allowNonVirtualWanTraffic", r.v("allow_non_virtual_wan_traffic"))
+        return b.d
+    return "Microsoft.Network/expressRouteGateways", name, body
+
+
+def _hub_connection(r: _Res):
+    name = _name(r)
+
+    def body():
+        gw = r.ref("express_route_gateway_id")
+        if isinstance(gw[0], str) and gw[0]:
+            r.id = f"{gw[0].rstrip('/')}/expressRouteConnections/{name}"
+        else:
+            r.id = format_id(_SUB, "{resourceGroup}", ["Microsoft.Network/expressRouteGateways",
+                                                       "expressRouteConnections"], ["{gateway}", name])
+        b = _Body(r.loc).set("name", r.v("name")).set("routingWeight", r.v("routing_weight"))
+        b.set("authorizationKey", r.v("authorization_key")).set("enableInternetSecurity", r.v("enable_internet_security"))
+        b.set("expressRouteGatewayBypass", r.v("express_route_gateway_bypass_enabled"))
+        peering = r.ref("express_route_circuit_peering_id")
+        if peering[0]:
+            b.sub("expressRouteCircuitPeering", _Body(peering[1]).set("id", peering))
+        if r.block("routing"):
+            routing = _Body(r.v("routing")[1])
+            assoc = r.ref("routing", 0, "associated_route_table_id")
+            if assoc[0]:
+                routing.sub("associatedRouteTable", _Body(assoc[1]).set("id", assoc))
+            if r.v("routing", 0, "propagated_route_table", 0)[0] is not None:
+                ids = r.v("routing", 0, "propagated_route_table", 0, "route_table_ids")
+                propagated = _Body(r.v("routing", 0, "propagated_route_table")[1])
+                propagated.set("labels", r.v("routing", 0, "propagated_route_table", 0, "labels"))
+                if isinstance(ids[0], list):
+                    propagated.list("ids", [_Body(ids[1]).set("id", (i, ids[1])) for i in ids[0]], ids[1])
+                routing.sub("propagatedRouteTables", propagated)
+            b.sub("routingConfiguration", routing)
+        return b.d
+    r.id = format_id(_SUB, "{resourceGroup}", ["Microsoft.Network/expressRouteGateways", "expressRouteConnections"],
+                     ["{gateway}", name])
+    return "Microsoft.Network/expressRouteGateways/expressRouteConnections", name, body
+
+
+def _global_reach(r: _Res):
+    name = _name(r)
+    r.id = format_id(_SUB, "{resourceGroup}", _CIRCUIT_T + ["peerings", "connections"],
+                     ["{circuit}", "AzurePrivatePeering", name])
+
+    def body():
+        peering = r.ref("peering_id")
+        if isinstance(peering[0], str) and peering[0]:
+            r.id = f"{peering[0].rstrip('/')}/connections/{name}"
+        b = _Body(r.loc).set("name", r.v("name")).set("addressPrefix", r.v("address_prefix_ipv4"))
+        b.set("authorizationKey", r.v("authorization_key"))
+        peer = r.ref("peer_peering_id")
+        if peer[0]:
+            b.sub("peerExpressRouteCircuitPeering", _Body(peer[1]).set("id", peer))
+        v6 = r.v("address_prefix_ipv6")
+        if v6[0]:
+            b.sub("ipv6CircuitConnectionConfig", _Body(v6[1]).set("addressPrefix", v6))
+        return b.d
+    return "Microsoft.Network/expressRouteCircuits/peerings/connections", name, body
+
+
+def _authorization(r: _Res):
+    name = _name(r)
+    circuit, _ = r.v("express_route_circuit_name")
+    r.id = format_id(_SUB, _rg(r), _CIRCUIT_T + ["authorizations"], [str(circuit), name])
+
+    def body():
+        return _Body(r.loc).set("name", r.v("name")).d
+    return "Microsoft.Network/expressRouteCircuits/authorizations", name, body
+
+
 _CONVERTERS = {
+    "azurerm_virtual_hub": _virtual_hub,
+    "azurerm_express_route_gateway": _hub_gateway,
+    "azurerm_express_route_connection": _hub_connection,
+    "azurerm_express_route_circuit_authorization": _authorization,
+    "azurerm_express_route_circuit_connection": _global_reach,
     "azurerm_express_route_circuit": _circuit,
     "azurerm_express_route_circuit_peering": _circuit_peering,
     "azurerm_express_route_port": _port,

@@ -53,14 +53,18 @@ def design_data(design: m.Design) -> dict:
     for key, value in dumped.items():
         data[key] = value
     for circuit_data, circuit in zip(data.get("circuits", []), design.circuits):
-        circuit_data["bandwidth"] = m.format_bandwidth(circuit.bandwidth)
+        if circuit.bandwidth is not None:  # unknown at design time: left for the user to fill in (see the notes)
+            circuit_data["bandwidth"] = m.format_bandwidth(circuit.bandwidth)
         circuit_data["sku"] = {"tier": circuit.sku.tier, "family": circuit.sku.family}  # always both: they set the price
+        if circuit.sku.name:
+            circuit_data["sku"]["name"] = circuit.sku.name
         circuit_data = _reorder(circuit_data, m.Circuit)
         peerings = circuit_data.get("peerings", [])
         for i, peering in enumerate(circuit.peerings):  # the type is written even when it is the default
             peerings[i] = {"type": peering.type, **{k: v for k, v in peerings[i].items() if k != "type"}}
     for port_data, port in zip(data.get("express_route_ports", []), design.express_route_ports):
-        port_data["bandwidth"] = m.format_bandwidth(port.bandwidth)
+        if port.bandwidth is not None:
+            port_data["bandwidth"] = m.format_bandwidth(port.bandwidth)
     for provider_data, provider in zip(data.get("providers", []), design.providers):
         for vc_data, vc in zip(provider_data.get("virtual_circuits", []), provider.virtual_circuits):
             if vc.bandwidth:
