@@ -15,8 +15,6 @@ The test suite asserts behaviour, never speed: this script is run by hand.
 from __future__ import annotations
 
 import argparse
-import gc
-import json
 import os
 import platform
 import shutil
@@ -51,6 +49,7 @@ TARGETS = {
 class Run:
     seconds: float
     peak_mb: float
+    cpu_seconds: float = 0.0
 
 
 def _env() -> dict:
@@ -65,17 +64,30 @@ def _erdesign() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "erdesign"]
 
 
+# Each command is started by this small launcher, which times it and reads its peak memory. A child
+# forked from this (large) benchmark process would report this process's resident memory as its own
+# peak (Linux keeps the high-water mark across exec), so the launcher starts it from a small process.
+_LAUNCHER = """
+import os, sys, time
+out = os.open(os.devnull, os.O_WRONLY)
+start = time.perf_counter()
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, out, 1)])
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+print(seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime)
+"""
+
+
 def run(cmd: list[str]) -> Run:
-    """Wall time and peak resident memory of one command."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"bench: {' '.join(cmd)} exited {proc.returncode}: {err.strip()[:300]}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+    """Wall time, peak resident memory and CPU time of one command."""
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *cmd], capture_output=True, text=True, env=_env())
+    try:
+        seconds, maxrss, code, cpu = proc.stdout.split()
+    except ValueError:
+        raise SystemExit(f"bench: cannot run {' '.join(cmd)}: {proc.stderr.strip()[:300]}") from None
+    if int(code) not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(cmd)} exited {code}: {proc.stderr.strip()[:300]}")
+    return Run(float(seconds), int(maxrss) / 1024, float(cpu))
 
 
 def best(cmd: list[str], repeat: int) -> Run:
@@ -83,22 +95,41 @@ def best(cmd: list[str], repeat: int) -> Run:
     return min(runs, key=lambda r: r.seconds)
 
 
-def parse_floor(path: Path, repeat: int) -> float:
-    """Best time for the fastest parser of the file's format, garbage collector off."""
-    import yaml
-
-    text = path.read_text()
-    times = []
+def best_interleaved(cmds: dict[str, list[str]], repeat: int) -> dict[str, Run]:
+    """The best of `repeat` runs of each command, taken in turns so that all see the same machine load."""
+    runs: dict[str, list[Run]] = {name: [] for name in cmds}
     for _ in range(repeat):
-        gc.disable()
-        start = time.perf_counter()
-        if path.suffix == ".json":
-            json.loads(text)
-        else:
-            yaml.load(text, Loader=yaml.CSafeLoader)
-        times.append(time.perf_counter() - start)
-        gc.enable()
-    return min(times)
+        for name, cmd in cmds.items():
+            runs[name].append(run(cmd))
+    return {name: min(rs, key=lambda r: r.seconds) for name, rs in runs.items()}
+
+
+_PARSE_FLOOR = """
+import gc, json, sys, time
+import yaml
+path, repeat = sys.argv[1], int(sys.argv[2])
+with open(path, encoding="utf-8") as fh:
+    text = fh.read()
+times = []
+for _ in range(repeat):
+    gc.disable()
+    start = time.perf_counter()
+    if path.endswith(".json"):
+        json.loads(text)
+    else:
+        yaml.load(text, Loader=yaml.CSafeLoader)
+    times.append(time.perf_counter() - start)
+    gc.enable()
+print(min(times))
+"""
+
+
+def parse_floor(path: Path, repeat: int) -> float:
+    """Best time for the fastest parser of the file's format, garbage collector off (in a child process,
+    so that this process stays small)."""
+    proc = subprocess.run([sys.executable, "-c", _PARSE_FLOOR, str(path), str(repeat)], capture_output=True,
+                          text=True, env=_env(), check=True)
+    return float(proc.stdout)
 
 
 def measure(sizes: list[str], repeat: int) -> tuple[list[tuple[str, str, str]], dict[str, float]]:
@@ -108,13 +139,18 @@ def measure(sizes: list[str], repeat: int) -> tuple[list[tuple[str, str, str]], 
     seed = REPO / "examples" / "seed.yaml"
     erd = _erdesign()
     run(erd + ["lint", str(seed)])  # warm the data bundle and bytecode
-    floor = best([sys.executable, "-c", DEPENDENCY_IMPORTS], repeat * 2)
-    rows.append(("import floor (`python -c '" + DEPENDENCY_IMPORTS + "'`)", f"{floor.seconds:.3f} s", "1.00×"))
+    cold = best_interleaved({"floor": [sys.executable, "-c", DEPENDENCY_IMPORTS],
+                             "lint": erd + ["lint", str(seed)], "cost": erd + ["cost", str(seed)]},
+                            max(10, repeat * 4))
+    floor = cold["floor"]
+    rows.append(("import floor (`python -c '" + DEPENDENCY_IMPORTS + "'`)",
+                 f"{floor.seconds:.3f} s (CPU {floor.cpu_seconds:.3f} s)", "1.00×"))
     for cmd in ("lint", "cost"):
-        r = best(erd + [cmd, str(seed)], repeat * 2)
+        r = cold[cmd]
         ratio = r.seconds / floor.seconds
         figures[f"cold {cmd} / import floor"] = ratio
-        rows.append((f"cold `erdesign {cmd} examples/seed.yaml`", f"{r.seconds:.3f} s", f"{ratio:.2f}×"))
+        rows.append((f"cold `erdesign {cmd} examples/seed.yaml`", f"{r.seconds:.3f} s (CPU {r.cpu_seconds:.3f} s)",
+                     f"{ratio:.2f}× (CPU {r.cpu_seconds / floor.cpu_seconds:.2f}×)"))
     checkov = shutil.which("checkov")
     quickstart = REPO / "tests" / "fixtures" / "arm" / "quickstart-private-peering.json"
     if checkov and quickstart.exists():
@@ -176,12 +212,21 @@ def verdicts(figures: dict[str, float]) -> list[tuple[str, str, str, bool]]:
 def report(rows, checks) -> str:
     lines = [f"# Benchmark results", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-             f"{platform.system()} · date {time.strftime('%Y-%m-%d')} · `python benchmarks/bench.py --write`", "",
+             f"{platform.system()} · date {time.strftime('%Y-%m-%d %H:%M')} · `python benchmarks/bench.py --write`", "",
+             f"Load average when the run started: {_load()} (the machine may be shared: each figure is the best of "
+             "several runs, and each ratio compares two figures taken in the same run).", "",
              "| what | measured | ratio |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     lines += ["", "## Targets", "", "| target | value | limit | met |", "|---|---|---|---|"]
     lines += [f"| {n} | {v} | {lim} | {'yes' if ok else '**no**'} |" for n, v, lim, ok in checks]
     return "\n".join(lines) + "\n"
+
+
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1 / 5 / 15 min)"
+    except OSError:
+        return "unknown"
 
 
 def main(argv=None) -> int:
