@@ -134,7 +134,7 @@ Volume = Annotated[float, Field(ge=0, le=1e12, description="GB per month")]
 class Suppression(BaseModel):
     """Accept a finding on this object on purpose; a reason is required."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     rule: str = Field(description="Rule ID or prefix, e.g. BGP001 or RES")
     reason: Optional[str] = Field(default=None, description="Required: a suppression without one is reported (SUP003)")
     expires: Optional[_dt.date] = None
@@ -144,7 +144,9 @@ class Suppression(BaseModel):
 class Node(BaseModel):
     """Base of every design object: strict keys, and a memory of source locations."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    # defer_build: a design is validated through Design, whose validator covers every object; building a
+    # validator per class at import as well would cost every cold start ~10 ms for nothing.
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, defer_build=True)
 
     _path: tuple = PrivateAttr(default=())
     _locs: dict = PrivateAttr(default_factory=_empty_dict)
