@@ -121,11 +121,14 @@ def _plain_text(value: Any) -> Optional[str]:
 def _plain_flow_width(value: Any) -> Optional[int]:
     """The exact width of `value` dumped in flow style when every key and value is written plain."""
     parts = []
+    lists = set()  # the same list twice would be dumped as an anchor and an alias
     pairs = value.items() if isinstance(value, dict) else ((None, v) for v in value)
     for key, item in pairs:
         text = _plain_text(item)
-        if text is None:
+        if text is None or (type(item) is list and id(item) in lists):
             return None
+        if type(item) is list:
+            lists.add(id(item))
         if key is not None:
             key_text = _plain_text(key)
             if key_text is None or key_text == "[]":
