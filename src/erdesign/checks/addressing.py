@@ -219,7 +219,7 @@ def link_subnets_distinct(design: Design, ctx=None) -> Iterable[Finding]:
 
 # --------------------------------------------------------------------------- NET005-NET008 overlaps (one sweep)
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per prefix of the design: no __dict__ each
 class _Range:
     kind: str           # link | vnet | onprem | gr
     first: int
