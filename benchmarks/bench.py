@@ -222,6 +222,16 @@ def report(rows, checks) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _notes(path: Path) -> str:
+    """The hand-written '## Notes' section of the current results (kept when they are rewritten)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    start = text.find("\n## Notes")
+    return text[start + 1:] if start >= 0 else ""
+
+
 def _load() -> str:
     try:
         return " / ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1 / 5 / 15 min)"
@@ -245,7 +255,9 @@ def main(argv=None) -> int:
     text = report(rows, checks)
     print(text)
     if args.write:
-        (HERE / "RESULTS.md").write_text(text)
+        target = HERE / "RESULTS.md"
+        notes = _notes(target)
+        target.write_text(text + ("\n" + notes if notes else ""))
     missed = [n for n, _, _, ok in checks if not ok]
     if args.check and missed:
         print("missed: " + ", ".join(missed), file=sys.stderr)
