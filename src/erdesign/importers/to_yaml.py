@@ -44,6 +44,15 @@ def _represent_flow_list(dumper, data):
 _Dumper.add_representer(_Flow, _represent_flow)
 _Dumper.add_representer(_FlowList, _represent_flow_list)
 
+_CDumper = None
+if hasattr(yaml, "CSafeDumper"):
+    class _CDumper(yaml.CSafeDumper):  # LibYAML's emitter: the same text once lists are indented (below)
+        def ignore_aliases(self, data):
+            return True
+
+    _CDumper.add_representer(_Flow, _represent_flow)
+    _CDumper.add_representer(_FlowList, _represent_flow_list)
+
 
 def design_data(design: m.Design) -> dict:
     """Plain data of a design: defaults left out, bandwidths as text."""
@@ -155,8 +164,7 @@ def _styled(value: Any, depth: int) -> Any:
 def to_yaml(design: m.Design, sources: Iterable[str] = (), notes: Optional[list] = None) -> str:
     """Design YAML text; `sources` and `notes` go into the header comment."""
     data = design_data(design)
-    body = yaml.dump(_styled(data, 0), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=_FLOW_WIDTH + 20,
-                     default_flow_style=False)
+    body = _dump(_styled(data, 0))
     body = _blank_lines_between_sections(body)
     header = ["# Design imported by `erdesign import`."]
     files = list(sources)
@@ -168,6 +176,54 @@ def to_yaml(design: m.Design, sources: Iterable[str] = (), notes: Optional[list]
             where = f"{note.loc}: " if note.loc else ""
             header.append(f"#   {where}{note.rule} {note.message}".replace("\n", " "))
     return "\n".join(header) + "\n" + body
+
+
+def _dump(data: dict) -> str:
+    options = dict(sort_keys=False, allow_unicode=True, width=_FLOW_WIDTH + 20, default_flow_style=False)
+    if _CDumper is not None and _simple_text(data):
+        fast = _indent_lists(yaml.dump(data, Dumper=_CDumper, **options))
+        if fast is not None:
+            return fast
+    return yaml.dump(data, Dumper=_Dumper, **options)
+
+
+def _simple_text(value: Any) -> bool:
+    """Whether every string in `value` is short, one-line printable ASCII (where both emitters agree)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and (len(item) > 80 or not (item.isascii() and item.isprintable())):
+            return False
+    return True
+
+
+def _indent_lists(text: str) -> Optional[str]:
+    """LibYAML's output with each block list indented under its key, as the Python emitter writes it
+    here; None when the result could differ from the Python emitter's (a line long enough to be
+    wrapped, or a list directly inside a list)."""
+    out = []
+    open_lists: list[int] = []  # indentation of the lists open at this line, as LibYAML wrote them
+    limit = _FLOW_WIDTH + 20
+    for line in text.split("\n"):
+        content = line.lstrip(" ")
+        if not content:
+            out.append(line)
+            continue
+        indent = len(line) - len(content)
+        item = content.startswith("- ") or content == "-"
+        while open_lists and (indent < open_lists[-1] or (indent == open_lists[-1] and not item)):
+            open_lists.pop()
+        if item and (not open_lists or open_lists[-1] != indent):
+            open_lists.append(indent)
+        if content.startswith("- - ") or len(line) + 2 * len(open_lists) >= limit:
+            return None
+        out.append(" " * (2 * len(open_lists)) + line)
+    return "\n".join(out)
 
 
 def _blank_lines_between_sections(text: str) -> str:
