@@ -47,7 +47,7 @@ def test_flow_width_without_dumping_is_the_dumped_width(value):
 def test_json_locations_are_made_when_read():
     text = '{\n  "a": [1, {"b": null}],\n  "c": "x"\n}\n'
     root, _ = parse(text, "f.json")
-    assert dict.__getitem__(root.locs, "a") == 9  # an offset until read
+    assert type(dict.__getitem__(root.locs, "a")) is int  # offsets until read
     assert root.locs["a"] == Loc("f.json", 2, 8)
     assert root.locs.get("c") == Loc("f.json", 3, 8)
     assert root.key_locs["c"] == Loc("f.json", 3, 3)
@@ -56,6 +56,10 @@ def test_json_locations_are_made_when_read():
     assert root["a"].value_loc(1) == Loc("f.json", 2, 12)
     root.locs["d"] = Loc("g", 1, 1)  # set by an importer: kept as given
     assert root.locs["d"] == Loc("g", 1, 1)
+    root.locs["c"] = Loc("g", 2, 2)  # a value's location replaced: its key's stays
+    assert root.locs["c"] == Loc("g", 2, 2) and root.key_locs["c"] == Loc("f.json", 3, 3)
+    root.key_locs["c"] = Loc("g", 3, 3)
+    assert root.key_locs.get("c") == Loc("g", 3, 3) and "c" in root.key_locs and "zz" not in root.key_locs
     assert dict(root.locs.items())["a"] == Loc("f.json", 2, 8)
     assert root == json.loads(text)
 

@@ -27,33 +27,80 @@ _MAX_DEPTH = 400
 _new_loc = tuple.__new__  # Loc without NamedTuple's Python-level __new__: one per value and key
 
 
+_KEY_SHIFT = 32
+_VALUE_MASK = (1 << _KEY_SHIFT) - 1
+
+
 class Positions(dict):
-    """key -> Loc, where the parser stores each Loc as a character offset until it is read.
+    """key -> Loc of each member value of a JSON object, kept as character offsets until read.
 
     A large az dump has a location for every value and key; turning only the ones asked for into
-    :class:`Loc` objects keeps parsing fast and small. Reads (``[key]``, ``get``) give Locs;
-    Locs assigned by importers are kept as they are.
+    :class:`Loc` objects keeps parsing fast and small. The parser stores one integer per member,
+    the key's offset and the value's packed together; reads (``[key]``, ``get``) give Locs, Locs
+    assigned by importers are kept as they are, and :attr:`LocDict.key_locs` reads the key halves.
     """
 
-    __slots__ = ("doc",)
+    __slots__ = ("doc", "key_extra")
 
     def __init__(self, doc: Optional["Document"] = None):
         super().__init__()
         self.doc = doc
+        self.key_extra: Optional[dict] = None  # key locations set by importers
 
     def __getitem__(self, key) -> Loc:
         found = dict.__getitem__(self, key)
-        return self.doc.loc(found) if type(found) is int else found
+        return self.doc.loc(found & _VALUE_MASK) if type(found) is int else found
 
     def get(self, key, default=None):
         found = dict.get(self, key, default)
-        return self.doc.loc(found) if type(found) is int else found
+        return self.doc.loc(found & _VALUE_MASK) if type(found) is int else found
+
+    def __setitem__(self, key, loc) -> None:
+        found = dict.get(self, key)
+        if type(found) is int and type(loc) is not int:  # keep the key's location when the value's is replaced
+            self.set_key(key, self.doc.loc(found >> _KEY_SHIFT))
+        dict.__setitem__(self, key, loc)
 
     def values(self):
-        return [self.doc.loc(v) if type(v) is int else v for v in dict.values(self)]
+        return [self.doc.loc(v & _VALUE_MASK) if type(v) is int else v for v in dict.values(self)]
 
     def items(self):
-        return [(k, self.doc.loc(v) if type(v) is int else v) for k, v in dict.items(self)]
+        return [(k, self.doc.loc(v & _VALUE_MASK) if type(v) is int else v) for k, v in dict.items(self)]
+
+    def key_loc(self, key, default=None):
+        if self.key_extra is not None and key in self.key_extra:
+            return self.key_extra[key]
+        found = dict.get(self, key)
+        return self.doc.loc(found >> _KEY_SHIFT) if type(found) is int else default
+
+    def set_key(self, key, loc) -> None:
+        if self.key_extra is None:
+            self.key_extra = {}
+        self.key_extra[key] = loc
+
+
+class KeyPositions:
+    """``LocDict.key_locs``: key -> Loc of each member name (a view of the object's Positions)."""
+
+    __slots__ = ("_positions",)
+
+    def __init__(self, positions: Positions):
+        self._positions = positions
+
+    def get(self, key, default=None):
+        return self._positions.key_loc(key, default)
+
+    def __getitem__(self, key) -> Loc:
+        found = self._positions.key_loc(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key) -> bool:
+        return self._positions.key_loc(key) is not None
+
+    def __setitem__(self, key, loc) -> None:
+        self._positions.set_key(key, loc)
 
 
 class ListPositions(list):
@@ -77,13 +124,16 @@ class ListPositions(list):
 class LocDict(dict):
     """A JSON object: a dict plus ``loc`` (its '{'), ``locs[key]`` (each value) and ``key_locs[key]``."""
 
-    __slots__ = ("loc", "locs", "key_locs")
+    __slots__ = ("loc", "locs")
 
     def __init__(self, *args, loc: Optional[Loc] = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.loc = loc
         self.locs: dict = Positions()
-        self.key_locs: dict = Positions()
+
+    @property
+    def key_locs(self) -> KeyPositions:
+        return KeyPositions(self.locs)
 
     def value_loc(self, key) -> Optional[Loc]:
         return self.locs.get(key, self.loc)
@@ -229,8 +279,9 @@ class _Parser:
             raise self.fail(pos, "nesting is too deep")
         text, loc = self.text, self.loc
         result = LocDict(loc=loc(pos))
-        value_offsets, key_offsets = result.locs, result.key_locs
-        value_offsets.doc = key_offsets.doc = self.doc
+        offsets = result.locs
+        offsets.doc = self.doc
+        store = dict.__setitem__
         pos = self.skip(pos + 1)
         if text[pos: pos + 1] == "}":
             return result, pos + 1
@@ -253,8 +304,7 @@ class _Parser:
             value_pos = pos
             value, pos = self.value(pos, depth)
             result[key] = value
-            key_offsets[key] = key_pos
-            value_offsets[key] = value_pos
+            store(offsets, key, (key_pos << _KEY_SHIFT) | value_pos)
             pos = self.skip(pos)
             ch = text[pos: pos + 1]
             if ch == ",":
