@@ -112,12 +112,13 @@ def is_live_view(file: str) -> bool:
     """Whether a JSON file holds a live-state view (unreadable or other JSON: no)."""
     import json
 
+    from .errors import InputError, InputErrors
     from .importers.detect import LIVE, detect
+    from .inputgate import read_input_text
 
-    try:
-        with open(file, encoding="utf-8-sig") as fh:
-            root = json.load(fh)
-    except (OSError, ValueError):
+    try:  # through the input gate (regular files, size limit); a bad file is reported when its design loads
+        root = json.loads(read_input_text(file, "JSON input"))
+    except (InputError, InputErrors, ValueError, RecursionError):
         return False
     return detect(root, file) == LIVE
 

@@ -35,10 +35,15 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
     """Files as given; a folder means every design or JSON file in it and its subfolders
     (sorted; hidden files and folders, and tools' folders such as build/ or node_modules/, are left out). Other files found in folders are
     appended to `skipped` when a list is given."""
+    from .inputgate import STDIN, check_readable_file
+
     files: list[str] = []
     for raw in paths:
+        if os.fspath(raw) == STDIN:
+            files.append(STDIN)
+            continue
         p = FsPath(raw)
-        if p.is_dir():
+        if _is_folder(p):
             found: list[str] = []
             terraform_roots: list[str] = []
             for folder, dirs, names in os.walk(p):
@@ -62,10 +67,9 @@ def expand_paths(paths: Sequence[str | os.PathLike], skipped: Optional[list[str]
             if not found:
                 raise InputError("folder holds no .yaml, .yml, .json, .tf or .bicep file", file=str(raw))
             files.extend(found)
-        elif p.exists():
-            files.append(str(raw))
         else:
-            raise InputError("no such file", file=str(raw))
+            check_readable_file(str(raw))
+            files.append(str(raw))
     return files
 
 
@@ -82,18 +86,18 @@ def looks_like_design(path: str) -> bool:
     return isinstance(data, dict) and any(k in m.Design.model_fields for k in data)
 
 
-def read_text(path: str) -> str:
+def _is_folder(p: FsPath) -> bool:
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(2)
-        # Windows PowerShell 5.1 writes `az ... > file.json` as UTF-16 with a byte-order mark.
-        encoding = "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
-        with open(path, encoding=encoding) as fh:
-            return fh.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=path) from None
+        return p.is_dir()
+    except (OSError, ValueError):  # a symlink loop, a name too long: the input gate says which
+        return False
+
+
+def read_text(path: str, what: str = "file") -> str:
+    """The text of one input file through the input gate (UTF-8, or UTF-16 with a byte-order mark)."""
+    from .inputgate import read_input_text
+
+    return read_input_text(path, what, utf16=True)
 
 
 def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import_options: Any) -> m.Design:
@@ -115,6 +119,8 @@ def _load_files(files: list[str], import_options: dict) -> m.Design:
     for path in files:
         try:
             text = read_text(path)
+            if path == "-":
+                path = "<stdin>"
             if path.lower().endswith(IMPORT_SUFFIXES):
                 json_inputs.append((text, path))
             else:
@@ -177,8 +183,12 @@ def located_validation_errors(exc: ValidationError, locs: LocMap, file: str, roo
     ``message``: the wording of a value error (default: the design's).
     """
     message = message or _message
-    return InputErrors([_validation_error(err, locs, file, root_model, strip, root_label, message)
-                        for err in _dedupe(exc.errors())])
+    return InputErrors([_validation_error(err, locs, file, root_model, strip, root_label, message,
+                                          suggest=i < _SUGGESTED)
+                        for i, err in enumerate(_dedupe(exc.errors()))])
+
+
+_SUGGESTED = 200  # 'did you mean' hints for the first errors only: a file of many thousand stays quick
 
 
 def _dedupe(errors: list[dict]) -> list[dict]:
@@ -192,7 +202,7 @@ def _dedupe(errors: list[dict]) -> list[dict]:
 
 
 def _validation_error(err: dict, locs: LocMap, file: str, root_model: type[BaseModel], strip: Container[str],
-                      root_label: str, message: Callable[[dict], str]) -> InputError:
+                      root_label: str, message: Callable[[dict], str], suggest: bool = True) -> InputError:
     path = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in strip))
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -200,7 +210,7 @@ def _validation_error(err: dict, locs: LocMap, file: str, root_model: type[BaseM
         parent = path[:-1]
         where = locs.get(parent + ("<key>", key)) or nearest_loc(locs, path, file)
         valid = _fields_at(root_model, parent)
-        hint = did_you_mean(str(key), valid) if valid else ""
+        hint = did_you_mean(str(key), valid) if valid and suggest else ""
         shown = f"'{key}'" if str(key).isprintable() else repr(str(key))
         return InputError(f"{_where(parent, root_label)}unknown key {shown}{hint}", where)
     if kind == "missing":

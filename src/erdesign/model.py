@@ -50,13 +50,19 @@ def _empty_dict() -> dict:
 
 _BANDWIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:bps|b/s|bit/s)?\s*$", re.IGNORECASE)
 _UNIT_TO_MBPS = {"": 1, "k": 0.001, "m": 1, "g": 1000, "t": 1_000_000}
+_MAX_MBPS = 1_000_000_000
 
 
 def parse_bandwidth(value: Any) -> int:
     """'50Mbps', '1Gbps', '1 Gbps', 1000 (Mbps) -> Mbps as int."""
     if isinstance(value, bool):
         raise PydanticCustomError("bandwidth", "expected a bandwidth such as 1Gbps or 500Mbps")
-    if isinstance(value, (int, float)):
+    if isinstance(value, int) and value > _MAX_MBPS:  # a sanity bound on input (a typo guard), not an Azure fact
+        raise PydanticCustomError("bandwidth", "'{value}' is more than a petabit per second; not a link bandwidth",
+                                  {"value": value})
+    if isinstance(value, int) and value < 0:
+        mbps = -1.0
+    elif isinstance(value, (int, float)):
         mbps = float(value)
     elif isinstance(value, str) and (m := _BANDWIDTH_RE.match(value)):
         unit = m.group(2).lower()
@@ -67,8 +73,11 @@ def parse_bandwidth(value: Any) -> int:
         raise PydanticCustomError(
             "bandwidth", "'{value}' is not a bandwidth; write it like 1Gbps, 500Mbps or 1000 (Mbps)", {"value": value}
         )
-    if mbps <= 0 or mbps != int(mbps):
+    if mbps != mbps or mbps in (float("inf"), float("-inf")) or mbps <= 0 or mbps != int(mbps):
         raise PydanticCustomError("bandwidth", "'{value}' is not a whole, positive number of Mbps", {"value": value})
+    if mbps > _MAX_MBPS:
+        raise PydanticCustomError("bandwidth", "'{value}' is more than a petabit per second; not a link bandwidth",
+                                  {"value": value})
     return int(mbps)
 
 
@@ -111,10 +120,14 @@ def _check_address(value: Any) -> Any:
     if not isinstance(value, str):
         raise PydanticCustomError("address", "expected an IP address, got '{value}'", {"value": value})
     text = value.strip()
+    address, slash, length = text.partition("/")
     try:
-        ipaddress.ip_address(text.split("/")[0])
+        ip = ipaddress.ip_address(address)
     except ValueError:
         raise PydanticCustomError("address", "'{value}' is not an IP address", {"value": value}) from None
+    if slash and not (length.isascii() and length.isdigit() and len(length) <= 3 and int(length) <= ip.max_prefixlen):
+        raise PydanticCustomError("address", "'{value}' has a bad prefix length: write it like 192.0.2.1/30",
+                                  {"value": value})
     return text
 
 

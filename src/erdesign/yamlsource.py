@@ -2,8 +2,10 @@
 
 Values are built straight from the parser's event stream (LibYAML's when PyYAML has it), without
 composing PyYAML's node tree: duplicated keys are refused, any tag that is not a plain YAML type
-(``!!python/...``) is rejected before it is constructed, merge keys (``<<``) are expanded, and
-aliases are bounded (counted as what they expand to; an alias inside its own anchor is refused).
+(``!!python/...``) is rejected before it is constructed, merge keys (``<<``) are expanded, and the
+input is read under budgets: at most inputgate.max_values() values with aliases counted as what they
+expand to, of which at most MAX_ALIAS_NODES come from aliases, nested at most MAX_DEPTH deep (once
+aliases are expanded too); an alias inside its own anchor is refused.
 
 Where each value is comes back as :class:`Locations`: a map from a value's path
 (``('circuits', 0, 'bandwidth')``, or ``('circuits', 0, '<key>', 'bandwidth')`` for the key) to its
@@ -19,12 +21,12 @@ from typing import Any, Iterator, Optional
 import yaml
 
 from .errors import InputError, Loc
+from .inputgate import max_values
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path = tuple
 
-MAX_NODES = 1_000_000  # about twice a 10,000-VNet design
 MAX_ALIAS_NODES = 100_000  # nodes that aliases (*name, <<: *name) may add, counted as what they expand to
 MAX_DEPTH = 100  # nesting of mappings and lists; a design needs fewer than 10
 
@@ -241,10 +243,25 @@ def load_yaml(text: str, file: str) -> tuple[Any, Locations]:
         return _Builder(loader, file).build()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, file) from None
+    except yaml.reader.ReaderError as exc:  # a control character or bad byte, at an offset into the UTF-8 text
+        from .inputgate import decode_error_loc
+
+        raise InputError(f"malformed YAML: {exc.reason} (character {_codepoint(exc.character)})",
+                         decode_error_loc(text.encode("utf-8", "surrogatepass"), exc.position, file)) from None
+    except UnicodeEncodeError as exc:  # a lone surrogate cannot reach the parser
+        prefix = text[:exc.start]
+        where = Loc(file, prefix.count("\n") + 1, exc.start - (prefix.rfind("\n") + 1) + 1)
+        raise InputError("malformed YAML: a lone surrogate character is not text", where) from None
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {exc}", None, file) from None
     finally:
         loader.dispose()
+
+
+def _codepoint(character) -> str:
+    if isinstance(character, int):
+        return f"0x{character:02x}" if character < 256 else f"U+{character:04X}"
+    return f"U+{ord(character):04X}" if isinstance(character, str) and len(character) == 1 else "?"
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, file: str) -> InputError:
@@ -278,6 +295,7 @@ class _Builder:
         self.anchors: dict = {}  # name -> (value, packed position, nodes, height) or _OPEN
         self.nodes = 0
         self.alias_nodes = 0
+        self.max_nodes = max_values()  # aliases counted as what they expand to
         self._constructor = yaml.SafeLoader("")  # only its scalar constructors are used
         self._plain: dict = {}  # plain scalar text -> its value (also shares repeated keys and values)
 
@@ -313,6 +331,7 @@ class _Builder:
         MappingStartEvent, SequenceStartEvent = yaml.MappingStartEvent, yaml.SequenceStartEvent
         MappingEndEvent, SequenceEndEvent = yaml.MappingEndEvent, yaml.SequenceEndEvent
         plain, missing, scalar = self._plain, _MISSING, self._scalar
+        max_nodes = self.max_nodes
         stack: list[_Frame] = []
         top: Optional[_Frame] = None
         items: list = []
@@ -328,7 +347,7 @@ class _Builder:
                 mark = event.start_mark
                 at = (mark.line << _COLUMN_BITS) | mark.column
                 nodes += 1
-                if nodes > MAX_NODES:
+                if nodes > max_nodes:
                     self.nodes = nodes
                     raise self._too_many(at)
                 text = event.value
@@ -373,7 +392,7 @@ class _Builder:
                 at = (mark.line << _COLUMN_BITS) | mark.column
                 nodes += 1
                 self.nodes = nodes
-                if nodes > MAX_NODES:
+                if nodes > max_nodes:
                     raise self._too_many(at)
                 if len(stack) >= MAX_DEPTH:
                     raise self._error(f"the YAML nests more than {MAX_DEPTH} levels deep", at)
@@ -504,12 +523,12 @@ class _Builder:
         if self.alias_nodes > MAX_ALIAS_NODES:
             raise self._error(f"aliases expand to more than {MAX_ALIAS_NODES:,} values (an alias bomb?); "
                               "write the values out or use fewer nested aliases", at)
-        if self.nodes > MAX_NODES:
+        if self.nodes > self.max_nodes:
             raise self._too_many(at)
         return value, where, height
 
     def _too_many(self, at: int) -> InputError:
-        return self._error(f"the YAML holds more than {MAX_NODES:,} values (aliases counted as what they "
+        return self._error(f"the YAML holds more than {self.max_nodes:,} values (aliases counted as what they "
                            "expand to); split the design into several files", at)
 
     # ------------------------------------------------------------------ scalars

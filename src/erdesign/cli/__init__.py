@@ -41,11 +41,41 @@ class LazyGroup(click.Group):
             return None
         return getattr(importlib.import_module(module_name), attr)
 
+    def invoke(self, ctx):
+        """Run the subcommand; its -o outputs are committed only if it ends with exit code 0 or 1."""
+        _start_run()
+        try:
+            result = super().invoke(ctx)
+        except SystemExit as exc:
+            _end_run(exc.code in (0, 1, None))
+            raise
+        except click.exceptions.Exit as exc:
+            _end_run(exc.exit_code in (0, 1))
+            raise
+        except BaseException:
+            _end_run(False)
+            raise
+        _end_run(True)
+        return result
+
     def format_commands(self, ctx, formatter):
         rows = [(name, _COMMANDS[name][2]) for name in self.list_commands(ctx)]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def _start_run() -> None:
+    from ..inputgate import forget_files_read
+
+    forget_files_read()
+
+
+def _end_run(success: bool) -> None:
+    """Commit (or, on failure, discard) the outputs a command prepared; imports nothing if none."""
+    io = sys.modules.get("erdesign.cli._io")
+    if io is not None:
+        io.commit_outputs() if success else io.discard_outputs()
 
 
 def _module_exists(module_name: str) -> bool:
@@ -63,7 +93,11 @@ def main(argv=None):
     from ..errors import InputError, InputErrors
 
     try:
-        cli.main(args=argv, prog_name="erdesign", standalone_mode=False)
+        try:
+            cli.main(args=argv, prog_name="erdesign", standalone_mode=False)
+        except BaseException:
+            _end_run(False)  # whatever went wrong, nothing is written
+            raise
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
@@ -82,7 +116,9 @@ def main(argv=None):
     except Exception as exc:  # a bug of ours: say so in one line, keep the trace for --debug users
         if "--debug" in sys.argv or __import__("os").environ.get("ERDESIGN_DEBUG"):
             raise
-        click.echo(f"erdesign: internal error: {type(exc).__name__}: {exc} "
+        from ..errors import clip_message, one_line
+
+        click.echo(f"erdesign: internal error: {type(exc).__name__}: {clip_message(one_line(str(exc)))} "
                    "(set ERDESIGN_DEBUG=1 for the traceback; please report it)", err=True)
         sys.exit(2)
     sys.exit(0)

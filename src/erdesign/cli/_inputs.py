@@ -61,7 +61,7 @@ def load_inputs(paths, parameters=None, verbose=False, summary=True):
     skipped_files: list[str] = []
     files = expand_paths(list(paths), skipped=skipped_files)
     remember_inputs(files)
-    _context_meta()[DESIGN_FILES_KEY] = list(files)
+    _context_meta()[DESIGN_FILES_KEY] = ["<stdin>" if f == "-" else f for f in files]
     report_skipped_files(skipped_files, verbose)
     design = load_design(files, **options)
     if summary:
@@ -101,6 +101,8 @@ def _skipped_count(note) -> int:
 
 def report_notes(notes) -> None:
     """Importer notes on stderr, one located line each."""
+    from ..errors import clip_message
+
     for note in notes:
         where = f"{note.loc}: " if note.loc else ""
-        click.echo(f"{where}{note.rule} {note.message}", err=True)
+        click.echo(f"{where}{note.rule} {clip_message(note.message)}", err=True)

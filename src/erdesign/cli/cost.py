@@ -75,7 +75,7 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, no_fet
     books = load_books(list(pricing), fetched=not no_fetched)  # a malformed book fails before the design is read
     remember_inputs(pricing)  # -o never overwrites a price book it read
     plan = "metered" if metered else ("unlimited" if unlimited else None)
-    from .designs import designs_named, run_each
+    from .designs import designs_named, echo_input_errors, run_each
 
     def price(unit):
         design = load_inputs(unit.files, parameters, verbose)
@@ -87,8 +87,7 @@ def cost(paths, parameters, verbose, metered, unlimited, months, pricing, no_fet
         return
     outcomes = run_each(units, price)
     for _, _, errors in outcomes:
-        for err in errors:
-            click.echo(str(err), err=True)
+        echo_input_errors(errors)
     priced = [(unit, report) for unit, report, _ in outcomes if report is not None]
     failed = any(errors for _, _, errors in outcomes)
     if len(outcomes) == 1:
@@ -134,11 +133,11 @@ def _plot_format(path: str) -> str:
 
 def _write_plot(path: str, fmt: str, report) -> None:
     from ..costing.plot import MatplotlibMissing, chart_bytes
-    from ._binary import write_bytes_atomic
+    from ._io import write_atomic
 
     try:
         data = chart_bytes(report, fmt)
     except MatplotlibMissing as exc:
         raise click.ClickException(str(exc)) from None
-    write_bytes_atomic(path, data, what="chart")
+    write_atomic(path, data, what="chart")
     click.echo(f"wrote {path}", err=True)

@@ -41,3 +41,11 @@ def run_each(units: list[DesignUnit], work: Callable[[DesignUnit], T]) -> list[t
         except (InputError, InputErrors) as exc:
             outcomes.append((unit, None, input_errors_of(exc)))
     return outcomes
+
+
+def echo_input_errors(errors: list) -> None:
+    """A design's input errors on stderr, one line each; a flood is cut after the first MAX_LISTED."""
+    import click
+
+    if errors:
+        click.echo(str(errors[0]) if len(errors) == 1 else str(InputErrors(errors)), err=True)

@@ -50,8 +50,8 @@ def diagram(paths, fmt, output, findings, with_cost, parameters, verbose):
     except GraphvizMissing as exc:
         raise click.ClickException(str(exc)) from None
     if output:
-        from ._binary import write_bytes_atomic
+        from ._io import write_atomic
 
-        write_bytes_atomic(output, data, what="diagram")
+        write_atomic(output, data, what="diagram")
     else:
         click.echo(data.decode("utf-8"), nl=False)

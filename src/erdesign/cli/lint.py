@@ -89,7 +89,7 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
     from ..engine.report import LintReport
     from ..engine.runner import lint as run_lint
     from ..errors import InputError, InputErrors
-    from .designs import designs_named, run_each
+    from .designs import designs_named, echo_input_errors, run_each
 
     if baseline_path and write_baseline:
         raise click.UsageError("--baseline and --write-baseline exclude each other")
@@ -157,8 +157,7 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
         if report is None:
             report = LintReport(input_errors=errors, files=list(unit.files), catalog=catalog,
                                 fail_on=fail_on or "error")
-            for err in errors:
-                click.echo(str(err), err=True)
+            echo_input_errors(errors)
         reports.append(report)
 
     if fmt is None:
@@ -175,15 +174,24 @@ def lint(paths, fmt, output, select, extend_select, ignore, severity, fail_on, e
         _write(output, text)
     elif not (len(pairs) == 1 and reports[0].input_errors and fmt in ("text", "concise")):
         click.echo(text, nl=False, color=colour)  # a lone unreadable design in text: its errors on stderr say it all
+    from ..errors import clip_message, one_line
+
     for report in reports:
         for err in report.errors:
-            click.echo(f"erdesign: {err} (set ERDESIGN_DEBUG=1 for the traceback; please report it)", err=True)
+            click.echo(f"erdesign: {clip_message(one_line(str(err)))} (set ERDESIGN_DEBUG=1 for the traceback; "
+                       "please report it)", err=True)
             if _debug() and err.traceback:
                 click.echo(err.traceback, err=True)
-    sys.exit(max(report.exit_code(exit_zero=exit_zero) for report in reports))
+    code = max(report.exit_code(exit_zero=exit_zero) for report in reports)
+    if code == 2 and output and fmt in CI_FORMATS and not any(report.errors for report in reports):
+        from ._io import commit_outputs
+
+        commit_outputs()  # in CI formats input errors are the report (annotations, SARIF notifications): written
+    sys.exit(code)
 
 
 _HUMAN_FORMATS = ("text", "concise", "markdown")
+CI_FORMATS = ("sarif", "github", "json")  # an -o report in these is written even when an input could not be read
 
 
 def render_designs(pairs, fmt: str, **options) -> str:
@@ -243,14 +251,15 @@ def _write(path: str, text: str) -> None:
 
 
 def _write_baseline(path: str, reports):
-    """Write the baseline of every design's findings; returns it as read back."""
-    from ..engine.baseline import baseline_text, read_baseline
+    """Write the baseline of every design's findings; returns it (as the file will read)."""
+    from ..engine.baseline import baseline_text, parse_baseline
     from ._io import write_atomic
 
     if any(report.errors for report in reports):
         raise click.ClickException("not writing a baseline: a check failed (internal error)")
-    write_atomic(path, baseline_text([f for report in reports for f in report.findings]), what="baseline")
-    accepted = read_baseline(path)
+    text = baseline_text([f for report in reports for f in report.findings])
+    write_atomic(path, text, what="baseline")  # written when the run ends well, like every output
+    accepted = parse_baseline(text, path)
     click.echo(f"wrote {path}: {len(accepted.entries)} finding(s) baselined", err=True)
     return accepted
 

@@ -45,17 +45,19 @@ def import_(files, output, book_id, title):
 
 
 def _report(result) -> str:
+    from ..errors import clip
+
     lines = [f"mapped {len(result.entries)} meter(s):"]
     for m in result.entries:
         e = m.entry
         dims = ", ".join(f"{k} {v}" for k, v in e.items()
                          if k not in ("component", "price", "unit", "source", "as_of", "confidence", "meter"))
-        lines.append(f"  {m.meter} -> {e['component']} ({dims}): {e['price']} {result.currency}/{e['unit']}, "
+        lines.append(f"  {clip(m.meter)} -> {e['component']} ({dims}): {e['price']} {result.currency}/{e['unit']}, "
                      f"effective {e['as_of']}")
     if result.skipped:
         lines.append(f"not mapped {len(result.skipped)} meter(s):")
-        lines += [f"  {s.meter}: {s.reason}" for s in result.skipped]
-    lines += [f"warning: {w}" for w in result.warnings]
+        lines += [f"  {clip(s.meter)}: {clip(s.reason, 200)}" for s in result.skipped]
+    lines += [f"warning: {clip(w, 200)}" for w in result.warnings]
     return "\n".join(lines) + "\n"
 
 

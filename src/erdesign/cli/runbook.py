@@ -62,10 +62,6 @@ def _run(kind, paths, fmt, output, only, resource_group, parameters, verbose):
     if output:
         from ._io import write_atomic
 
-        write_atomic(output, text, what="runbook")
-        if fmt == "sh":
-            import os
-
-            os.chmod(output, 0o755)
+        write_atomic(output, text, what="runbook", executable=fmt == "sh")
     else:
         click.echo(text, nl=False)

@@ -89,12 +89,14 @@ def zone_name(value: Any) -> Optional[str]:
     if isinstance(value, bool):
         raise PydanticCustomError("zone", "'{value}' is not a pricing zone", {"value": value})
     if isinstance(value, int):
+        if not 0 <= value <= 99:
+            raise PydanticCustomError("zone", "'{value}' is not a pricing zone", {"value": value})
         return f"Zone {value}"
     text = str(value).strip()
-    if text.isdigit():
+    if text.isdigit() and len(text) <= 2:
         return f"Zone {int(text)}"
     low = text.lower().replace(" ", "")
-    if low.startswith("zone") and low[4:].isdigit():
+    if low.startswith("zone") and low[4:].isdigit() and len(low) <= 6:
         return f"Zone {int(low[4:])}"
     return text
 
@@ -349,13 +351,9 @@ def read_book_file(path: str) -> PriceBook:
     """A user's price book (--pricing FILE)."""
     import os
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise InputError(f"cannot read price book: {exc.strerror or exc}", file=path) from None
-    except UnicodeDecodeError:
-        raise InputError("cannot read price book: not UTF-8 text", file=path) from None
+    from ..inputgate import read_input_text
+
+    text = read_input_text(path, "price book")
     stem = os.path.splitext(os.path.basename(path))[0]
     return parse_book(text, path, default_id=stem)
 

@@ -47,6 +47,8 @@ _DIRECTION = (("egress", "egress"), ("outbound", "egress"), ("data transfer out"
 
 REQUIRED = {"meterName": str, "retailPrice": (int, float), "unitOfMeasure": str, "serviceName": str,
             "effectiveStartDate": str}
+OPTIONAL = {"productName": str, "skuName": str, "armRegionName": str, "location": str, "type": str,
+            "currencyCode": str, "tierMinimumUnits": (int, float)}  # null is allowed for these
 
 
 @dataclass
@@ -109,13 +111,9 @@ def _item_offsets(text: str) -> list[int]:
 
 def read_response(path: str) -> tuple[dict, list[Loc]]:
     """Parse one saved response; malformed input is an InputError at file:line:col."""
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise InputError(f"cannot read Retail Prices file: {exc.strerror or exc}", file=path) from None
-    except UnicodeDecodeError:
-        raise InputError("cannot read Retail Prices file: not UTF-8 text", file=path) from None
+    from ..inputgate import read_input_text
+
+    text = read_input_text(path, "Retail Prices file")
     return parse_response(text, path)
 
 
@@ -125,6 +123,12 @@ def parse_response(text: str, path: str) -> tuple[dict, list[Loc]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON: {exc.msg}", Loc(path, exc.lineno, exc.colno)) from None
+    except RecursionError:
+        from ..inputgate import deep_nesting_loc
+
+        raise InputError("malformed JSON: nesting is too deep", deep_nesting_loc(text, path)) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise InputError(f"malformed JSON: {exc}", Loc(path, 1, 1)) from None
     starts = _line_starts(text)
     if not isinstance(data, dict) or not isinstance(data.get("Items"), list):
         where = Loc(path, 1, 1)
@@ -133,6 +137,10 @@ def parse_response(text: str, path: str) -> tuple[dict, list[Loc]]:
             where = _loc_at(starts, path, m.start())
         raise InputError("not an Azure Retail Prices API response: expected an object with an \"Items\" list "
                          "(the JSON returned by https://prices.azure.com/api/retail/prices)", where)
+    for key in ("BillingCurrency", "NextPageLink"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"\"{key}\" has the wrong type ({_shown(value)})", Loc(path, 1, 1))
     item_locs = [_loc_at(starts, path, o) for o in _item_offsets(text)]
     for index, item in enumerate(data["Items"]):
         where = item_locs[index] if index < len(item_locs) else Loc(path, 1, 1)
@@ -143,7 +151,16 @@ def parse_response(text: str, path: str) -> tuple[dict, list[Loc]]:
                 raise InputError(f"Items[{index}]: missing \"{key}\"", where)
             value = item[key]
             if isinstance(value, bool) or not isinstance(value, kind):
-                raise InputError(f"Items[{index}]: \"{key}\" has the wrong type ({value!r})", where)
+                raise InputError(f"Items[{index}]: \"{key}\" has the wrong type ({_shown(value)})", where)
+        for key, kind in OPTIONAL.items():
+            value = item.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
+                raise InputError(f"Items[{index}]: \"{key}\" has the wrong type ({_shown(value)})", where)
+        for key in ("retailPrice", "tierMinimumUnits"):
+            if isinstance(item.get(key), int) and abs(item[key]) > 10 ** 15:
+                raise InputError(f"Items[{index}]: {key} {_shown(item[key])} is not a plausible number", where)
+            if isinstance(item.get(key), float) and not math.isfinite(item[key]):
+                raise InputError(f"Items[{index}]: {key} {item[key]!r} is not a finite number", where)
         if not math.isfinite(item["retailPrice"]):
             raise InputError(f"Items[{index}]: retailPrice {item['retailPrice']!r} is not a finite number", where)
         if item["retailPrice"] < 0:
@@ -151,6 +168,15 @@ def parse_response(text: str, path: str) -> tuple[dict, list[Loc]]:
         if not re.match(r"^\d{4}-\d{2}-\d{2}", item["effectiveStartDate"]):
             raise InputError(f"Items[{index}]: effectiveStartDate {item['effectiveStartDate']!r} is not a date", where)
     return data, item_locs
+
+
+def _shown(value) -> str:
+    """A JSON value for a message: its type and a clipped text."""
+    from ..errors import clip
+
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer of {value.bit_length()} bits"
+    return f"{type(value).__name__} {clip(json.dumps(value) if not isinstance(value, str) else repr(value))}"
 
 
 # --------------------------------------------------------------------------- mapping

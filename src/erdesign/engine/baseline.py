@@ -85,7 +85,11 @@ def read_baseline(path: str) -> Baseline:
     """Read a baseline file; a bad one is one located InputError."""
     from ..loader import read_text
 
-    text = read_text(path)
+    return parse_baseline(read_text(path), path)
+
+
+def parse_baseline(text: str, path: str) -> Baseline:
+    """A baseline from its text (`path` names it in messages and findings)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

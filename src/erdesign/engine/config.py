@@ -152,23 +152,20 @@ def find_config_file(start: str | os.PathLike) -> Optional[str]:
 
 
 def _has_tool_table(path: str) -> bool:
+    from ..inputgate import read_input_text
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError):
+        text = read_input_text(path, "configuration")
+    except InputError:
         return False
     return re.search(r"^\s*\[\s*tool\s*\.\s*erdesign\s*[\].]", text, re.MULTILINE) is not None
 
 
 def load_config_file(path: str, catalog=None) -> Config:
     """Read one configuration file; InputError (file:line) for anything wrong."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read configuration: {exc.strerror}", file=path) from None
+    from ..inputgate import read_input_text
+
+    text = read_input_text(path, "configuration")
     if path.endswith(".toml"):
         data, locate = _read_toml(text, path)
     else:
@@ -184,6 +181,10 @@ def _read_toml(text: str, path: str):
 
     try:
         doc = tomllib.loads(text)
+    except RecursionError:
+        from ..inputgate import deep_nesting_loc
+
+        raise InputError("invalid TOML: nesting is too deep", deep_nesting_loc(text, path)) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", message) or re.search(r"\(at end of document\)", message)
@@ -192,6 +193,12 @@ def _read_toml(text: str, path: str):
         else:  # the end of the document: the line after the last one
             loc = Loc(path, len(text.splitlines()) + (1 if text.endswith("\n") or not text else 0), 1)
         raise InputError(f"invalid TOML: {message[:m.start()].strip() if m else message}", loc, path) from None
+    except ValueError:  # a number of more digits than Python converts
+        digits = re.search(r"\d{1001,}", text)
+        start = digits.start() if digits else 0
+        line = text.count("\n", 0, start) + 1
+        loc = Loc(path, line, start - (text.rfind("\n", 0, start) + 1) + 1)
+        raise InputError("invalid TOML: a number of more than 1,000 digits is not a plausible value", loc) from None
     tool = doc.get("tool", {}).get("erdesign", {})
     if not isinstance(tool, dict):
         raise InputError("[tool.erdesign] must be a table", Loc(path, 1, 1))

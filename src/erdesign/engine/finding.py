@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from dataclasses import field as _field  # `field` is also a Finding attribute
 from typing import Any, Optional
 
-from ..errors import Loc
+from ..errors import Loc, clip_values
 from ..model import Node
 
 
@@ -61,5 +61,6 @@ class Finding:
     baselined: bool = False  # suppressed because a lint baseline lists it (engine/baseline.py)
 
     def __post_init__(self):
+        self.message = clip_values(self.message)  # a finding quotes input values; a long one is clipped
         if isinstance(self.field, str):
             self.field = (self.field,)

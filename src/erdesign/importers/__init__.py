@@ -15,6 +15,7 @@ import os
 from typing import Iterable, Optional
 
 from ..errors import InputError, InputErrors, Loc
+from .arm_budget import is_over_budget
 
 IMPORT_OPTIONS = ("parameters", "var_files")
 
@@ -101,7 +102,7 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
             _note(design, "IMP003", f"skipped this file: {skipped.message}", skipped.loc)
         design._sources.update(sources)
         return design
-    if not _usable(design):
+    if not _usable(design) or any(is_over_budget(p) for p in problems):
         problems = other_files + problems
         if not problems:  # nothing failed: say what was left out (IMP004), and that nothing modelled remains
             problems = [InputError(n.message, n.loc) for n in design._notes if n.rule in ("IMP001", "IMP002", "IMP004")]
@@ -172,9 +173,7 @@ def _read_parameters(path):
     from .jsonloc import parse
 
     file = os.fspath(path)
-    if not os.path.exists(file):
-        raise InputError("no such parameters file", file=file)
-    text = read_text(file)
+    text = read_text(file, "parameters file")
     root, doc = parse(text, file)
     return ParameterValues(root, doc)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..errors import InputError, Loc, did_you_mean
+from .arm_budget import BudgetExceeded, over_budget
 from .arm_expr import CURRENT_RG, CURRENT_SUB, MAX_EXPANSION, ArmError, Evaluator, Scope
 from .jsonloc import Document, LocDict, LocList
 from .resources import RawResource, format_id
@@ -174,6 +175,8 @@ class Template:
         for res, loc, symbol in entries:
             self.symbol = symbol
             self._resource(res, loc, None, out, errors)
+            if self.ev.budget.exhausted:  # said once; the rest would fail the same way
+                break
         self.symbol = None
         return out, errors
 
@@ -199,13 +202,21 @@ class Template:
                 return
             saved = dict(self.scope.copy_index)
             try:
+                self.ev.budget.enter_copy(count, loop_name or "copy")
+            except BudgetExceeded as exc:
+                errors.append(over_budget(ArmError(str(exc), count_loc)))
+                return
+            try:
                 for i in range(count):
                     self.scope.copy_index[None] = i
                     if loop_name:
                         self.scope.copy_index[loop_name] = i
                     self._one(res, loc, parent, out, errors)
+                    if self.ev.budget.exhausted:
+                        break
             finally:
                 self.scope.copy_index = saved
+                self.ev.budget.leave_copy(count)
             return
         self._one(res, loc, parent, out, errors)
 

@@ -22,7 +22,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ..errors import InputError, Loc, did_you_mean
+from ..errors import InputError, Loc, clip, did_you_mean
+from .arm_budget import (
+    MAX_EXPRESSION_DEPTH, MAX_STRING_LENGTH, BudgetExceeded, EvalBudget, check_format_number, check_index,
+    check_replace, check_union, over_budget,
+)
 from .arm_functions import LAZY as LAZY_FUNCTIONS
 from .arm_functions import PLAIN as PLAIN_FUNCTIONS
 from .jsonloc import LocDict, LocList
@@ -116,6 +120,7 @@ class _Parser:
         self.text = text
         self.toks = _tokens(text)
         self.i = 0
+        self.depth = 0
 
     def peek(self):
         return self.toks[self.i]
@@ -138,6 +143,14 @@ class _Parser:
         return node
 
     def expr(self):
+        self.depth += 1
+        if self.depth > MAX_EXPRESSION_DEPTH:
+            raise ExprSyntaxError(f"the expression nests more than {MAX_EXPRESSION_DEPTH} calls deep", self.peek()[2])
+        node = self._postfix()
+        self.depth -= 1
+        return node
+
+    def _postfix(self):
         node = self.primary()
         while True:
             kind, _, pos = self.peek()
@@ -251,6 +264,7 @@ class Evaluator:
         self.locate = locate  # (loc of the JSON string, index in it) -> loc of that character
         self.notes = notes  # Unknowns met outside resource fields (copy counts, conditions), for notes
         self.placeholders = False  # render unknown parts of strings as {text} (used for resource names)
+        self.budget = EvalBudget()
 
     # ---- entry points
     def string(self, value: str, loc: Optional[Loc]) -> tuple[Any, Optional[Loc]]:
@@ -315,6 +329,10 @@ class Evaluator:
             items = LocList(loc=_loc_of(loop, "input", where))
             saved = dict(self.scope.copy_index)
             try:
+                self.budget.enter_copy(count, name)
+            except BudgetExceeded as exc:
+                raise over_budget(ArmError(str(exc), count_loc)) from None
+            try:
                 for n in range(count):
                     self.scope.copy_index[name] = n
                     v, w = self.tree(loop["input"], _loc_of(loop, "input", where))
@@ -322,6 +340,7 @@ class Evaluator:
                     items.locs.append(w)
             finally:
                 self.scope.copy_index = saved
+                self.budget.leave_copy(count)
             out[name] = items
             out.locs[name] = items.loc
             out.key_locs[name] = _key_loc_of(loop, "name", where)
@@ -381,6 +400,19 @@ class _Ctx:
         return Unknown(source_text(self.text, node), self.where(node), why, rule)
 
     def eval(self, node) -> tuple[Any, Optional[Loc]]:
+        """Evaluate one node under the template's budget (an exceeded budget is an error here)."""
+        budget = self.ev.budget
+        try:
+            budget.enter()
+            value = self._eval(node)
+            budget.leave()
+            if isinstance(node, Call):
+                budget.check_value(value[0])
+        except BudgetExceeded as exc:
+            raise over_budget(self.error(node, f"{clip(source_text(self.text, node))}: {exc}")) from None
+        return value
+
+    def _eval(self, node) -> tuple[Any, Optional[Loc]]:
         if isinstance(node, Lit):
             return node.value, None
         if isinstance(node, Prop):
@@ -491,6 +523,10 @@ class _Ctx:
             return impl(*values), None
         except _FnError as exc:
             raise self.error(node, f"{node.name}(): {exc}") from None
+        except BudgetExceeded as exc:
+            raise over_budget(self.error(node, f"{node.name}(): {exc}")) from None
+        except RecursionError:
+            raise self.error(node, f"{node.name}(): the value nests too deeply") from None
         except (TypeError, ValueError, ZeroDivisionError, KeyError, IndexError) as exc:
             raise self.error(node, f"{node.name}() cannot take these arguments ({exc})") from None
 
@@ -609,6 +645,8 @@ def _format(fmt, *values):
         value, spec = values[i], m.group(3)
         if spec and isinstance(value, (int, float)) and not isinstance(value, bool):
             kind, digits = spec[:1].upper(), spec[1:]
+            if digits.isdigit():
+                check_format_number(int(digits), "precision")
             if kind == "N":
                 return f"{value:,.{int(digits or 2)}f}"
             if kind == "D":
@@ -618,7 +656,7 @@ def _format(fmt, *values):
         text = _fn(value)
         width = m.group(2)
         if width:
-            w = int(width)
+            w = check_format_number(int(width), "width")
             text = text.rjust(w) if w > 0 else text.ljust(-w)
         return text
 
@@ -708,6 +746,7 @@ def _last(v):
 
 
 def _union(*values):
+    check_union(values)
     if all(isinstance(v, dict) for v in values):
         out: dict = {}
         for v in values:
@@ -732,10 +771,14 @@ def _create_object(*pairs):
 def _json(text):
     if not isinstance(text, str):
         raise _FnError("needs a string")
+    if len(text) > MAX_STRING_LENGTH:
+        raise _FnError(f"the text is longer than {MAX_STRING_LENGTH:,} characters")
     try:
         return json.loads(text)
     except ValueError as exc:
         raise _FnError(f"not valid JSON ({exc})") from None
+    except RecursionError:
+        raise _FnError("the JSON nests too deeply") from None
 
 
 def _coalesce(*values):
@@ -751,6 +794,7 @@ def _substring(s, start=0, length=None):
 
 
 def _replace(s, old, new):
+    check_replace(s, old, new)
     return s.replace(old, new)
 
 
@@ -827,11 +871,11 @@ def _subscription_resource_id(*segments):
 
 def _cidr_subnet(network, new_cidr, index):
     net = ipaddress.ip_network(network, strict=False)
-    subnets = net.subnets(new_prefix=new_cidr)
-    for i, sn in enumerate(subnets):
-        if i == index:
-            return str(sn)
-    raise _FnError(f"{network} has no subnet #{index} of /{new_cidr}")
+    if isinstance(new_cidr, bool) or not isinstance(new_cidr, int) or not net.prefixlen <= new_cidr <= net.max_prefixlen:
+        raise _FnError(f"the new prefix length must be from {net.prefixlen} to {net.max_prefixlen}, got {new_cidr!r}")
+    check_index(index, 2 ** (new_cidr - net.prefixlen), f"{network} has no subnet #{index} of /{new_cidr}:")
+    size = 2 ** (net.max_prefixlen - new_cidr)
+    return str(ipaddress.ip_network((int(net.network_address) + index * size, new_cidr)))
 
 
 def _parse_cidr(network):

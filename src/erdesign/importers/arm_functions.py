@@ -32,6 +32,7 @@ import re
 import uuid
 from typing import Any, Callable
 
+from .arm_budget import check_union
 from .values import Unknown
 
 # --------------------------------------------------------------------------- helpers
@@ -57,6 +58,22 @@ def _same(a, b) -> bool:
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     return type(a) is type(b) and a == b or (_is_int(a) and _is_int(b) and a == b)
+
+
+def _identity(value):
+    """A hashable key that two values share exactly when _same() holds for them (so arrays are
+    deduplicated in linear time, not by comparing every pair)."""
+    if isinstance(value, dict):
+        return ("object", frozenset((k, _identity(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("array", tuple(_identity(v) for v in value))
+    if _is_int(value):
+        return ("int", int(value))
+    try:
+        hash(value)
+    except TypeError:
+        return ("other", type(value).__name__, repr(value))
+    return (type(value).__name__, value)
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\([^{}]*\)[^{}]*\}")  # {resourceGroup().name} inside a built ID
@@ -103,10 +120,14 @@ def union(*values):
             out = _deep_union(out, v)
         return out
     if all(isinstance(v, list) for v in values):
+        check_union(values)
         items: list = []
+        seen: set = set()
         for v in values:
             for item in v:
-                if not any(_same(item, x) for x in items):
+                key = _identity(item)
+                if key not in seen:
+                    seen.add(key)
                     items.append(item)
         return items
     raise ValueError("union() takes all arrays or all objects")
@@ -118,9 +139,14 @@ def intersection(*values):
         return {k: v for k, v in first.items()
                 if all((other_key := _key(o, k)) is not None and _same(o[other_key], v) for o in values[1:])}
     if all(isinstance(v, list) for v in values):
+        check_union(values)
+        others = [{_identity(x) for x in o} for o in values[1:]]
         out: list = []
+        seen: set = set()
         for item in values[0]:
-            if all(any(_same(item, x) for x in o) for o in values[1:]) and not any(_same(item, x) for x in out):
+            key = _identity(item)
+            if key not in seen and all(key in o for o in others):
+                seen.add(key)
                 out.append(item)
         return out
     raise ValueError("intersection() takes all arrays or all objects")

@@ -18,6 +18,7 @@ from json.decoder import JSONDecodeError, scanstring
 from typing import Any, Optional
 
 from ..errors import InputError, Loc
+from ..inputgate import max_values
 
 _SPACE = re.compile(r"(?:[ \t\n\r]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -209,6 +210,7 @@ class _Parser:
         self.doc = doc
         self.text = doc.text
         self.loc = doc.loc
+        self.values_left = max_values()
 
     def fail(self, pos: int, message: str) -> InputError:
         return InputError(f"malformed JSON: {message}", self.loc(min(pos, len(self.text))))
@@ -237,6 +239,9 @@ class _Parser:
         return value
 
     def value(self, pos: int, depth: int) -> tuple[Any, int]:
+        self.values_left -= 1
+        if self.values_left < 0:
+            raise self.fail(pos, f"the file holds more than {max_values():,} values; split it into several files")
         text = self.text
         ch = text[pos: pos + 1]
         if ch == '"':
@@ -248,6 +253,8 @@ class _Parser:
         m = _NUMBER.match(text, pos)
         if m:
             literal = m.group()
+            if len(literal) > 1000:
+                raise self.fail(pos, f"a number of {len(literal):,} characters is not a plausible value")
             if m.group(1) or m.group(2):
                 return float(literal), m.end()
             return int(literal), m.end()
