@@ -14,9 +14,10 @@ from typing import Any, Callable, Container, Optional, Sequence
 from pydantic import BaseModel, ValidationError
 
 from . import model as m
+from .collector import collector_paused
 from .discovery import IMPORT_SUFFIXES, is_tool_folder
 from .errors import InputError, InputErrors, Loc, did_you_mean
-from .yamlsource import LocMap, load_yaml
+from .yamlsource import FieldLocations, LocMap, Locations, load_yaml
 
 DESIGN_SUFFIXES = (".yaml", ".yml")
 TERRAFORM_SOURCE_SUFFIX = ".tf"
@@ -107,7 +108,11 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files = expand_paths(paths)
+    with collector_paused():
+        return _load_files(expand_paths(paths), import_options)
+
+
+def _load_files(files: list[str], import_options: dict) -> m.Design:
     fragments: list[m.Design] = []
     errors: list[InputError] = []
     json_inputs: list[tuple[str, str]] = []  # imported together, so resources link across files
@@ -141,8 +146,9 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
 
 def load_design_text(text: str, file: str = "<design>") -> m.Design:
     """Parse and check a single YAML design given as text."""
-    design = parse_design_text(text, file)
-    resolve(design)
+    with collector_paused():
+        design = parse_design_text(text, file)
+        resolve(design)
     return design
 
 
@@ -334,6 +340,13 @@ def _model_in(annotation: Any) -> Any:
 
 def attach_locations(node: m.Node, locs: LocMap, path: tuple) -> None:
     """Give every Node of a freshly validated design its path and source locations."""
+    if isinstance(locs, Locations):  # read from the YAML when asked for, not copied
+        try:
+            data = locs.value_at(path)
+        except KeyError:
+            data = None
+        _attach_source(node, locs, data, locs.position(path), path)
+        return
     node._path = path
     if path in locs:
         node._locs[()] = locs[path]
@@ -353,6 +366,32 @@ def attach_locations(node: m.Node, locs: LocMap, path: tuple) -> None:
                     item._loc = locs.get(sub + (i,))
                 elif sub + (i,) in locs:
                     node._locs[(name, i)] = locs[sub + (i,)]
+
+
+def _attach_source(node: m.Node, source: Locations, data: Any, at: Optional[int], path: tuple) -> None:
+    private = node.__pydantic_private__
+    private["_path"] = path
+    fields = type(node).model_fields
+    mapping = data if type(data) is dict else None
+    private["_locs"] = FieldLocations(source, mapping, at, fields, private["_locs"])
+    if mapping is None:
+        return
+    values = node.__dict__
+    for name, raw in mapping.items():
+        if name not in fields:
+            continue
+        value = values[name]
+        if isinstance(value, m.Node):
+            _attach_source(value, source, raw, source.value_position(mapping, name), path + (name,))
+        elif type(value) is list:
+            raw_items = raw if type(raw) is list else ()
+            for i, item in enumerate(value):
+                located = i < len(raw_items)
+                if isinstance(item, m.Node):
+                    _attach_source(item, source, raw_items[i] if located else None,
+                                   source.item_position(raw_items, i) if located else None, path + (name, i))
+                elif isinstance(item, m.Suppression):
+                    item._loc = source.loc(source.item_position(raw_items, i)) if located else None
 
 
 # --------------------------------------------------------------------------- merging and references

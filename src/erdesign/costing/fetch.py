@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from ..cachedir import CACHE_ENV, cache_dir  # noqa: F401 (CACHE_ENV: re-exported for callers)
 from ..errors import InputError, InputErrors
 
 DEFAULT_API_URL = "https://prices.azure.com/api/retail/prices"
 BOOK_ID = "azure-retail"
 BOOK_FILE = "azure-retail.yaml"
-CACHE_ENV = "ERDESIGN_CACHE_DIR"
 # Guards against a misbehaving server or mirror (not Azure facts): a real page is about 100 items
 # (~60 kB), and ExpressRoute has a few dozen pages at most.
 MAX_PAGE_BYTES = 20_000_000
@@ -91,19 +91,6 @@ class Fetched:
 
 
 # --------------------------------------------------------------------------- where the book lives
-
-def cache_dir() -> str:
-    """The user's cache folder for erdesign: $ERDESIGN_CACHE_DIR, else $XDG_CACHE_HOME/erdesign,
-    else ~/.cache/erdesign (%LOCALAPPDATA%\\erdesign\\cache on Windows)."""
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return explicit
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return os.path.join(xdg, "erdesign")
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return os.path.join(os.environ["LOCALAPPDATA"], "erdesign", "cache")
-    return os.path.join(os.path.expanduser("~"), ".cache", "erdesign")
 
 
 def default_book_path() -> str:

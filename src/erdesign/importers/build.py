@@ -15,6 +15,7 @@ dropped with a located error, the rest still load) and records importer notes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ValidationError
@@ -1024,8 +1025,8 @@ class Build(VirtualWanBuild):
                              f"name of VNet peering '{names[i]}'")
         for suffix in (lambda aid: aid.resource_group, lambda aid: aid.name,
                        lambda aid: f"{aid.resource_group}/{aid.name}"):
-            lowered = [n.lower() for n in names]
-            clashing = {n for n in lowered if lowered.count(n) > 1}
+            seen = Counter(n.lower() for n in names)
+            clashing = {n for n, count in seen.items() if count > 1}
             if not clashing:
                 break
             for i, (body, loc, parent_id, pname, pname_loc) in enumerate(entries):
@@ -1201,9 +1202,10 @@ def attach(node: m.Node, path: tuple, locs: dict) -> None:
     """Give a validated object (and every node inside it) its design path and the field locations."""
     _set_paths(node, path)
     for sub, loc in locs.items():
+        if loc is None:
+            continue
         current: Any = node
-        rest = sub
-        current.set_loc(loc, *rest)
+        node.__pydantic_private__["_locs"][sub] = loc  # Node.set_loc, without pydantic's attribute lookup
         for i, part in enumerate(sub):
             if isinstance(part, int):
                 if not isinstance(current, list) or part >= len(current):
@@ -1214,7 +1216,7 @@ def attach(node: m.Node, path: tuple, locs: dict) -> None:
             if current is None:
                 break
             if isinstance(current, m.Node):
-                current.set_loc(loc, *sub[i + 1:])
+                current.__pydantic_private__["_locs"][sub[i + 1:]] = loc
 
 
 def attach_unknown(node: m.Node, unknown_fields: dict) -> None:
@@ -1235,9 +1237,8 @@ def attach_unknown(node: m.Node, unknown_fields: dict) -> None:
 
 
 def _set_paths(node: m.Node, path: tuple) -> None:
-    node._path = path
-    for name in type(node).model_fields:
-        value = getattr(node, name)
+    node.__pydantic_private__["_path"] = path
+    for name, value in node.__dict__.items():
         if isinstance(value, m.Node):
             _set_paths(value, path + (name,))
         elif isinstance(value, list):
