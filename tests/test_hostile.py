@@ -174,15 +174,15 @@ def test_the_size_limit_is_clear_and_overridable(run_cli, tmp_path, monkeypatch)
 def test_the_default_limit_admits_a_10000_vnet_design():
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
-        from generate import generate
+        from generate import SIZES, Estate, design_yaml
     finally:
         sys.path.pop(0)
     from erdesign.inputgate import DEFAULT_MAX_INPUT_BYTES
-    from erdesign.yamlsource import compose
+    from erdesign.yamlsource import load_yaml
 
-    text = generate(5000)  # 5,000 customers: 10,000 VNets
-    assert len(text.encode()) * 3 < DEFAULT_MAX_INPUT_BYTES
-    assert compose(text, "big.yaml") is not None
+    text = design_yaml(Estate(SIZES["S3"]))  # 1,000 circuits, 10,000 VNets, 100,000 prefixes
+    assert len(text.encode()) * 1.5 < DEFAULT_MAX_INPUT_BYTES
+    assert load_yaml(text, "big.yaml")[0] is not None
 
 
 def test_standard_input_is_read_only_for_a_dash(tmp_path):

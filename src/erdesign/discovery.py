@@ -183,6 +183,11 @@ def project_root(path: str, cwd: str) -> str:
     return folder
 
 
+# Design files read when looking for the designs that include a part: a project of more is not searched
+# past that (run erdesign from the project's folder, or keep the project in git).
+MAX_INCLUDER_SCAN = 2000
+
+
 def _walk_inputs(folder: str, stop_at_markers: bool = False) -> list[str]:
     """YAML and JSON files under `folder` (sorted, hidden ones left out); with stop_at_markers,
     subfolders holding their own marker are left out (they are designs of their own)."""
@@ -274,9 +279,8 @@ class _Finder:
     def _includer_index(self, root: str) -> dict[str, list[str]]:
         if root not in self._includers:
             index: dict[str, list[str]] = {}
-            for candidate in _walk_inputs(root):
-                if not candidate.lower().endswith(YAML_SUFFIXES):
-                    continue
+            candidates = [c for c in _walk_inputs(root) if c.lower().endswith(YAML_SUFFIXES)]
+            for candidate in candidates[:MAX_INCLUDER_SCAN]:
                 for part in self.includes_of(_as_given(candidate, self.cwd))[0]:
                     index.setdefault(_key(part), []).append(_as_given(candidate, self.cwd))
             self._includers[root] = index
@@ -291,11 +295,12 @@ def _as_given(path: str, cwd: str) -> str:
 
 def _read_includes(file: str) -> tuple[list[str], list[InputError]]:
     """The files named by `file`'s top-level include: list (expanded), and the entries that name nothing."""
-    try:
-        with open(file, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError):
-        return [], []
+    from .inputgate import read_input_text
+
+    try:  # through the input gate: a FIFO or device named *.yaml is never opened for reading
+        text = read_input_text(file, "design file")
+    except (InputError, InputErrors, OSError, UnicodeDecodeError):
+        return [], []  # the file is reported when its design loads
     if not _INCLUDE_KEY.search(text):
         return [], []
     from .yamlsource import load_yaml

@@ -13,10 +13,11 @@ from typing import Any, Sequence
 from pydantic import ValidationError
 
 from . import model as m
+from .collector import collector_paused
 from .discovery import (DESIGN_SUFFIXES, IMPORT_SUFFIXES, TERRAFORM_SOURCE_SUFFIX, expand_paths, looks_like_design,
                         read_text)
 from .errors import InputError, InputErrors, Loc, did_you_mean
-from .validation import attach_locations, located_validation_errors, nearest_loc
+from .validation import LocMap, attach_locations, located_validation_errors, nearest_loc
 from .yamlsource import load_yaml
 
 # Names other modules and users import from here; they live in the layers below the loader.
@@ -41,7 +42,11 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files = expand_paths(paths)
+    with collector_paused():
+        return _load_files(expand_paths(paths), import_options)
+
+
+def _load_files(files: list[str], import_options: dict) -> m.Design:
     fragments: list[m.Design] = []
     errors: list[InputError] = []
     json_inputs: list[tuple[str, str]] = []  # imported together, so resources link across files
@@ -75,8 +80,9 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
 
 def load_design_text(text: str, file: str = "<design>") -> m.Design:
     """Parse and check a single YAML design given as text."""
-    design = parse_design_text(text, file)
-    resolve(design)
+    with collector_paused():
+        design = parse_design_text(text, file)
+        resolve(design)
     return design
 
 
@@ -90,13 +96,52 @@ def parse_design_text(text: str, file: str) -> m.Design:
     if not isinstance(data, dict):
         raise InputError(f"a design file is a mapping of sections (circuits:, vnets:, …), not a {type(data).__name__}",
                          locs.get((), Loc(file, 1, 1)))
+    marked = _take_unknown_markers(data)
     try:
-        design = m.Design.model_validate(data)
+        design = m.Design.model_validate(data, context={"unknown_fields": {f for _, _, f in marked}} if marked else None)
     except ValidationError as exc:
         raise located_validation_errors(exc, locs, file, m.Design) from None
     attach_locations(design, locs, ())
+    if marked:
+        _mark_unknown(design, marked, locs, file)
     design._sources[file] = text
     return design
+
+
+# Required fields an imported design may leave unknown (the input gives no value): written as `unknown`.
+UNKNOWABLE_FIELDS = {"circuits": "bandwidth", "express_route_ports": "bandwidth", "gateways": "sku"}
+
+
+def _take_unknown_markers(data: dict) -> list[tuple[str, int, str]]:
+    """(section, index, field) of every `field: unknown`, removed from the data before validation."""
+    marked = []
+    for section, field in UNKNOWABLE_FIELDS.items():
+        items = data.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            value = item.get(field) if isinstance(item, dict) else None
+            if isinstance(value, str) and value.strip().lower() == m.UNKNOWN_MARKER:
+                del item[field]
+                marked.append((section, i, field))
+    return marked
+
+
+def _mark_unknown(design: m.Design, marked: list, locs: LocMap, file: str) -> None:
+    """Record the `unknown` values (checks that need them are held back, IMP008), and refuse a missing value
+    elsewhere that validation let through only because some object said `unknown`."""
+    from .importers.values import Unknown
+
+    chosen = {(section, i) for section, i, _ in marked}
+    errors = []
+    for section, field in UNKNOWABLE_FIELDS.items():
+        for i, obj in enumerate(getattr(design, section)):
+            if getattr(obj, field) is not None:
+                continue
+            if (section, i) in chosen:
+                where = locs.get((section, i, "<key>", field)) or obj.loc()
+                obj._unknown[field] = Unknown(f"{section}[{i}].{field}", where, "given as 'unknown' in the design")
+            else:
+                errors.append(InputError(f"{section}[{i}]: missing required key '{field}'", obj.loc() or Loc(file, 1, 1)))
+    InputErrors.raise_if_any(errors)
 
 
 # --------------------------------------------------------------------------- merging and references

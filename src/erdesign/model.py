@@ -9,8 +9,6 @@ name is found in (``vnet: Annotated[str, Ref("vnets")]``); :func:`references` li
 of a design, :mod:`erdesign.loader` checks that each resolves to exactly one object, the JSON
 Schema marks them (``x-refers-to``) and the importers link by them.
 """
-from __future__ import annotations
-
 import datetime as _dt
 import ipaddress
 import re
@@ -41,6 +39,17 @@ def _case_insensitive(*values: str):
 
 def _ci_literal(*values: str):
     return Annotated[Literal[values], _case_insensitive(*values)]
+
+
+# No `from __future__ import annotations` here, and empty defaults made by Python functions rather than
+# the list/dict builtins: pydantic then neither evaluates annotation strings nor parses a builtin's text
+# signature for each of ~50 fields when the models are built (about 15 ms of every cold start).
+def _empty_list() -> list:
+    return []
+
+
+def _empty_dict() -> dict:
+    return {}
 
 
 _BANDWIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:bps|b/s|bit/s)?\s*$", re.IGNORECASE)
@@ -142,7 +151,7 @@ Volume = Annotated[float, Field(ge=0, le=1e12, description="GB per month")]
 class Suppression(BaseModel):
     """Accept a finding on this object on purpose; a reason is required."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     rule: str = Field(description="Rule ID or prefix, e.g. BGP001 or RES")
     reason: Optional[str] = Field(default=None, description="Required: a suppression without one is reported (SUP003)")
     expires: Optional[_dt.date] = None
@@ -168,11 +177,13 @@ class Ref:
 class Node(BaseModel):
     """Base of every design object: strict keys, and a memory of source locations."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    # defer_build: a design is validated through Design, whose validator covers every object; building a
+    # validator per class at import as well would cost every cold start ~10 ms for nothing.
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, defer_build=True)
 
     _path: tuple = PrivateAttr(default=())
-    _locs: dict = PrivateAttr(default_factory=dict)
-    _unknown: dict = PrivateAttr(default_factory=dict)  # field -> Unknown: set by the input, known only at deployment
+    _locs: dict = PrivateAttr(default_factory=_empty_dict)
+    _unknown: dict = PrivateAttr(default_factory=_empty_dict)  # field -> Unknown: set by the input, known only at deployment
 
     def loc(self, *sub) -> Optional[Loc]:
         """Location of this object, or of one of its fields/items: loc('peer_asn'), loc('address_space', 1),
@@ -231,7 +242,7 @@ class Named(Node):
 
     name: str = Field(min_length=1)
     description: Optional[str] = None
-    suppress: list[Suppression] = Field(default_factory=list, description="Findings accepted on purpose")
+    suppress: list[Suppression] = Field(default_factory=_empty_list, description="Findings accepted on purpose")
 
     def owner_part(self, field: str) -> str:
         return f"{self.label} '{self.name}'"
@@ -262,7 +273,7 @@ class Router(Named):
         default=None, json_schema_extra={"examples": list(ROUTER_PLATFORMS)},
         description="Configuration dialect: ios-xe, junos or eos (`erdesign router-config` and the RTR checks use it; "
                     "other text is kept as a note)")
-    interfaces: list[RouterInterface] = Field(default_factory=list)
+    interfaces: list[RouterInterface] = Field(default_factory=_empty_list)
     # customer edge (router-config, RTR rules)
     vrf: Optional[str] = Field(default=None, description="VRF / routing instance of the ExpressRoute sub-interfaces "
                                "and BGP sessions (omit for the global table)")
@@ -274,8 +285,8 @@ class Site(Named):
     label: ClassVar[str] = "site"
     kind: _ci_literal("datacenter", "colocation", "office", "pop") = "datacenter"  # type: ignore[valid-type]
     city: Optional[str] = None
-    routers: list[Router] = Field(default_factory=list)
-    advertised_prefixes: list[Prefix] = Field(default_factory=list, description="Prefixes this site advertises to Azure")
+    routers: list[Router] = Field(default_factory=_empty_list)
+    advertised_prefixes: list[Prefix] = Field(default_factory=_empty_list, description="Prefixes this site advertises to Azure")
     advertised_prefix_count: Optional[int] = Field(default=None, ge=0, description="Use where a list is impractical")
 
 
@@ -306,8 +317,8 @@ class CrossConnect(Named):
 class Provider(Named):
     label: ClassVar[str] = "provider"
     kind: _ci_literal("cloud_exchange", "carrier", "direct") = "cloud_exchange"  # type: ignore[valid-type]
-    virtual_circuits: list[VirtualCircuit] = Field(default_factory=list)
-    cross_connects: list[CrossConnect] = Field(default_factory=list)
+    virtual_circuits: list[VirtualCircuit] = Field(default_factory=_empty_list)
+    cross_connects: list[CrossConnect] = Field(default_factory=_empty_list)
 
 
 # --------------------------------------------------------------------------- circuits
@@ -329,7 +340,7 @@ class Ipv6PeeringConfig(Node):
     prefix: Optional[IPv6Prefix] = Field(default=None, description="A /125 split into two /126")
     primary_prefix: Optional[IPv6Prefix] = None
     secondary_prefix: Optional[IPv6Prefix] = None
-    advertised_prefixes: list[IPv6Prefix] = Field(default_factory=list)
+    advertised_prefixes: list[IPv6Prefix] = Field(default_factory=_empty_list)
     advertised_prefix_count: Optional[int] = Field(default=None, ge=0)
 
 
@@ -349,11 +360,11 @@ class Peering(Node):
     state: _ci_literal("Enabled", "Disabled") = "Enabled"  # type: ignore[valid-type]
     primary_link: Optional[PeeringLink] = None
     secondary_link: Optional[PeeringLink] = None
-    advertised_prefixes: list[IPv4Prefix] = Field(default_factory=list)
+    advertised_prefixes: list[IPv4Prefix] = Field(default_factory=_empty_list)
     advertised_prefix_count: Optional[int] = Field(default=None, ge=0)
     ipv6: Optional[Ipv6PeeringConfig] = None
     route_filter: Annotated[Optional[str], Ref("route_filters")] = None
-    advertised_public_prefixes: list[Prefix] = Field(default_factory=list, description="Microsoft peering")
+    advertised_public_prefixes: list[Prefix] = Field(default_factory=_empty_list, description="Microsoft peering")
     customer_asn: Optional[Asn] = Field(default=None, description="Microsoft peering")
     routing_registry: Optional[str] = None
 
@@ -443,12 +454,12 @@ class Circuit(Named):
     bandwidth: Optional[Bandwidth] = Field(default=None, validate_default=True,
                                            description="Required; only an imported value known at deployment is left unset")
     sku: CircuitSku = Field(default_factory=CircuitSku)
-    peerings: list[Peering] = Field(default_factory=list)
-    global_reach: list[GlobalReachLink] = Field(default_factory=list)
-    authorizations: list[Authorization] = Field(default_factory=list)
+    peerings: list[Peering] = Field(default_factory=_empty_list)
+    global_reach: list[GlobalReachLink] = Field(default_factory=_empty_list)
+    authorizations: list[Authorization] = Field(default_factory=_empty_list)
     provisioning_state: Optional[str] = Field(default=None, description="serviceProviderProvisioningState, from a live estate")
     s_tag: Optional[int] = Field(default=None, ge=0, le=4095, description="Azure-assigned S-tag (stag)")
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=_empty_dict)
     rate_limiting: Optional[bool] = Field(default=None, description="ExpressRoute Direct: rate limiting enabled on this circuit")
 
     @field_validator("bandwidth")
@@ -511,7 +522,7 @@ class ExpressRoutePort(Named):
                                                        "imported value known at deployment is left unset")
     encapsulation: _ci_literal("Dot1Q", "QinQ") = "QinQ"  # type: ignore[valid-type]
     billing_type: _ci_literal("MeteredData", "UnlimitedData") = "MeteredData"  # type: ignore[valid-type]
-    links: list[PortLink] = Field(default_factory=list, description="The port pair's links and their settings")
+    links: list[PortLink] = Field(default_factory=_empty_list, description="The port pair's links and their settings")
 
     @field_validator("bandwidth")
     @classmethod
@@ -542,13 +553,13 @@ class Subnet(Node):
 
     name: str
     prefix: Optional[Prefix] = None
-    prefixes: list[Prefix] = Field(default_factory=list, description="Extra prefixes (dual-stack)")
+    prefixes: list[Prefix] = Field(default_factory=_empty_list, description="Extra prefixes (dual-stack)")
     route_table: Annotated[Optional[str], Ref("route_tables")] = None
     nsg: Annotated[Optional[str], Ref("nsgs")] = None
     private_endpoints: int = Field(default=0, ge=0)
     load_balancer_sku: Optional[_ci_literal("Basic", "Standard", "Gateway")] = None  # type: ignore[valid-type]
     service_endpoint_policy: bool = False
-    suppress: list[Suppression] = Field(default_factory=list)
+    suppress: list[Suppression] = Field(default_factory=_empty_list)
 
     def all_prefixes(self) -> list[str]:
         return ([self.prefix] if self.prefix else []) + list(self.prefixes)
@@ -559,11 +570,11 @@ class VNet(Named):
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = None
-    address_space: list[Prefix] = Field(default_factory=list)
-    subnets: list[Subnet] = Field(default_factory=list)
-    dns_servers: list[IPAddress] = Field(default_factory=list)
-    summarized_gateway_prefixes: list[Prefix] = Field(default_factory=list)
-    tags: dict[str, str] = Field(default_factory=dict)
+    address_space: list[Prefix] = Field(default_factory=_empty_list)
+    subnets: list[Subnet] = Field(default_factory=_empty_list)
+    dns_servers: list[IPAddress] = Field(default_factory=_empty_list)
+    summarized_gateway_prefixes: list[Prefix] = Field(default_factory=_empty_list)
+    tags: dict[str, str] = Field(default_factory=_empty_dict)
 
     def subnet(self, name: str) -> Optional[Subnet]:
         return next((s for s in self.subnets if s.name == name), None)
@@ -586,7 +597,7 @@ class RouteTable(Named):
     resource_group: Optional[str] = None
     region: Optional[str] = None
     bgp_route_propagation: bool = True
-    routes: list[Route] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=_empty_list)
 
 
 class NsgRule(Node):
@@ -605,7 +616,7 @@ class Nsg(Named):
     subscription: Optional[str] = None
     resource_group: Optional[str] = None
     region: Optional[str] = None
-    rules: list[NsgRule] = Field(default_factory=list)
+    rules: list[NsgRule] = Field(default_factory=_empty_list)
 
 
 class PublicIp(Named):
@@ -616,7 +627,7 @@ class PublicIp(Named):
     sku: _ci_literal("Basic", "Standard") = "Standard"  # type: ignore[valid-type]
     allocation: _ci_literal("Static", "Dynamic") = "Static"  # type: ignore[valid-type]
     zones: list[str] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         json_schema_extra={"items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
         description='Availability zones, e.g. ["1", "2", "3"] or [1, 2, 3]',
     )
@@ -630,7 +641,7 @@ class PublicIp(Named):
 class RouteFilter(Named):
     label: ClassVar[str] = "route filter"
     region: Optional[str] = None
-    communities: list[str] = Field(default_factory=list)
+    communities: list[str] = Field(default_factory=_empty_list)
 
 
 class ScaleUnits(Node):
@@ -643,6 +654,9 @@ class ScaleUnits(Node):
         if self.max < self.min:
             raise PydanticCustomError("scale_units", "max ({max}) is smaller than min ({min})", {"max": self.max, "min": self.min})
         return self
+
+
+UNKNOWN_MARKER = "unknown"  # in a design file, a required value the imported input did not give (loader)
 
 
 def _sku_required(schema: dict) -> None:
@@ -715,7 +729,7 @@ class VirtualHub(Named):
     address_prefix: Optional[IPv4Prefix] = Field(default=None, description="The hub's own address space (a /24 or larger)")
     virtual_wan: Optional[str] = Field(default=None, description="Name of the Virtual WAN the hub belongs to")
     sku: Optional[_ci_literal("Basic", "Standard")] = None  # type: ignore[valid-type]
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=_empty_dict)
 
 
 class HubGateway(Named):
@@ -744,8 +758,8 @@ class HubConnection(Named):
     fastpath: bool = False
     authorization: bool = Field(default=False, description="Redeems an authorization key (circuit in another subscription)")
     associated_route_table: Optional[str] = None
-    propagated_route_tables: list[str] = Field(default_factory=list)
-    propagated_labels: list[str] = Field(default_factory=list)
+    propagated_route_tables: list[str] = Field(default_factory=_empty_list)
+    propagated_labels: list[str] = Field(default_factory=_empty_list)
 
 
 # --------------------------------------------------------------------------- traffic (for costing)
@@ -783,18 +797,18 @@ class TrafficScenario(Node):
     growth_pct_month: float = Field(default=0, ge=-100, le=1000,
                                     description="Compound growth of every volume per month, in percent, over the "
                                                 "TCO horizon (the first month is the base)")
-    circuits: list[CircuitTraffic] = Field(default_factory=list)
-    vnet_peerings: list[PeeringTraffic] = Field(default_factory=list)
-    global_reach: list[GlobalReachTraffic] = Field(default_factory=list)
-    vpn: list[VpnTraffic] = Field(default_factory=list)
+    circuits: list[CircuitTraffic] = Field(default_factory=_empty_list)
+    vnet_peerings: list[PeeringTraffic] = Field(default_factory=_empty_list)
+    global_reach: list[GlobalReachTraffic] = Field(default_factory=_empty_list)
+    vpn: list[VpnTraffic] = Field(default_factory=_empty_list)
 
 
 class Traffic(Node):
-    circuits: list[CircuitTraffic] = Field(default_factory=list)
-    vnet_peerings: list[PeeringTraffic] = Field(default_factory=list)
-    global_reach: list[GlobalReachTraffic] = Field(default_factory=list)
-    vpn: list[VpnTraffic] = Field(default_factory=list)
-    scenarios: list[TrafficScenario] = Field(default_factory=list,
+    circuits: list[CircuitTraffic] = Field(default_factory=_empty_list)
+    vnet_peerings: list[PeeringTraffic] = Field(default_factory=_empty_list)
+    global_reach: list[GlobalReachTraffic] = Field(default_factory=_empty_list)
+    vpn: list[VpnTraffic] = Field(default_factory=_empty_list)
+    scenarios: list[TrafficScenario] = Field(default_factory=_empty_list,
                                              description="Usage scenarios besides the base traffic above (issue 15)")
 
 
@@ -809,7 +823,7 @@ class Alert(Node):
 class Monitoring(Node):
     """What the design promises to monitor; MON rules check that it covers every circuit, gateway and port."""
 
-    alerts: list[Alert] = Field(default_factory=list, description="Alert rules, each on one circuit, gateway or Direct port")
+    alerts: list[Alert] = Field(default_factory=_empty_list, description="Alert rules, each on one circuit, gateway or Direct port")
     service_health_alerts: Optional[bool] = Field(default=None, description="Service Health alerts for ExpressRoute maintenance")
 
 
@@ -823,37 +837,37 @@ class Design(Node):
     version: Literal[1] = FORMAT_VERSION
     name: Optional[str] = None
     description: Optional[str] = None
-    sites: list[Site] = Field(default_factory=list)
-    providers: list[Provider] = Field(default_factory=list)
-    express_route_ports: list[ExpressRoutePort] = Field(default_factory=list)
-    circuits: list[Circuit] = Field(default_factory=list)
-    vnets: list[VNet] = Field(default_factory=list)
-    route_tables: list[RouteTable] = Field(default_factory=list)
-    nsgs: list[Nsg] = Field(default_factory=list)
-    public_ips: list[PublicIp] = Field(default_factory=list)
-    route_filters: list[RouteFilter] = Field(default_factory=list)
-    gateways: list[Gateway] = Field(default_factory=list)
-    connections: list[Connection] = Field(default_factory=list)
-    vnet_peerings: list[VNetPeering] = Field(default_factory=list)
-    virtual_hubs: list[VirtualHub] = Field(default_factory=list)
-    hub_gateways: list[HubGateway] = Field(default_factory=list)
-    hub_connections: list[HubConnection] = Field(default_factory=list)
+    sites: list[Site] = Field(default_factory=_empty_list)
+    providers: list[Provider] = Field(default_factory=_empty_list)
+    express_route_ports: list[ExpressRoutePort] = Field(default_factory=_empty_list)
+    circuits: list[Circuit] = Field(default_factory=_empty_list)
+    vnets: list[VNet] = Field(default_factory=_empty_list)
+    route_tables: list[RouteTable] = Field(default_factory=_empty_list)
+    nsgs: list[Nsg] = Field(default_factory=_empty_list)
+    public_ips: list[PublicIp] = Field(default_factory=_empty_list)
+    route_filters: list[RouteFilter] = Field(default_factory=_empty_list)
+    gateways: list[Gateway] = Field(default_factory=_empty_list)
+    connections: list[Connection] = Field(default_factory=_empty_list)
+    vnet_peerings: list[VNetPeering] = Field(default_factory=_empty_list)
+    virtual_hubs: list[VirtualHub] = Field(default_factory=_empty_list)
+    hub_gateways: list[HubGateway] = Field(default_factory=_empty_list)
+    hub_connections: list[HubConnection] = Field(default_factory=_empty_list)
     traffic: Traffic = Field(default_factory=Traffic)
     # ---- design discovery (issue 12)
     include: list[str] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Other files (paths, folders or glob patterns relative to this file) that are parts of "
                     "this design; naming any part lints the whole design.",
         examples=[["circuits.yaml", "vnets/*.yaml"]],
     )
     monitoring: Optional[Monitoring] = Field(default=None, description="Declared monitoring; when present, MON rules check its coverage")
 
-    _sources: dict = PrivateAttr(default_factory=dict)  # file -> text, for inline suppressions
-    _notes: list = PrivateAttr(default_factory=list)  # importer notes (unknown values, skipped resources)
-    _outside_references: dict = PrivateAttr(default_factory=dict)  # circuit name -> what refers to it from outside the design
-    _index: dict = PrivateAttr(default_factory=dict)
-    _router_configs: list = PrivateAttr(default_factory=list)  # parsed router configurations (erdesign.edge)
-    _live: list = PrivateAttr(default_factory=list)  # live-state views read next to the design (erdesign.live)
+    _sources: dict = PrivateAttr(default_factory=_empty_dict)  # file -> text, for inline suppressions
+    _notes: list = PrivateAttr(default_factory=_empty_list)  # importer notes (unknown values, skipped resources)
+    _outside_references: dict = PrivateAttr(default_factory=_empty_dict)  # circuit name -> what refers to it from outside the design
+    _index: dict = PrivateAttr(default_factory=_empty_dict)
+    _router_configs: list = PrivateAttr(default_factory=_empty_list)  # parsed router configurations (erdesign.edge)
+    _live: list = PrivateAttr(default_factory=_empty_list)  # live-state views read next to the design (erdesign.live)
 
     # ---- lookups (valid after loader.resolve)
     def _lookup(self, kind: str, name: Optional[str]):

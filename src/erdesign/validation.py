@@ -12,7 +12,10 @@ from pydantic import BaseModel, ValidationError
 
 from . import model as m
 from .errors import InputError, InputErrors, Loc, did_you_mean
-from .yamlsource import LocMap
+from .yamlsource import FieldLocations, Locations
+
+# Where each value of the data is: read from the YAML (Locations), or a plain {path: Loc} (importers, options)
+LocMap = typing.Union[Locations, dict]
 
 
 def located_validation_errors(exc: ValidationError, locs: LocMap, file: str, root_model: type[BaseModel], *,
@@ -144,6 +147,13 @@ def _model_in(annotation: Any) -> Any:
 
 def attach_locations(node: m.Node, locs: LocMap, path: tuple) -> None:
     """Give every Node of a freshly validated design its path and source locations."""
+    if isinstance(locs, Locations):  # read from the YAML when asked for, not copied
+        try:
+            data = locs.value_at(path)
+        except KeyError:
+            data = None
+        _attach_source(node, locs, data, locs.position(path), path)
+        return
     node._path = path
     if path in locs:
         node._locs[()] = locs[path]
@@ -163,3 +173,29 @@ def attach_locations(node: m.Node, locs: LocMap, path: tuple) -> None:
                     item._loc = locs.get(sub + (i,))
                 elif sub + (i,) in locs:
                     node._locs[(name, i)] = locs[sub + (i,)]
+
+
+def _attach_source(node: m.Node, source: Locations, data: Any, at: Optional[int], path: tuple) -> None:
+    private = typing.cast(dict, node.__pydantic_private__)  # set for every model with private attributes
+    private["_path"] = path
+    fields = type(node).model_fields
+    mapping = data if type(data) is dict else None
+    private["_locs"] = FieldLocations(source, mapping, at, fields, private["_locs"])
+    if mapping is None:
+        return
+    values = node.__dict__
+    for name, raw in mapping.items():
+        if name not in fields:
+            continue
+        value = values[name]
+        if isinstance(value, m.Node):
+            _attach_source(value, source, raw, source.value_position(mapping, name), path + (name,))
+        elif type(value) is list:
+            raw_items: list = raw if type(raw) is list else []
+            for i, item in enumerate(value):
+                located = i < len(raw_items)
+                if isinstance(item, m.Node):
+                    _attach_source(item, source, raw_items[i] if located else None,
+                                   source.item_position(raw_items, i) if located else None, path + (name, i))
+                elif isinstance(item, m.Suppression):
+                    item._loc = source.loc(source.item_position(raw_items, i)) if located else None

@@ -90,12 +90,27 @@ def names(items: Iterable[str], limit: int = 3) -> str:
 
 # --------------------------------------------------------------------------- design walking
 
+_NETWORKS: dict = {}
+_MAX_NETWORKS = 1 << 18
+_MISSING = object()
+
+
 def network(text: str):
-    """ip_network for a prefix string, or None for anything else (service tags, bad text)."""
-    try:
-        return ipaddress.ip_network(text.strip(), strict=False)
-    except (ValueError, AttributeError):
-        return None
+    """ip_network for a prefix string, or None for anything else (service tags, bad text).
+
+    Cached: the same prefix lists (a site's, shared by many circuits) are read by several checks.
+    A plain dict, emptied when full, costs a third of lru_cache's memory per prefix.
+    """
+    found = _NETWORKS.get(text, _MISSING)
+    if found is _MISSING:
+        if len(_NETWORKS) >= _MAX_NETWORKS:
+            _NETWORKS.clear()
+        try:
+            found = ipaddress.ip_network(text.strip(), strict=False)
+        except (ValueError, AttributeError, TypeError):
+            found = None
+        _NETWORKS[text] = found
+    return found
 
 
 def peerings(design: Design) -> Iterator[tuple[Circuit, Peering]]:

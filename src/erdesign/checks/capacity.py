@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator, Optional
 
 from .. import facts
@@ -48,10 +49,10 @@ class PrefixCount:
         return len(self.listed[version]) + self.declared_total(version)
 
     def add_list(self, prefixes, version: Optional[int] = None) -> None:
-        for text in prefixes:
-            net = network(text)
-            if net is not None and (version is None or net.version == version):
-                self.listed[net.version].add(str(net))
+        by_version = _normal_prefixes(tuple(prefixes))
+        for v in (4, 6):
+            if version is None or v == version:
+                self.listed[v] |= by_version[v]
 
     def merge(self, other: "PrefixCount") -> None:
         for v in (4, 6):
@@ -59,6 +60,20 @@ class PrefixCount:
             self.declared[v].update(other.declared[v])  # one source, one count
             if v not in self.where and v in other.where:
                 self.where[v] = other.where[v]
+
+
+@lru_cache(maxsize=4096)
+def _normal_prefixes(prefixes: tuple[str, ...]) -> dict[int, frozenset[str]]:
+    """The distinct prefixes of a list by IP version, in canonical text (10.0.0.1/24 is 10.0.0.0/24).
+
+    Cached by the list's content: a site's list is read once per run however many circuits use it.
+    """
+    out: dict[int, set[str]] = {4: set(), 6: set()}
+    for text in prefixes:
+        net = network(text)
+        if net is not None:
+            out[net.version].add(str(net))
+    return {v: frozenset(nets) for v, nets in out.items()}
 
 
 def _router_sites(design: Design) -> dict[str, object]:

@@ -89,7 +89,7 @@ def customer_controlled_maintenance(design: Design) -> Iterator[Finding]:
 def retired_expressroute_sku(design: Design) -> Iterator[Finding]:
     retired = retired_er_skus()
     for gw in design.gateways:
-        entry = retired.get((gw.sku or "").strip().lower()) if gw.type == "ExpressRoute" else None
+        entry = retired.get(gw.sku.strip().lower()) if gw.type == "ExpressRoute" and gw.sku else None
         if entry is None:
             continue
         yield Finding(

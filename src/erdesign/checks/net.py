@@ -18,7 +18,7 @@ from ..data import table
 from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Circuit, Design, Node, Peering, PeeringLink, Router, RouterInterface
-from ._common import ROLES, evidence, interface_of, link_of, peerings, who
+from ._common import ROLES, evidence, interface_of, link_of, network, peerings, who
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
@@ -61,7 +61,15 @@ class LinkSubnet:
 
 
 def _net(text: str) -> Network:
-    return ipaddress.ip_network(text, strict=False)
+    net = network(text)  # one parse per prefix per run, shared with the other checks
+    if net is None:
+        raise ValueError(f"{text!r} is not a prefix")
+    return net
+
+
+def _last(net: Network) -> int:
+    """The last address of `net` as an integer (its broadcast address, without caching one per network)."""
+    return int(net.network_address) | ((1 << (net.max_prefixlen - net.prefixlen)) - 1)
 
 
 def _link_prefixes(peering: Peering) -> Iterator[tuple[Node, tuple, str, Network]]:
@@ -211,7 +219,7 @@ def link_subnets_distinct(design: Design) -> Iterable[Finding]:
 
 # --------------------------------------------------------------------------- NET005-NET008 overlaps (one sweep)
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per prefix of the design: no __dict__ each
 class _Range:
     kind: str           # link | vnet | onprem | gr
     first: int
@@ -230,7 +238,7 @@ def _collect_ranges(design: Design) -> list[_Range]:
     ranges: list[_Range] = []
 
     def add(kind: str, net: Network, owner, text: str = "") -> None:
-        ranges.append(_Range(kind, int(net.network_address), int(net.broadcast_address), net.version, net, owner,
+        ranges.append(_Range(kind, int(net.network_address), _last(net), net.version, net, owner,
                              text, len(ranges)))
 
     seq = 0
@@ -355,7 +363,7 @@ def _vnet_and_onprem_ranges(design: Design) -> list[_Range]:
 
     def add(kind: str, text: str, owner, what: str, node: Node, field: tuple) -> None:
         net = _net(text)
-        ranges.append(_Range(kind, int(net.network_address), int(net.broadcast_address), net.version, net, owner,
+        ranges.append(_Range(kind, int(net.network_address), _last(net), net.version, net, owner,
                              what, len(ranges), node, field))
 
     for vnet in design.vnets:
@@ -419,7 +427,7 @@ def _special_ranges() -> dict[int, list[tuple[int, int, dict]]]:
 
 def special_range_of(net: Network) -> Optional[dict]:
     """The first special-purpose range (special_prefixes.yaml) that overlaps `net`, or None."""
-    first, last = int(net.network_address), int(net.broadcast_address)
+    first, last = int(net.network_address), _last(net)
     for lo, hi, entry in _special_ranges()[net.version]:
         if lo <= last and first <= hi:
             return entry

@@ -36,7 +36,7 @@ from typing_extensions import Annotated
 
 from ..errors import InputError, InputErrors, Loc, did_you_mean
 from ..facts import norm
-from ..validation import located_validation_errors, nearest_loc
+from ..validation import LocMap, located_validation_errors, nearest_loc
 from .cache import default_book_path
 from .components import CIRCUIT_PORT, COMPONENTS
 from .money import dec
@@ -281,7 +281,7 @@ def parse_book(text: str, file: str, default_id: Optional[str] = None) -> PriceB
     return book
 
 
-def _check_book(book: PriceBook, data: dict, locs: dict, file: str) -> None:
+def _check_book(book: PriceBook, data: dict, locs: LocMap, file: str) -> None:
     errors: list[InputError] = []
     ids = [s.id for s in book.sources]
     seen: dict[tuple, int] = {}

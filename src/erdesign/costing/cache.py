@@ -7,22 +7,11 @@ from __future__ import annotations
 
 import os
 
+from ..cachedir import CACHE_ENV, cache_dir
+
+__all__ = ["BOOK_FILE", "CACHE_ENV", "cache_dir", "default_book_path"]
+
 BOOK_FILE = "azure-retail.yaml"
-CACHE_ENV = "ERDESIGN_CACHE_DIR"
-
-
-def cache_dir() -> str:
-    """The user's cache folder for erdesign: $ERDESIGN_CACHE_DIR, else $XDG_CACHE_HOME/erdesign,
-    else ~/.cache/erdesign (%LOCALAPPDATA%\\erdesign\\cache on Windows)."""
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return explicit
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return os.path.join(xdg, "erdesign")
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return os.path.join(os.environ["LOCALAPPDATA"], "erdesign", "cache")
-    return os.path.join(os.path.expanduser("~"), ".cache", "erdesign")
 
 
 def default_book_path() -> str:

@@ -88,6 +88,7 @@ class Pricer:
         self.currency = books.currency
         self.lines: list[CostLine] = []
         self.assumptions: list[str] = list(usage.notes)
+        self._assumed: set[str] = set(self.assumptions)
         # assumed quantities, each listed once: what -> {"assumed", "applies_to", "change"}
         self.quantities: dict[str, dict[str, Any]] = {}
         self.not_listed: list[CostLine] = []  # unpriced lines of 0 units: they cost nothing, whatever the rate
@@ -137,7 +138,8 @@ class Pricer:
         return line
 
     def assume(self, text: str) -> None:
-        if text not in self.assumptions:
+        if text not in self._assumed:
+            self._assumed.add(text)
             self.assumptions.append(text)
 
     def assume_quantity(self, assumed: str, applies_to: str, change: str) -> None:

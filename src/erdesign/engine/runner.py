@@ -19,6 +19,7 @@ from .config import Config, validate_selectors
 from .finding import Finding
 from .report import InternalError, LintReport
 from .suppress import Suppression, collect
+from ..collector import collector_paused
 from .tree import ancestry, describe, resource_id
 from .unknowns import hold_back
 
@@ -46,6 +47,13 @@ def lint(design, *, select=None, ignore=None, extend_select=None, severity: Opti
     `baseline` (an engine.baseline.Baseline) marks the findings it lists as baselined and reports
     its stale entries (SUP005).
     """
+    with collector_paused():
+        return _lint(design, select=select, ignore=ignore, extend_select=extend_select, severity=severity,
+                     config=config, fail_on=fail_on, today=today, checks=checks, catalog=catalog, baseline=baseline)
+
+
+def _lint(design, *, select, ignore, extend_select, severity, config, fail_on, today, checks, catalog,
+          baseline) -> LintReport:
     cat = as_catalog(catalog)
     cfg = (config or Config()).with_overrides(
         select=select, ignore=ignore, extend_select=extend_select, severity=severity, fail_on=fail_on)

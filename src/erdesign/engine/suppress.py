@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..errors import Loc, did_you_mean
 from .config import split_selectors
@@ -94,6 +94,8 @@ class Suppression:
 
 def comment_start(line: str) -> int:
     """Index of the '#' that starts a YAML comment on this line, or -1 (quoted scalars respected)."""
+    if "#" not in line:
+        return -1
     quote = None
     prev = ""  # the previous non-blank character outside quotes
     i = 0
@@ -152,22 +154,21 @@ def parse_comment(text: str) -> tuple[Optional[tuple], Optional[str], Optional[s
     return selectors, reason or None, None, expires
 
 
-def _code_lines(text: str) -> list[tuple[int, str, bool]]:
-    """(line number, line, is YAML code) for each line; block-scalar content is not code."""
-    out = []
+def _code_lines(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(line number, line, is YAML code) for each line; block-scalar content is not code.
+    (A generator: a large design's lines are not all held as tuples at once.)"""
     block_indent = None  # indentation of the key that opened a block scalar
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
         if block_indent is not None:
             if not stripped or indent > block_indent:
-                out.append((number, line, False))
+                yield number, line, False
                 continue
             block_indent = None
-        out.append((number, line, True))
+        yield number, line, True
         if _BLOCK_SCALAR_RE.search(line.split(" #")[0] if " #" in line else line):
             block_indent = indent
-    return out
 
 
 def inline_suppressions(file: str, text: str, catalog) -> list[Suppression]:

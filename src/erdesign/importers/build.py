@@ -15,6 +15,7 @@ dropped with a located error, the rest still load) and records importer notes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, Iterable, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -977,8 +978,8 @@ class Build:
                              f"name of VNet peering '{names[i]}'")
         for suffix in (lambda aid: aid.resource_group, lambda aid: aid.name,
                        lambda aid: f"{aid.resource_group}/{aid.name}"):
-            lowered = [n.lower() for n in names]
-            clashing = {n for n in lowered if lowered.count(n) > 1}
+            seen = Counter(n.lower() for n in names)
+            clashing = {n for n, count in seen.items() if count > 1}
             if not clashing:
                 break
             for i, (_body, _loc, parent_id, pname, _pname_loc) in enumerate(entries):
@@ -1154,9 +1155,10 @@ def attach(node: m.Node, path: tuple, locs: dict) -> None:
     """Give a validated object (and every node inside it) its design path and the field locations."""
     _set_paths(node, path)
     for sub, loc in locs.items():
+        if loc is None:
+            continue
         current: Any = node
-        rest = sub
-        current.set_loc(loc, *rest)
+        node.__pydantic_private__["_locs"][sub] = loc  # Node.set_loc, without pydantic's attribute lookup
         for i, part in enumerate(sub):
             if isinstance(part, int):
                 if not isinstance(current, list) or part >= len(current):
@@ -1167,7 +1169,7 @@ def attach(node: m.Node, path: tuple, locs: dict) -> None:
             if current is None:
                 break
             if isinstance(current, m.Node):
-                current.set_loc(loc, *sub[i + 1:])
+                current.__pydantic_private__["_locs"][sub[i + 1:]] = loc
 
 
 def attach_unknown(node: m.Node, unknown_fields: dict) -> None:
@@ -1188,9 +1190,8 @@ def attach_unknown(node: m.Node, unknown_fields: dict) -> None:
 
 
 def _set_paths(node: m.Node, path: tuple) -> None:
-    node._path = path
-    for name in type(node).model_fields:
-        value = getattr(node, name)
+    node.__pydantic_private__["_path"] = path
+    for name, value in node.__dict__.items():
         if isinstance(value, m.Node):
             _set_paths(value, path + (name,))
         elif isinstance(value, list):

@@ -25,18 +25,116 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _SPACE_START = frozenset(" \t\n\r/")
 _WORDS = {"true": True, "false": False, "null": None}
 _MAX_DEPTH = 400
+_new_loc = tuple.__new__  # Loc without NamedTuple's Python-level __new__: one per value and key
+
+
+_KEY_SHIFT = 32
+_VALUE_MASK = (1 << _KEY_SHIFT) - 1
+
+
+class Positions(dict):
+    """key -> Loc of each member value of a JSON object, kept as character offsets until read.
+
+    A large az dump has a location for every value and key; turning only the ones asked for into
+    :class:`Loc` objects keeps parsing fast and small. The parser stores one integer per member,
+    the key's offset and the value's packed together; reads (``[key]``, ``get``) give Locs, Locs
+    assigned by importers are kept as they are, and :attr:`LocDict.key_locs` reads the key halves.
+    """
+
+    __slots__ = ("doc", "key_extra")
+
+    def __init__(self, doc: Optional["Document"] = None):
+        super().__init__()
+        self.doc = doc
+        self.key_extra: Optional[dict] = None  # key locations set by importers
+
+    def __getitem__(self, key) -> Loc:
+        found = dict.__getitem__(self, key)
+        return self.doc.loc(found & _VALUE_MASK) if type(found) is int else found
+
+    def get(self, key, default=None):
+        found = dict.get(self, key, default)
+        return self.doc.loc(found & _VALUE_MASK) if type(found) is int else found
+
+    def __setitem__(self, key, loc) -> None:
+        found = dict.get(self, key)
+        if type(found) is int and type(loc) is not int:  # keep the key's location when the value's is replaced
+            self.set_key(key, self.doc.loc(found >> _KEY_SHIFT))
+        dict.__setitem__(self, key, loc)
+
+    def values(self):
+        return [self.doc.loc(v & _VALUE_MASK) if type(v) is int else v for v in dict.values(self)]
+
+    def items(self):
+        return [(k, self.doc.loc(v & _VALUE_MASK) if type(v) is int else v) for k, v in dict.items(self)]
+
+    def key_loc(self, key, default=None):
+        if self.key_extra is not None and key in self.key_extra:
+            return self.key_extra[key]
+        found = dict.get(self, key)
+        return self.doc.loc(found >> _KEY_SHIFT) if type(found) is int else default
+
+    def set_key(self, key, loc) -> None:
+        if self.key_extra is None:
+            self.key_extra = {}
+        self.key_extra[key] = loc
+
+
+class KeyPositions:
+    """``LocDict.key_locs``: key -> Loc of each member name (a view of the object's Positions)."""
+
+    __slots__ = ("_positions",)
+
+    def __init__(self, positions: Positions):
+        self._positions = positions
+
+    def get(self, key, default=None):
+        return self._positions.key_loc(key, default)
+
+    def __getitem__(self, key) -> Loc:
+        found = self._positions.key_loc(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key) -> bool:
+        return self._positions.key_loc(key) is not None
+
+    def __setitem__(self, key, loc) -> None:
+        self._positions.set_key(key, loc)
+
+
+class ListPositions(list):
+    """Item locations of a JSON array, stored as offsets until read (see :class:`Positions`)."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: Optional["Document"] = None):
+        super().__init__()
+        self.doc = doc
+
+    def __getitem__(self, index):
+        found = list.__getitem__(self, index)
+        return self.doc.loc(found) if type(found) is int else found
+
+    def __iter__(self):
+        loc = self.doc.loc if self.doc is not None else None
+        return iter([loc(v) if type(v) is int else v for v in list.__iter__(self)])
 
 
 class LocDict(dict):
     """A JSON object: a dict plus ``loc`` (its '{'), ``locs[key]`` (each value) and ``key_locs[key]``."""
 
-    __slots__ = ("key_locs", "loc", "locs")
+    __slots__ = ("loc", "locs")
 
     def __init__(self, *args, loc: Optional[Loc] = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.loc = loc
-        self.locs: dict = {}
-        self.key_locs: dict = {}
+        self.locs: dict = Positions()
+
+    @property
+    def key_locs(self) -> KeyPositions:
+        return KeyPositions(self.locs)
 
     def value_loc(self, key) -> Optional[Loc]:
         return self.locs.get(key, self.loc)
@@ -50,7 +148,7 @@ class LocList(list):
     def __init__(self, *args, loc: Optional[Loc] = None):
         super().__init__(*args)
         self.loc = loc
-        self.locs: list = []
+        self.locs: list = ListPositions()
 
     def value_loc(self, index: int) -> Optional[Loc]:
         return self.locs[index] if 0 <= index < len(self.locs) else self.loc
@@ -73,7 +171,7 @@ class Document:
 
     def loc(self, offset: int) -> Loc:
         line = bisect_right(self.line_starts, offset)
-        return Loc(self.file, line, offset - self.line_starts[line - 1] + 1)
+        return _new_loc(Loc, (self.file, line, offset - self.line_starts[line - 1] + 1))
 
     def offset(self, loc: Loc) -> int:
         return self.line_starts[loc.line - 1] + loc.col - 1
@@ -188,6 +286,9 @@ class _Parser:
             raise self.fail(pos, "nesting is too deep")
         text, loc = self.text, self.loc
         result = LocDict(loc=loc(pos))
+        offsets = result.locs
+        offsets.doc = self.doc
+        store = dict.__setitem__
         pos = self.skip(pos + 1)
         if text[pos: pos + 1] == "}":
             return result, pos + 1
@@ -210,8 +311,7 @@ class _Parser:
             value_pos = pos
             value, pos = self.value(pos, depth)
             result[key] = value
-            result.key_locs[key] = loc(key_pos)
-            result.locs[key] = loc(value_pos)
+            store(offsets, key, (key_pos << _KEY_SHIFT) | value_pos)
             pos = self.skip(pos)
             ch = text[pos: pos + 1]
             if ch == ",":
@@ -226,13 +326,15 @@ class _Parser:
             raise self.fail(pos, "nesting is too deep")
         text, loc = self.text, self.loc
         result = LocList(loc=loc(pos))
+        offsets = result.locs
+        offsets.doc = self.doc
         pos = self.skip(pos + 1)
         if text[pos: pos + 1] == "]":
             return result, pos + 1
         while True:
             if text[pos: pos + 1] == "]":
                 raise self.fail(pos, "trailing comma before ']'")
-            result.locs.append(loc(pos))
+            offsets.append(pos)
             value, pos = self.value(pos, depth)
             result.append(value)
             pos = self.skip(pos)

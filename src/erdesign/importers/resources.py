@@ -148,8 +148,9 @@ def _ci(obj: dict, key: str):
     if key in obj:
         return key
     lowered = key.lower()
+    size = len(key) if key.isascii() else -1  # ASCII text keeps its length in lower case: compare lengths first
     for k in obj:
-        if isinstance(k, str) and k.lower() == lowered:
+        if isinstance(k, str) and (size < 0 or len(k) == size or not k.isascii()) and k.lower() == lowered:
             return k
     return None
 

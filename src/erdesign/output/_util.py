@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import re
+from array import array
+from functools import lru_cache
 from typing import Optional
 from urllib.parse import quote
 
@@ -55,8 +57,41 @@ def source_line(loc, sources: Optional[dict] = None) -> Optional[str]:
         except (OSError, UnicodeDecodeError):
             return None
         cache[loc.file] = text
-    lines = text.splitlines()
-    return lines[loc.line - 1] if loc.line <= len(lines) else None
+    index = _line_index(text)
+    if index is None:
+        lines = text.splitlines()
+        return lines[loc.line - 1] if loc.line <= len(lines) else None
+    return index.line(loc.line)
+
+
+# Line breaks str.splitlines() knows besides "\n"; a text with any of them is split the slow way.
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+class _Lines:
+    """Lines of a text found on demand: each finding's source line without splitting the whole file."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = array("q", [0])  # offset of each line found so far
+
+    def line(self, number: int) -> Optional[str]:
+        text, starts = self.text, self.starts
+        while len(starts) < number:
+            pos = text.find("\n", starts[-1])
+            if pos < 0:
+                break
+            starts.append(pos + 1)
+        if number > len(starts) or starts[number - 1] >= len(text):
+            return None
+        start = starts[number - 1]
+        end = text.find("\n", start)
+        return text[start:] if end < 0 else text[start:end]
+
+
+@lru_cache(maxsize=16)
+def _line_index(text: str) -> Optional[_Lines]:
+    return None if _OTHER_BREAKS.search(text) else _Lines(text)
 
 
 _FLOW_STOP = ",]}"
