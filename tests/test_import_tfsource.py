@@ -107,7 +107,7 @@ def test_cli_var_file_option(run_cli):
 
 @pytest.mark.parametrize("text, message", [
     ('resource "azurerm_virtual_network" "v" {\n  name = \n}\n', "not valid HCL"),
-    ('resource "azurerm_virtual_network" "v" {\n  count = 100001\n  name = "x"\n}\n', "past 100,000 instances"),
+    ('resource "azurerm_virtual_network" "v" {\n  count = 100001\n  name = "x"\n}\n', "past 10,000 instances"),
     ('locals {\n  a = local.a\n}\nresource "azurerm_virtual_network" "v" {\n  name = local.a\n}\n', "refers to itself"),
     ('resource "azurerm_virtual_network" "v" {\n  name = join("", range(200000))\n}\n', "range()"),
 ])

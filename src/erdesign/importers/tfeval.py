@@ -23,7 +23,8 @@ import contextlib
 
 MAX_STRING = 1_000_000
 MAX_ITEMS = 100_000
-MAX_STEPS = 2_000_000
+MAX_STEPS = 500_000  # a real configuration needs a few thousand; a hostile one stops in well under a second
+MAX_INSTANCES = 10_000  # resource or module instances of one block (count / for_each), and 2× that in all
 MAX_DEPTH = 150
 
 _PUNCTUATION = {"LPAR", "RPAR", "LBRACE", "RBRACE", "LSQB", "RSQB", "COMMA", "DOT", "EQ", "COLON", "QMARK",

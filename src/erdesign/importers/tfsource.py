@@ -20,7 +20,7 @@ from typing import Any, Iterable, Optional
 
 from ..errors import InputError, Loc
 from .jsonloc import LocDict, LocList
-from .tfeval import (MAX_ITEMS, Budget, EvalError, Evaluator, Scope, identifier_name, loc_of, parts,
+from .tfeval import (MAX_INSTANCES, MAX_ITEMS, Budget, EvalError, Evaluator, Scope, identifier_name, loc_of, parts,
                      string_literal)
 from .values import Unknown
 
@@ -153,6 +153,7 @@ class Reader:
     problems: list[InputError] = field(default_factory=list)
     notes: list[Unknown] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    instances: int = 0
     evaluator: Evaluator = field(default_factory=lambda: Evaluator(Budget()))
 
 
@@ -244,7 +245,7 @@ class ModuleEval:
         for name, block in self.modules.items():
             self._module(name, block)
 
-    def _instances(self, block: Block) -> list[tuple[str, dict]]:
+    def _instances(self, block: Block, tally: bool = True) -> list[tuple[str, dict]]:
         """(address suffix, loop names) of each instance of a resource or module block, from count/for_each."""
         attributes = dict(attribute_parts(a) for a in body_items(block.body)[0])
         scope = self.scope(block.file)
@@ -257,8 +258,11 @@ class ModuleEval:
                 return [("[0]", {"count": {"index": 0}})]
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
                 raise InputError("count must be a whole number", loc_of(attributes["count"], block.file))
-            if count > MAX_ITEMS:
-                raise InputError(f"count of {count:,} is past {MAX_ITEMS:,} instances", loc_of(attributes["count"], block.file))
+            if count > MAX_INSTANCES:
+                raise InputError(f"count of {count:,} is past {MAX_INSTANCES:,} instances",
+                                 loc_of(attributes["count"], block.file))
+            if tally:
+                self._count_instances(count, attributes["count"], block.file)
             return [(f"[{i}]", {"count": {"index": i}}) for i in range(count)]
         if "for_each" in attributes:
             collection = self.ev.eval(attributes["for_each"], scope)
@@ -273,15 +277,27 @@ class ModuleEval:
                 pairs = list(collection.items())
             else:
                 raise InputError("for_each needs a map or a set of strings", loc_of(attributes["for_each"], block.file))
+            if len(pairs) > MAX_INSTANCES:
+                raise InputError(f"for_each over {len(pairs):,} items is past {MAX_INSTANCES:,} instances",
+                                 loc_of(attributes["for_each"], block.file))
+            if tally:
+                self._count_instances(len(pairs), attributes["for_each"], block.file)
             return [(f'["{key}"]', {"each": {"key": key, "value": value}}) for key, value in pairs]
         del where
         return [("", {})]
+
+    def _count_instances(self, n: int, node, file: str) -> None:
+        """All blocks' instances together stay within twice one block's budget (about a 10,000-VNet estate)."""
+        self.reader.instances += n
+        if self.reader.instances > 2 * MAX_INSTANCES:
+            raise InputError(f"the configuration expands to more than {2 * MAX_INSTANCES:,} instances",
+                             loc_of(node, file))
 
     def _expand(self, block: Block, as_view: bool = False):
         """What `type.name` evaluates to for other expressions: one instance, a list (count) or a map (for_each)."""
         rtype, name = block.labels
         attributes = dict(attribute_parts(a) for a in body_items(block.body)[0])
-        instances = self._instances(block)
+        instances = self._instances(block, tally=False)  # counted once, when the block is emitted
         views = []
         for suffix, loops in instances:
             values, _ = self._body_values(block.body, block.file, loops)
