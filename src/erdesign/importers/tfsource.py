@@ -20,7 +20,7 @@ from typing import Any, Iterable, Optional
 
 from ..errors import InputError, Loc
 from .jsonloc import LocDict, LocList
-from .tfeval import (MAX_INSTANCES, MAX_ITEMS, Budget, EvalError, Evaluator, Scope, identifier_name, loc_of, parts,
+from .tfeval import (MAX_INSTANCES, Budget, EvalError, Evaluator, Scope, identifier_name, loc_of, parts,
                      string_literal)
 from .values import Unknown
 
