@@ -6,7 +6,7 @@ import json
 import random
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from erdesign.errors import InputError, InputErrors
@@ -51,6 +51,7 @@ def _mutate(doc, rnd: random.Random):
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(min_value=0, max_value=2**32))
+@example(seed=5446)  # two VNets whose IDs differ only inside template expressions got the same name
 def test_mutated_inputs_import_or_fail_with_located_errors(seed):
     rnd = random.Random(seed)
     path = rnd.choice(INPUTS)

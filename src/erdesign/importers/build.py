@@ -231,6 +231,13 @@ class Build:
             if len({v.lower() for v in labels.values()}) < len(labels):
                 for key, aid, _loc, name in members:
                     labels[key] = f"{name}@{aid.subscription}/{aid.resource_group}" if aid else name
+            seen: set[str] = set()
+            for key in labels:  # still the same (IDs that differ only where a template has expressions): number them
+                label, n = labels[key], 1
+                while labels[key].lower() in seen:
+                    n += 1
+                    labels[key] = f"{label}-{n}"
+                seen.add(labels[key].lower())
             for key, aid, loc, name in members:
                 self.names[key] = labels[key]
                 others = len(members) - 1
