@@ -93,10 +93,10 @@ def zone_name(value: Any) -> Optional[str]:
             raise PydanticCustomError("zone", "'{value}' is not a pricing zone", {"value": value})
         return f"Zone {value}"
     text = str(value).strip()
-    if text.isdigit() and len(text) <= 2:
+    if text.isdecimal() and len(text) <= 2:
         return f"Zone {int(text)}"
     low = text.lower().replace(" ", "")
-    if low.startswith("zone") and low[4:].isdigit() and len(low) <= 6:
+    if low.startswith("zone") and low[4:].isdecimal() and len(low) <= 6:
         return f"Zone {int(low[4:])}"
     return text
 
@@ -362,7 +362,7 @@ def _default_id(filename: str) -> str:
     """'azure-2026-01-31.yaml' -> 'azure'; 'carriers.yaml' -> 'carriers'."""
     stem = filename.rsplit(".", 1)[0]
     parts = stem.split("-")
-    while parts and parts[-1].isdigit():
+    while parts and parts[-1].isdecimal():
         parts.pop()
     return "-".join(parts) or stem
 

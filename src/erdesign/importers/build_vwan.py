@@ -19,7 +19,7 @@ from .values import Unknown
 
 
 def _int(value):
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value.strip())
     return value
 
