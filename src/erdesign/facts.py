@@ -140,7 +140,7 @@ def looks_like_port_location(name: Optional[str]) -> bool:
     if not name or not _PORT_LOCATION.match(name):
         return False
     code = name.strip().rsplit("-", 1)[-1]
-    return any(ch.isdigit() for ch in code) or code.isupper()  # 'AM5', 'CLS'; not 'New-York-City'
+    return any(ch.isdecimal() for ch in code) or code.isupper()  # 'AM5', 'CLS'; not 'New-York-City'
 
 
 

@@ -66,7 +66,7 @@ def max_input_bytes() -> int:
         return DEFAULT_MAX_INPUT_BYTES
     factor = {"K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}.get(raw[-1:].upper(), 1)
     digits = raw[:-1] if factor != 1 else raw
-    if not digits.isdigit() or len(digits) > 15 or int(digits) <= 0:
+    if not digits.isdecimal() or len(digits) > 15 or int(digits) <= 0:
         raise InputError(f"{MAX_INPUT_BYTES_ENV} must be a positive number of bytes (e.g. 67108864 or 64M), "
                          f"not {clip(raw)!r}")
     return int(digits) * factor

@@ -70,7 +70,7 @@ def parse_bandwidth(value: Any) -> int:
         mbps = float(value)
     elif isinstance(value, str) and (m := _BANDWIDTH_RE.match(value)):
         unit = m.group(2).lower()
-        if not m.group(2) and not value.strip().replace(".", "").isdigit():
+        if not m.group(2) and not value.strip().replace(".", "").isdecimal():
             unit = ""
         mbps = float(m.group(1)) * _UNIT_TO_MBPS[unit]
     else:
@@ -129,7 +129,7 @@ def _check_address(value: Any) -> Any:
         ip = ipaddress.ip_address(address)
     except ValueError:
         raise PydanticCustomError("address", "'{value}' is not an IP address", {"value": value}) from None
-    if slash and not (length.isascii() and length.isdigit() and len(length) <= 3 and int(length) <= ip.max_prefixlen):
+    if slash and not (length.isascii() and length.isdecimal() and len(length) <= 3 and int(length) <= ip.max_prefixlen):
         raise PydanticCustomError("address", "'{value}' has a bad prefix length: write it like 192.0.2.1/30",
                                   {"value": value})
     return text

@@ -67,7 +67,7 @@ def bgp_sessions_down(design: Design) -> Iterator[Finding]:
                     evidence=[evidence("live_state", "AZCLI", "BGP peer state when the session is up", connected)])
             else:
                 value = str(row.get("statePfxRcd", "")).strip()
-                if value.isdigit():
+                if value.isdecimal():
                     continue
                 yield Finding(
                     "LIVE001",
@@ -185,7 +185,7 @@ def route_counts(design: Design) -> Iterator[Finding]:
                 counts, loc = {}, view.loc
                 for i, row in enumerate(view.rows):
                     value = str(row.get("statePfxRcd", "")).strip() if isinstance(row, dict) else ""
-                    if value.isdigit():
+                    if value.isdecimal():
                         version = 6 if ":" in str(row.get("neighbor", "")) else 4
                         if int(value) > counts.get(version, -1):
                             counts[version], loc = int(value), view.row_loc(i, "statePfxRcd")
@@ -298,7 +298,7 @@ _AS_SPLIT = re.compile(r"[\s,-]+")
 
 
 def _path_asns(text) -> list[int]:
-    return [int(p) for p in _AS_SPLIT.split(str(text or "")) if p.isdigit()]
+    return [int(p) for p in _AS_SPLIT.split(str(text or "")) if p.isdecimal()]
 
 
 @check("LIVE006")

@@ -337,7 +337,7 @@ def _default_id(filename: str) -> str:
     """'azure-2026-01-31.yaml' -> 'azure'; 'carriers.yaml' -> 'carriers'."""
     stem = filename.rsplit(".", 1)[0]
     parts = stem.split("-")
-    while parts and parts[-1].isdigit():
+    while parts and parts[-1].isdecimal():
         parts.pop()
     return "-".join(parts) or stem
 

@@ -17,9 +17,9 @@ def zone_name(value: Any) -> Optional[str]:
             raise PydanticCustomError("zone", "'{value}' is not a pricing zone", {"value": value})
         return f"Zone {value}"
     text = str(value).strip()
-    if text.isdigit() and len(text) <= 2:
+    if text.isdecimal() and len(text) <= 2:
         return f"Zone {int(text)}"
     low = text.lower().replace(" ", "")
-    if low.startswith("zone") and low[4:].isdigit() and len(low) <= 6:
+    if low.startswith("zone") and low[4:].isdecimal() and len(low) <= 6:
         return f"Zone {int(low[4:])}"
     return text

@@ -157,9 +157,9 @@ def same_interface(a: str, b: str) -> bool:
 def parse_asn(text: str) -> Optional[int]:
     """'65001' -> 65001; asdot '1.10' -> 65546; anything else -> None."""
     text = text.strip().strip(";")
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     high, dot, low = text.partition(".")
-    if dot and high.isdigit() and low.isdigit() and int(high) < 65536 and int(low) < 65536:
+    if dot and high.isdecimal() and low.isdecimal() and int(high) < 65536 and int(low) < 65536:
         return int(high) * 65536 + int(low)
     return None

@@ -58,7 +58,7 @@ class _Reader:
             low = [x.lower() for x in w]
             if low[:2] == ["encapsulation", "dot1q"]:
                 self._tags(iface, child, w, low)
-            elif low[:2] == ["vlan", "id"] and len(w) >= 3 and w[2].isdigit():  # EOS sub-interface form
+            elif low[:2] == ["vlan", "id"] and len(w) >= 3 and w[2].isdecimal():  # EOS sub-interface form
                 iface.outer_tag = Item(int(w[2]), self.loc(child, 2))
                 iface.tags_loc = self.loc(child)
             elif low[:2] in (["ip", "address"], ["ipv4", "address"]) and len(w) >= 3:
@@ -75,7 +75,7 @@ class _Reader:
 
     def _tags(self, iface: ConfigInterface, child, w: list[str], low: list[str]) -> None:
         iface.tags_loc = self.loc(child)
-        numbers = [(i, x) for i, x in enumerate(w) if x.isdigit()]
+        numbers = [(i, x) for i, x in enumerate(w) if x.isdecimal()]
         if not numbers:
             return
         first_index, first = numbers[0]
@@ -83,7 +83,7 @@ class _Reader:
         for marker in ("second-dot1q", "inner"):
             if marker in low:
                 i = low.index(marker)
-                if i + 1 < len(w) and w[i + 1].isdigit():
+                if i + 1 < len(w) and w[i + 1].isdecimal():
                     iface.inner_tag = Item(int(w[i + 1]), self.loc(child, i + 1))
 
     def _address(self, iface: ConfigInterface, child, w: list[str]) -> None:
@@ -175,7 +175,7 @@ class _Reader:
             session.password = at(2)
         elif (verb == "fall-over" and args and args[0].lower() == "bfd") or verb == "bfd":
             session.bfd = at(2)
-        elif verb in ("maximum-prefix", "maximum-routes") and args and args[0].isdigit():
+        elif verb in ("maximum-prefix", "maximum-routes") and args and args[0].isdecimal():
             session.max_prefix = Item(int(args[0]), at(3))
         elif verb == "route-map" and len(args) >= 2 and args[1].lower() == "out":
             session.export_policies.append(Item(args[0], at(3)))
@@ -253,9 +253,9 @@ class _Reader:
             return
         ge = le = None
         for j in range(i + 2, len(w) - 1):
-            if low[j] == "ge" and w[j + 1].isdigit():
+            if low[j] == "ge" and w[j + 1].isdecimal():
                 ge = int(w[j + 1])
-            elif low[j] == "le" and w[j + 1].isdigit():
+            elif low[j] == "le" and w[j + 1].isdecimal():
                 le = int(w[j + 1])
         entries.append(PrefixEntry(low[i], net, self.loc(obj, i + 1), ge=ge, le=le))
 

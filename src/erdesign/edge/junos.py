@@ -217,16 +217,16 @@ class _Extractor:
             if iface is None:
                 iface = units[name] = ConfigInterface(name=name, loc=self.loc(s[1]))
             rest, words = t[4:], s[4:]
-            if rest[:1] == ["vlan-id"] and len(rest) > 1 and rest[1].isdigit():
+            if rest[:1] == ["vlan-id"] and len(rest) > 1 and rest[1].isdecimal():
                 iface.outer_tag = Item(int(rest[1]), self.loc(words[1]))
                 iface.tags_loc = self.loc(words[0])
             elif rest[:1] == ["vlan-tags"]:
                 iface.tags_loc = self.loc(words[0])
                 for k in range(1, len(rest) - 1):
                     value = rest[k + 1].split(".")[-1]  # "0x8100.29" -> 29
-                    if rest[k] == "outer" and value.isdigit():
+                    if rest[k] == "outer" and value.isdecimal():
                         iface.outer_tag = Item(int(value), self.loc(words[k + 1]))
-                    elif rest[k] == "inner" and value.isdigit():
+                    elif rest[k] == "inner" and value.isdecimal():
                         iface.inner_tag = Item(int(value), self.loc(words[k + 1]))
             elif rest[:3] == ["family", "inet", "address"] and len(rest) > 3:
                 try:
@@ -293,11 +293,11 @@ class _Extractor:
             elif kind == "longer":
                 entry.ge = net.prefixlen + 1
             elif kind == "upto" and len(rest) > 3:
-                entry.le = int(rest[3].lstrip("/")) if rest[3].lstrip("/").isdigit() else None
+                entry.le = int(rest[3].lstrip("/")) if rest[3].lstrip("/").isdecimal() else None
             elif kind == "prefix-length-range" and len(rest) > 3:
                 low, _, high = rest[3].partition("-")
-                entry.ge = int(low.lstrip("/")) if low.lstrip("/").isdigit() else None
-                entry.le = int(high.lstrip("/")) if high.lstrip("/").isdigit() else None
+                entry.ge = int(low.lstrip("/")) if low.lstrip("/").isdecimal() else None
+                entry.le = int(high.lstrip("/")) if high.lstrip("/").isdecimal() else None
             clause.prefixes.append(entry)
         elif rest[0] not in ("family",):
             clause.other_match = Item(" ".join(rest[:2]), self.loc(words[0]))
@@ -378,7 +378,7 @@ class _Extractor:
             for k in range(1, len(attrs)):
                 level.export_policies.append(Item(attrs[k], self.loc(words[k])))
         elif attrs[:3] == ["family", "inet", "unicast"] and len(attrs) >= 6 and \
-                attrs[3] in ("prefix-limit", "accepted-prefix-limit") and attrs[4] == "maximum" and attrs[5].isdigit():
+                attrs[3] in ("prefix-limit", "accepted-prefix-limit") and attrs[4] == "maximum" and attrs[5].isdecimal():
             level.max_prefix = Item(int(attrs[5]), self.loc(words[5]))
         elif name == "shutdown":
             level.shutdown = self.loc(words[0])

@@ -645,7 +645,7 @@ def _format(fmt, *values):
         value, spec = values[i], m.group(3)
         if spec and isinstance(value, (int, float)) and not isinstance(value, bool):
             kind, digits = spec[:1].upper(), spec[1:]
-            if digits.isdigit():
+            if digits.isdecimal():
                 check_format_number(int(digits), "precision")
             if kind == "N":
                 return f"{value:,.{int(digits or 2)}f}"

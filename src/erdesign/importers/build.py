@@ -95,7 +95,7 @@ def _str(value) -> Any:
 
 
 def _int(value) -> Any:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value.strip())
     return value
 

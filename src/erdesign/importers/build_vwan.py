@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def _int(value):
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value.strip())
     return value
 

@@ -616,7 +616,7 @@ def _format(fmt: str, *args) -> str:
         if j >= len(fmt):
             raise EvalError("unfinished format verb")
         verb, flags = fmt[j], fmt[i + 1:j]
-        if len(flags) > 6 or any(int(d) > 999 for d in flags.replace("-", " ").replace("+", " ").replace(".", " ").split() if d.isdigit()):
+        if len(flags) > 6 or any(int(d) > 999 for d in flags.replace("-", " ").replace("+", " ").replace(".", " ").split() if d.isdecimal()):
             raise EvalError("format width or precision too large")
         if n >= len(args):
             raise EvalError("not enough arguments for the format")

@@ -318,7 +318,7 @@ class ModuleEval:
             entry.locs.update({"address": block.loc, "type": block.loc, "name": block.loc, "values": values.loc})
             if suffix:
                 key = suffix[1:-1]
-                entry["index"] = int(key) if key.isdigit() else key.strip('"')
+                entry["index"] = int(key) if key.isdecimal() else key.strip('"')
             self.instances.append(entry)
         self.config_resources.append({"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name,
                                       "expressions": self._references(block.body, block.file)})

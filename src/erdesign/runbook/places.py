@@ -16,7 +16,7 @@ def shell_name(*parts: str) -> str:
     """An upper-case shell variable name made of parts: ('er1', 'AzurePrivatePeering') -> ER1_AZUREPRIVATEPEERING."""
     text = "_".join(re.sub(r"[^A-Za-z0-9]+", "_", p).strip("_") for p in parts if p)
     text = text.upper() or "VALUE"
-    return text if not text[0].isdigit() else "_" + text
+    return text if not text[0].isdecimal() else "_" + text
 
 
 class Places:
