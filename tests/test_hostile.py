@@ -92,10 +92,17 @@ def _command(name: str) -> list[str]:
     return ["lint", str(HUB), "-p", name]
 
 
+# Linux keeps a process's memory high-water mark across fork and exec: a command started straight from this
+# test process (hundreds of MB after a long suite) would report the suite's peak as its own. A small launcher
+# process in between starts it from a few MB.
+_LAUNCHER = "import subprocess, sys\nsys.exit(subprocess.call(sys.argv[1:]))\n"
+
+
 def run_measured(args, cwd, env=None, stdin=None):
     """(exit code, stdout, stderr lines without the memory line, peak RSS in KB) of erdesign ARGS.
     The timeout only keeps a regression from hanging the suite; nothing here asserts on time."""
-    proc = subprocess.run([sys.executable, "-c", _RUNNER, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, sys.executable, "-c", _RUNNER, *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True,
                           timeout=120, env=env, stdin=stdin if stdin is not None else subprocess.DEVNULL)
     lines = proc.stderr.splitlines()
     peak = int(lines.pop().split()[1]) if lines and lines[-1].startswith("PEAK_RSS_KB") else -1
