@@ -8,7 +8,7 @@ file, line and column.
 from __future__ import annotations
 
 import os
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 from pydantic import ValidationError
 
@@ -47,18 +47,31 @@ def load_design(paths: Sequence[str | os.PathLike] | str | os.PathLike, **import
 
 
 def _load_files(files: list[str], import_options: dict) -> m.Design:
-    fragments: list[m.Design] = []
+    texts: list[tuple[str, str]] = []
     errors: list[InputError] = []
-    json_inputs: list[tuple[str, str]] = []  # imported together, so resources link across files
     for path in files:
         try:
-            text = read_text(path)
-            if path == "-":
-                path = "<stdin>"
-            if path.lower().endswith(IMPORT_SUFFIXES):
-                json_inputs.append((text, path))
-            else:
-                fragments.append(parse_design_text(text, path))
+            texts.append((read_text(path), "<stdin>" if path == "-" else path))
+        except InputErrors as many:
+            errors.extend(many.errors)
+        except InputError as one:
+            errors.append(one)
+    return design_from_texts(texts, errors, **import_options)
+
+
+def design_from_texts(texts: Sequence[tuple[str, str]], errors: Optional[list[InputError]] = None,
+                      **import_options: Any) -> m.Design:
+    """One resolved design from (text, label) pairs: design YAML parsed, JSON and IaC inputs imported
+    together (so resources link across files); every input error raised at once, with `errors` before."""
+    errors = list(errors or [])
+    fragments: list[m.Design] = []
+    json_inputs: list[tuple[str, str]] = []
+    for text, label in texts:
+        if label.lower().endswith(IMPORT_SUFFIXES):
+            json_inputs.append((text, label))
+            continue
+        try:
+            fragments.append(parse_design_text(text, label))
         except InputErrors as many:
             errors.extend(many.errors)
         except InputError as one:

@@ -76,7 +76,7 @@ def _normal_prefixes(prefixes: tuple[str, ...]) -> dict[int, frozenset[str]]:
     return {v: frozenset(nets) for v, nets in out.items()}
 
 
-def _router_sites(design: Design) -> dict[str, object]:
+def router_sites(design: Design) -> dict[str, object]:
     return {r.name: site for site in design.sites for r in site.routers}
 
 
@@ -125,7 +125,7 @@ def private_peering_prefixes(peering: Peering, router_site: dict) -> PrefixCount
     return count
 
 
-def _private_peerings(design: Design) -> Iterator[tuple[Circuit, Peering]]:
+def private_peerings(design: Design) -> Iterator[tuple[Circuit, Peering]]:
     for circuit in design.circuits:
         peering = circuit.peering("AzurePrivatePeering")
         if peering is not None:
@@ -161,8 +161,8 @@ def _onprem_limit_finding(rule, circuit, peering, count, version, limits, source
 @check("CAP001", "CAP002")
 def onprem_prefixes_private_peering(design: Design) -> Iterator[Finding]:
     limits = table("route_limits")["advertised_to_private_peering"]
-    router_site = _router_sites(design)
-    for circuit, peering in _private_peerings(design):
+    router_site = router_sites(design)
+    for circuit, peering in private_peerings(design):
         count = private_peering_prefixes(peering, router_site)
         for rule, version, key in (("CAP001", 4, "ipv4"), ("CAP002", 6, "ipv6")):
             finding = _onprem_limit_finding(rule, circuit, peering, count, version, limits[key], limits["source"])
@@ -258,7 +258,7 @@ def gateway_advertised_prefixes(design: Design) -> Iterator[Finding]:
 
 # --------------------------------------------------------------------------- links and connections
 
-def _global_reach_pairs(design: Design) -> dict[str, set[frozenset]]:
+def global_reach_pairs(design: Design) -> dict[str, set[frozenset]]:
     out: dict[str, set[frozenset]] = defaultdict(set)
     for circuit in design.circuits:
         for gr in circuit.global_reach:
@@ -277,7 +277,7 @@ def vnet_links_per_circuit(design: Design) -> Iterator[Finding]:
     for c in design.connections:
         if c.circuit:
             conns[c.circuit] += 1
-    gr_pairs = _global_reach_pairs(design)
+    gr_pairs = global_reach_pairs(design)
     for circuit in design.circuits:
         row = by_bw.get(str(circuit.bandwidth))
         if row is None:
@@ -398,9 +398,9 @@ def circuits_same_location_per_vnet(design: Design) -> Iterator[Finding]:
 
 @check("CAP007")
 def routes_learned_by_gateway(design: Design) -> Iterator[Finding]:
-    router_site = _router_sites(design)
+    router_site = router_sites(design)
     per_circuit: dict[str, PrefixCount] = {}
-    for circuit, peering in _private_peerings(design):
+    for circuit, peering in private_peerings(design):
         per_circuit[circuit.name] = private_peering_prefixes(peering, router_site)
     circuits_of_gw: dict[str, list[str]] = defaultdict(list)
     for c in design.connections:

@@ -16,29 +16,8 @@ from ..engine.finding import Finding
 from ..engine.registry import check
 from ..model import Design, format_bandwidth
 from ._common import evidence, fmt, who
-from .capacity import PrefixCount, max_circuit_connections, monthly_capacity_gb, private_peering_prefixes
-
-
-def _router_sites(design: Design) -> dict:
-    return {r.name: site for site in design.sites for r in site.routers}
-
-
-def _private_peerings(design: Design):
-    for circuit in design.circuits:
-        peering = circuit.peering("AzurePrivatePeering")
-        if peering is not None:
-            yield circuit, peering
-
-
-def _global_reach_peers(design: Design) -> dict[str, set[frozenset]]:
-    out: dict[str, set[frozenset]] = defaultdict(set)
-    for circuit in design.circuits:
-        for gr in circuit.global_reach:
-            pair = frozenset((circuit.name, gr.peer_circuit))
-            if len(pair) == 2:
-                for name in pair:
-                    out[name].add(pair)
-    return out
+from .capacity import (PrefixCount, global_reach_pairs, max_circuit_connections, monthly_capacity_gb,
+                       private_peering_prefixes, private_peerings, router_sites)
 
 
 def _gb(value: float) -> str:
@@ -92,10 +71,10 @@ def nearing_limits(design: Design, ctx=None) -> Iterator[Finding]:
     threshold = evidence("network_limits", "ADVISOR",
                          "nearing-limit threshold (erdesign's default; Advisor publishes no figure)",
                          f"{percent:g} %", "estimate")
-    router_site = _router_sites(design)
+    router_site = router_sites(design)
     route_limits = table("route_limits")["advertised_to_private_peering"]
     per_circuit: dict[str, PrefixCount] = {}
-    for circuit, peering in _private_peerings(design):
+    for circuit, peering in private_peerings(design):
         count = private_peering_prefixes(peering, router_site)
         per_circuit[circuit.name] = count
         for version, key in ((4, "ipv4"), (6, "ipv6")):
@@ -118,7 +97,7 @@ def nearing_limits(design: Design, ctx=None) -> Iterator[Finding]:
     for c in design.connections:
         if c.circuit:
             conns[c.circuit] += 1
-    gr_pairs = _global_reach_peers(design)
+    gr_pairs = global_reach_pairs(design)
     for circuit in design.circuits:
         row = links.get(str(circuit.bandwidth)) or {}
         limit = row.get(circuit.sku.tier)

@@ -98,38 +98,16 @@ def load_revision(paths: Sequence[str], rev: str, **import_options):
     Locations read 'REV:path'. A folder means the design files in it at that revision.
     Raises InputError when git fails (not a repository, unknown revision, file absent then).
     """
-    from ..errors import InputError, InputErrors
-    from ..loader import IMPORT_SUFFIXES, merge, parse_design_text, resolve
+    from ..errors import InputError
+    from ..loader import design_from_texts
 
     texts: list[tuple[str, str]] = []
     for path in paths:
         for file in _files_at(path, rev):
-            texts.append((_git(["show", f"{rev}:{file}"], cwd=_repo_root(path)), file))
+            texts.append((_git(["show", f"{rev}:{file}"], cwd=_repo_root(path)), f"{rev}:{file}"))
     if not texts:
         raise InputError(f"no design file at revision {rev} under {', '.join(paths)}")
-    fragments, errors, json_inputs = [], [], []
-    for text, file in texts:
-        label = f"{rev}:{file}"
-        try:
-            if file.lower().endswith(IMPORT_SUFFIXES):
-                json_inputs.append((text, label))
-            else:
-                fragments.append(parse_design_text(text, label))
-        except InputErrors as many:
-            errors.extend(many.errors)
-        except InputError as one:
-            errors.append(one)
-    if json_inputs:
-        from ..importers import import_json_many
-
-        try:
-            fragments.append(import_json_many(json_inputs, **import_options))
-        except (InputError, InputErrors) as exc:
-            errors.extend(getattr(exc, "errors", [exc]))
-    InputErrors.raise_if_any(errors)
-    design = merge(fragments)
-    resolve(design)
-    return design
+    return design_from_texts(texts, **import_options)
 
 
 def _repo_root(path: str) -> str:

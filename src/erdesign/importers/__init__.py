@@ -30,7 +30,8 @@ def import_json_many(inputs: Iterable[tuple[str, str]], parameters: Optional[str
     """Several JSON files (and .tf / .bicep sources) -> one Design, with resources linked across files."""
     from .build import build_design
     from .detect import LIVE, UNRECOGNISED, detect
-    from .iacsource import BICEP_SUFFIXES, TERRAFORM_SUFFIXES, read_bicep, read_terraform
+    from ..discovery import TERRAFORM_SUFFIXES
+    from .iacsource import BICEP_SUFFIXES, read_bicep, read_terraform
     from .jsonloc import parse
 
     unknown_options = set(options) - set(IMPORT_OPTIONS)

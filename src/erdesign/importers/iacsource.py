@@ -21,8 +21,6 @@ from .values import Unknown
 
 BICEP_TIMEOUT_S = 120
 BICEP_SUFFIXES = (".bicep", ".bicepparam")
-TERRAFORM_SUFFIX = ".tf"
-TERRAFORM_SUFFIXES = (".tf", ".tfvars")  # a .tfvars names the configuration of its folder
 _USING = re.compile(r"^\s*using\s+'([^']+)'", re.MULTILINE)
 
 
@@ -34,10 +32,6 @@ class SourceResult:
     sources: dict[str, str] = field(default_factory=dict)
     json_inputs: list[tuple[str, str]] = field(default_factory=list)
     parameters_text: Optional[tuple[str, str]] = None
-
-
-def is_source(file: str) -> bool:
-    return file.lower().endswith(TERRAFORM_SUFFIXES + BICEP_SUFFIXES)
 
 
 def read_terraform(files: Iterable[str], read_text, var_files: Iterable[str] = ()) -> SourceResult:

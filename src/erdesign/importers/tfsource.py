@@ -188,8 +188,8 @@ class ModuleEval:
     def scope(self, file: str, **loops) -> Scope:
         names: dict[str, Any] = {
             "var": self.variables,
-            "local": LocalNamespace(self),
-            "module": ModuleNamespace(self),
+            "local": LazyNamespace(lambda name: self.local(name, Loc(self.source.folder, 1, 1))),
+            "module": LazyNamespace(lambda name: self.module_output(name, Loc(self.source.folder, 1, 1))),
             "data": Namespace("data", "a data source is read from Azure at plan time"),
             "path": {"module": self.source.folder, "root": self.source.folder, "cwd": "."},
             "terraform": {"workspace": "default"},
@@ -249,7 +249,6 @@ class ModuleEval:
         """(address suffix, loop names) of each instance of a resource or module block, from count/for_each."""
         attributes = dict(attribute_parts(a) for a in body_items(block.body)[0])
         scope = self.scope(block.file)
-        where = block.loc
         if "count" in attributes:
             count = self.ev.eval(attributes["count"], scope)
             if isinstance(count, Unknown):
@@ -283,7 +282,6 @@ class ModuleEval:
             if tally:
                 self._count_instances(len(pairs), attributes["for_each"], block.file)
             return [(f'["{key}"]', {"each": {"key": key, "value": value}}) for key, value in pairs]
-        del where
         return [("", {})]
 
     def _count_instances(self, n: int, node, file: str) -> None:
@@ -301,7 +299,7 @@ class ModuleEval:
         views = []
         for suffix, loops in instances:
             values, _ = self._body_values(block.body, block.file, loops)
-            views.append((suffix, ResourceInstance(f"{self.prefix}{rtype}.{name}{suffix}", _plain(values), block.loc)))
+            views.append((suffix, ResourceInstance(f"{self.prefix}{rtype}.{name}{suffix}", dict(values), block.loc)))
         if "count" in attributes:
             return [view for _, view in views]
         if "for_each" in attributes:
@@ -495,28 +493,18 @@ class ModuleEval:
         return module
 
 
-class LocalNamespace(dict):
-    def __init__(self, module: ModuleEval):
+class LazyNamespace(dict):
+    """`local.x` / `module.m`: every name is looked up on use (evaluated once, with cycles reported)."""
+
+    def __init__(self, lookup):
         super().__init__()
-        self.module = module
+        self.lookup = lookup
 
     def __contains__(self, name) -> bool:
         return True
 
     def __getitem__(self, name):
-        return self.module.local(name, Loc(self.module.source.folder, 1, 1))
-
-
-class ModuleNamespace(dict):
-    def __init__(self, module: ModuleEval):
-        super().__init__()
-        self.module = module
-
-    def __contains__(self, name) -> bool:
-        return True
-
-    def __getitem__(self, name):
-        return self.module.module_output(name, Loc(self.module.source.folder, 1, 1))
+        return self.lookup(name)
 
 
 class ResourceNames(dict):
@@ -616,10 +604,6 @@ def located(value: Any, loc: Loc) -> Any:
         out_list.locs = [loc] * len(value)
         return out_list
     return value
-
-
-def _plain(values: LocDict) -> dict:
-    return dict(values)
 
 
 # --------------------------------------------------------------------------- entry point
